@@ -1,0 +1,607 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Verification.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    PasswordHash = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "bit", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Actor = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    TargetId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    ChangeDigest = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    PreviousHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimNumbers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IssuedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimNumbers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Number = table.Column<long>(type: "bigint", nullable: false),
+                    Reference = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    SubmittedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Title = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: false),
+                    ViolationTypeFlags = table.Column<int>(type: "int", nullable: false),
+                    Perpetrators = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Sources = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    StageReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    DuplicateOf = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    HasBeenDecided = table.Column<bool>(type: "bit", nullable: false),
+                    ReopeningSuggested = table.Column<bool>(type: "bit", nullable: false),
+                    VerdictProposalId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ChildrenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    ChildrenKilledMin = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMax = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMin = table.Column<int>(type: "int", nullable: true),
+                    InjuredMax = table.Column<int>(type: "int", nullable: true),
+                    InjuredMin = table.Column<int>(type: "int", nullable: true),
+                    KilledMax = table.Column<int>(type: "int", nullable: true),
+                    KilledMin = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMin = table.Column<int>(type: "int", nullable: true),
+                    IncidentEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    IncidentStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    TimePrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Admin1 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Admin2 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    CountryCode = table.Column<string>(type: "nchar(2)", fixedLength: true, maxLength: 2, nullable: false),
+                    GeoPrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Latitude = table.Column<double>(type: "float", nullable: true),
+                    Longitude = table.Column<double>(type: "float", nullable: true),
+                    PlaceName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Claims", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FriendlyName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    Xml = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    ResourceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ResponseBody = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => new { x.UserId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RoleId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimType = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ClaimValue = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderKey = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    RoleId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    LoginProvider = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(450)", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimAssignments",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    AssignedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    AssignedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimAssignments", x => new { x.ClaimId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ClaimAssignments_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Actor = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Action = table.Column<string>(type: "nvarchar(60)", maxLength: 60, nullable: false),
+                    Details = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClaimEvents_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Evidence",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
+                    Description = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: true),
+                    Url = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: true),
+                    CollectedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    CollectedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Origin = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
+                    Stance = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    SizeBytes = table.Column<long>(type: "bigint", nullable: false),
+                    ContentType = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    DetectedContentType = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    FileName = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
+                    HasContent = table.Column<bool>(type: "bit", nullable: false),
+                    DuplicateOf = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    TestimonyText = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    ProtectedWitness = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    SubmittedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ReviewStatus = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    ReviewedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ReviewedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    ReviewReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    SourceReliability = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
+                    InformationCredibility = table.Column<int>(type: "int", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Evidence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Evidence_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VerdictProposals",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Rating = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Rationale = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: false),
+                    AttributedTo = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    ProposedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProposedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    DecidedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    RejectionReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    ChildrenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    ChildrenKilledMin = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMax = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMin = table.Column<int>(type: "int", nullable: true),
+                    InjuredMax = table.Column<int>(type: "int", nullable: true),
+                    InjuredMin = table.Column<int>(type: "int", nullable: true),
+                    KilledMax = table.Column<int>(type: "int", nullable: true),
+                    KilledMin = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMin = table.Column<int>(type: "int", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VerdictProposals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VerdictProposals_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CustodyEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    EvidenceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Actor = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Action = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Details = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustodyEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustodyEvents_Evidence_EvidenceId",
+                        column: x => x.EvidenceId,
+                        principalTable: "Evidence",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true,
+                filter: "[NormalizedName] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true,
+                filter: "[NormalizedUserName] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Actor_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "Actor", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Id",
+                table: "AuditEntries",
+                column: "Id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_TargetId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "TargetId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimAssignments_UserId",
+                table: "ClaimAssignments",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimEvents_ClaimId_At_Id",
+                table: "ClaimEvents",
+                columns: new[] { "ClaimId", "At", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_ExternalId",
+                table: "Claims",
+                column: "ExternalId",
+                unique: true,
+                filter: "[ExternalId] IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_ImportId_Number",
+                table: "Claims",
+                columns: new[] { "ImportId", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_Number",
+                table: "Claims",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_Reference",
+                table: "Claims",
+                column: "Reference",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_Stage_Number",
+                table: "Claims",
+                columns: new[] { "Stage", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_Stage_UpdatedAt_Number",
+                table: "Claims",
+                columns: new[] { "Stage", "UpdatedAt", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Claims_SubmittedBy_Number",
+                table: "Claims",
+                columns: new[] { "SubmittedBy", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustodyEvents_EvidenceId_At_Id",
+                table: "CustodyEvents",
+                columns: new[] { "EvidenceId", "At", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_ClaimId_SubmittedAt_Id",
+                table: "Evidence",
+                columns: new[] { "ClaimId", "SubmittedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Evidence_Sha256",
+                table: "Evidence",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ExpiresAt",
+                table: "IdempotencyRecords",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VerdictProposals_ClaimId_ProposedAt",
+                table: "VerdictProposals",
+                columns: new[] { "ClaimId", "ProposedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "ClaimAssignments");
+
+            migrationBuilder.DropTable(
+                name: "ClaimEvents");
+
+            migrationBuilder.DropTable(
+                name: "ClaimNumbers");
+
+            migrationBuilder.DropTable(
+                name: "CustodyEvents");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "VerdictProposals");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Evidence");
+
+            migrationBuilder.DropTable(
+                name: "Claims");
+        }
+    }
+}

@@ -1,0 +1,567 @@
+﻿IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
+BEGIN
+    CREATE TABLE [__EFMigrationsHistory] (
+        [MigrationId] nvarchar(150) NOT NULL,
+        [ProductVersion] nvarchar(32) NOT NULL,
+        CONSTRAINT [PK___EFMigrationsHistory] PRIMARY KEY ([MigrationId])
+    );
+END;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoles] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(256) NULL,
+        [NormalizedName] nvarchar(256) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoles] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUsers] (
+        [Id] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UserName] nvarchar(256) NULL,
+        [NormalizedUserName] nvarchar(256) NULL,
+        [Email] nvarchar(256) NULL,
+        [NormalizedEmail] nvarchar(256) NULL,
+        [EmailConfirmed] bit NOT NULL,
+        [PasswordHash] nvarchar(max) NULL,
+        [SecurityStamp] nvarchar(max) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        [PhoneNumber] nvarchar(max) NULL,
+        [PhoneNumberConfirmed] bit NOT NULL,
+        [TwoFactorEnabled] bit NOT NULL,
+        [LockoutEnd] datetimeoffset NULL,
+        [LockoutEnabled] bit NOT NULL,
+        [AccessFailedCount] int NOT NULL,
+        CONSTRAINT [PK_AspNetUsers] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AuditEntries] (
+        [Sequence] bigint NOT NULL,
+        [Id] uniqueidentifier NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Actor] nvarchar(100) NOT NULL,
+        [Action] nvarchar(100) NOT NULL,
+        [TargetId] nvarchar(100) NULL,
+        [ChangeDigest] nchar(64) NOT NULL,
+        [PreviousHash] nchar(64) NOT NULL,
+        [Hash] nchar(64) NOT NULL,
+        CONSTRAINT [PK_AuditEntries] PRIMARY KEY ([Sequence])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [ClaimNumbers] (
+        [Id] bigint NOT NULL IDENTITY,
+        [IssuedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimNumbers] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [Claims] (
+        [Id] uniqueidentifier NOT NULL,
+        [Number] bigint NOT NULL,
+        [Reference] nvarchar(32) NOT NULL,
+        [Stage] nvarchar(40) NOT NULL,
+        [Version] bigint NOT NULL,
+        [SubmittedBy] uniqueidentifier NOT NULL,
+        [SubmittedAt] datetime2 NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        [ExternalId] nvarchar(200) NULL,
+        [ImportId] uniqueidentifier NULL,
+        [Title] nvarchar(300) NOT NULL,
+        [Summary] nvarchar(max) NOT NULL,
+        [ViolationTypeFlags] int NOT NULL,
+        [Perpetrators] nvarchar(max) NOT NULL,
+        [Sources] nvarchar(max) NOT NULL,
+        [StageReason] nvarchar(2000) NULL,
+        [DuplicateOf] uniqueidentifier NULL,
+        [HasBeenDecided] bit NOT NULL,
+        [ReopeningSuggested] bit NOT NULL,
+        [VerdictProposalId] uniqueidentifier NULL,
+        [ChildrenKilledMax] int NULL,
+        [ChildrenKilledMin] int NULL,
+        [CiviliansKilledMax] int NULL,
+        [CiviliansKilledMin] int NULL,
+        [InjuredMax] int NULL,
+        [InjuredMin] int NULL,
+        [KilledMax] int NULL,
+        [KilledMin] int NULL,
+        [WomenKilledMax] int NULL,
+        [WomenKilledMin] int NULL,
+        [IncidentEnd] date NOT NULL,
+        [IncidentStart] date NOT NULL,
+        [TimePrecision] nvarchar(40) NOT NULL,
+        [Admin1] nvarchar(200) NULL,
+        [Admin2] nvarchar(200) NULL,
+        [CountryCode] nchar(2) NOT NULL,
+        [GeoPrecision] nvarchar(40) NOT NULL,
+        [Latitude] float NULL,
+        [Longitude] float NULL,
+        [PlaceName] nvarchar(200) NOT NULL,
+        CONSTRAINT [PK_Claims] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [DataProtectionKeys] (
+        [Id] int NOT NULL IDENTITY,
+        [FriendlyName] nvarchar(max) NULL,
+        [Xml] nvarchar(max) NULL,
+        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [IdempotencyRecords] (
+        [UserId] uniqueidentifier NOT NULL,
+        [Key] nvarchar(200) NOT NULL,
+        [RequestHash] nchar(64) NOT NULL,
+        [ResourceId] uniqueidentifier NOT NULL,
+        [ResponseBody] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([UserId], [Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoleClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [RoleId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [UserId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserLogins] (
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [ProviderKey] nvarchar(450) NOT NULL,
+        [ProviderDisplayName] nvarchar(max) NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
+        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserRoles] (
+        [UserId] uniqueidentifier NOT NULL,
+        [RoleId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
+        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserTokens] (
+        [UserId] uniqueidentifier NOT NULL,
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [Name] nvarchar(450) NOT NULL,
+        [Value] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
+        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [ClaimAssignments] (
+        [ClaimId] uniqueidentifier NOT NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        [AssignedBy] uniqueidentifier NOT NULL,
+        [AssignedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimAssignments] PRIMARY KEY ([ClaimId], [UserId]),
+        CONSTRAINT [FK_ClaimAssignments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [ClaimEvents] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Actor] uniqueidentifier NULL,
+        [Action] nvarchar(60) NOT NULL,
+        [Details] nvarchar(4000) NOT NULL,
+        CONSTRAINT [PK_ClaimEvents] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ClaimEvents_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [Evidence] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [Title] nvarchar(300) NULL,
+        [Description] nvarchar(max) NULL,
+        [Url] nvarchar(2048) NULL,
+        [CollectedAt] datetime2 NULL,
+        [CollectedBy] nvarchar(200) NULL,
+        [Origin] nvarchar(300) NULL,
+        [Stance] nvarchar(40) NOT NULL,
+        [Sha256] nchar(64) NOT NULL,
+        [SizeBytes] bigint NOT NULL,
+        [ContentType] nvarchar(200) NULL,
+        [DetectedContentType] nvarchar(200) NULL,
+        [FileName] nvarchar(300) NULL,
+        [HasContent] bit NOT NULL,
+        [DuplicateOf] uniqueidentifier NULL,
+        [TestimonyText] nvarchar(max) NULL,
+        [ProtectedWitness] nvarchar(max) NULL,
+        [SubmittedBy] uniqueidentifier NOT NULL,
+        [SubmittedAt] datetime2 NOT NULL,
+        [ReviewStatus] nvarchar(40) NOT NULL,
+        [ReviewedBy] uniqueidentifier NULL,
+        [ReviewedAt] datetime2 NULL,
+        [ReviewReason] nvarchar(2000) NULL,
+        [SourceReliability] nvarchar(40) NULL,
+        [InformationCredibility] int NULL,
+        CONSTRAINT [PK_Evidence] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Evidence_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [VerdictProposals] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Rating] nvarchar(40) NOT NULL,
+        [Rationale] nvarchar(max) NOT NULL,
+        [AttributedTo] nvarchar(max) NOT NULL,
+        [ProposedBy] uniqueidentifier NOT NULL,
+        [ProposedAt] datetime2 NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [DecidedBy] uniqueidentifier NULL,
+        [DecidedAt] datetime2 NULL,
+        [RejectionReason] nvarchar(2000) NULL,
+        [ChildrenKilledMax] int NULL,
+        [ChildrenKilledMin] int NULL,
+        [CiviliansKilledMax] int NULL,
+        [CiviliansKilledMin] int NULL,
+        [InjuredMax] int NULL,
+        [InjuredMin] int NULL,
+        [KilledMax] int NULL,
+        [KilledMin] int NULL,
+        [WomenKilledMax] int NULL,
+        [WomenKilledMin] int NULL,
+        CONSTRAINT [PK_VerdictProposals] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_VerdictProposals_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE TABLE [CustodyEvents] (
+        [Id] uniqueidentifier NOT NULL,
+        [EvidenceId] uniqueidentifier NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Actor] uniqueidentifier NULL,
+        [Action] nvarchar(40) NOT NULL,
+        [Details] nvarchar(2000) NOT NULL,
+        CONSTRAINT [PK_CustodyEvents] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_CustodyEvents_Evidence_EvidenceId] FOREIGN KEY ([EvidenceId]) REFERENCES [Evidence] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010426_Initial'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261126010426_Initial', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Claims;
+
+namespace Verification.Api.Features.Claims;
+
+public static class ClaimEndpoints
+{
+    public sealed record TriageRequest(TriageDecision? Decision, string? Reason, Guid? DuplicateOf);
+    public sealed record AssignmentRequest(Guid? UserId);
+    public sealed record ReasonRequest(string? Reason);
+
+    public static RouteGroupBuilder MapClaimEndpoints(this RouteGroupBuilder api)
+    {
+        var claims = api.MapGroup("/claims").WithTags("Claims").RequireAuthorization(Policies.Staff);
+
+        claims.MapPost("/", Submit).RequireAuthorization(Policies.Investigator)
+            .WithSummary("Submit a claim (Investigator). Honours Idempotency-Key.")
+            .Produces<ClaimResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        claims.MapGet("/", List).WithSummary("List the claims you may see, newest first (keyset-paged).");
+        claims.MapGet("/{id:guid}", Get).WithSummary("Read one claim; the ETag is its version.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        claims.MapGet("/{id:guid}/history", History).WithSummary("The claim's timeline, oldest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        claims.MapPost("/{id:guid}/triage", Triage).RequireAuthorization(Policies.Triage)
+            .WithSummary("Accept a submitted claim into corroboration, or reject it with a reason (Reviewer, Coordinator). Needs If-Match.")
+            .ClaimActionProblems();
+        claims.MapPost("/{id:guid}/assignments", Assign).RequireAuthorization(Policies.Coordinator)
+            .WithSummary("Let an investigator work on a claim they did not submit (Coordinator). Needs If-Match.")
+            .ClaimActionProblems();
+        claims.MapPost("/{id:guid}/withdraw", Withdraw).RequireAuthorization(Policies.Investigator)
+            .WithSummary("Withdraw your own claim while Submitted or InCorroboration and never decided. Needs If-Match.")
+            .ClaimActionProblems();
+        claims.MapPost("/{id:guid}/reopen", Reopen).RequireAuthorization(Policies.Coordinator)
+            .WithSummary("Reopen a decided claim; its verdict stays in the history (Coordinator). Needs If-Match.")
+            .ClaimActionProblems();
+        return api;
+    }
+
+    private static async Task<IResult> Submit(ClaimInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ISender sender, HttpResponse response, CancellationToken ct)
+    {
+        var result = await sender.Send(new SubmitClaim.Command(body, idempotencyKey), ct);
+        response.Headers.ETag = ETags.For(result.Version);
+        response.Headers.Location = $"/api/v1/claims/{result.ClaimId}";
+        return Results.Text(result.ResponseJson, "application/json", statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<Ok<Page<ClaimResponse>>> List(ISender sender, CancellationToken ct,
+        ClaimStage? status, string? countryCode, ViolationType? violationType, DateOnly? from, DateOnly? to, string? q,
+        Guid? importId, int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(
+            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<ClaimResponse>> Get(Guid id, ISender sender, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new GetClaim.Query(id), ct));
+
+    private static async Task<Ok<Page<GetClaimHistory.HistoryEntry>>> History(Guid id, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(new GetClaimHistory.Query(id, limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<ClaimResponse>> Triage(Guid id, TriageRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new TriageClaim.Command(id, ETags.ParseIfMatch(request), body.Decision, body.Reason, body.DuplicateOf), ct));
+
+    private static async Task<Ok<ClaimResponse>> Assign(Guid id, AssignmentRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new AssignInvestigator.Command(id, ETags.ParseIfMatch(request), body.UserId), ct));
+
+    private static async Task<Ok<ClaimResponse>> Withdraw(Guid id, ReasonRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new WithdrawClaim.Command(id, ETags.ParseIfMatch(request), body.Reason), ct));
+
+    private static async Task<Ok<ClaimResponse>> Reopen(Guid id, ReasonRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new ReopenClaim.Command(id, ETags.ParseIfMatch(request), body.Reason), ct));
+
+    internal static Ok<ClaimResponse> WithETag(this HttpResponse response, ClaimResponse claim)
+    {
+        response.Headers.ETag = ETags.For(claim.Version);
+        return TypedResults.Ok(claim);
+    }
+
+    internal static RouteHandlerBuilder ClaimActionProblems(this RouteHandlerBuilder route) =>
+        route.ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+}

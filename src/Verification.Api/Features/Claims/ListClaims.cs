@@ -1,0 +1,91 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Claims;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Claims;
+
+public static class ListClaims
+{
+    public sealed record Query(
+        ClaimStage? Status,
+        string? CountryCode,
+        ViolationType? ViolationType,
+        DateOnly? From,
+        DateOnly? To,
+        string? Q,
+        Guid? ImportId,
+        int Limit,
+        string? Cursor) : IQuery<Page<ClaimResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+            RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
+            RuleFor(q => q.Q).MaximumLength(200);
+            RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
+                .WithMessage("'to' must not be before 'from'.");
+            RuleFor(q => q.Cursor).Must(c => c is null || Paging.TryDecodeNumber(c, out _)).WithMessage("The cursor is not one this API issued.");
+        }
+    }
+
+    internal sealed class Handler(VerificationDb db, ICurrentUser user) : IQueryHandler<Query, Page<ClaimResponse>>
+    {
+        public async ValueTask<Page<ClaimResponse>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var claims = db.Claims.AsNoTracking().VisibleTo(user);
+            if (query.Status is { } status)
+                claims = claims.Where(c => c.Stage == status);
+            if (query.CountryCode is { } country)
+            {
+                var code = country.ToUpperInvariant();
+                claims = claims.Where(c => c.Location.CountryCode == code);
+            }
+            if (query.ViolationType is { } type)
+            {
+                var flag = Claim.Flag(type);
+                claims = claims.Where(c => (c.ViolationTypeFlags & flag) != 0);
+            }
+            // An incident is in [from, to] when its own date range overlaps it.
+            if (query.From is { } from)
+                claims = claims.Where(c => c.Incident.EndDate >= from);
+            if (query.To is { } to)
+                claims = claims.Where(c => c.Incident.StartDate <= to);
+            if (query.ImportId is { } importId)
+                claims = claims.Where(c => c.ImportId == importId);
+            if (!string.IsNullOrWhiteSpace(query.Q))
+            {
+                var text = query.Q.Trim();
+                if (Claim.TryParseReference(text, out var number))
+                {
+                    claims = claims.Where(c => c.Number == number);
+                }
+                else
+                {
+                    var lowered = text.ToLowerInvariant();
+                    claims = claims.Where(c => c.Title.ToLower().Contains(lowered) || c.Summary.ToLower().Contains(lowered)
+                        || c.Location.PlaceName.ToLower().Contains(lowered));
+                }
+            }
+            if (Paging.TryDecodeNumber(query.Cursor, out var after))
+                claims = claims.Where(c => c.Number < after);
+
+            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
+            // claims submitted while a client pages through land before its first page, never twice in it.
+            var rows = await claims.OrderByDescending(c => c.Number)
+                .Take(query.Limit + 1)
+                .Select(ClaimProjection.ToResponse)
+                .ToListAsync(cancellationToken);
+            if (rows.Count <= query.Limit)
+                return new Page<ClaimResponse>(rows, null);
+            var items = rows.GetRange(0, query.Limit);
+            Claim.TryParseReference(items[^1].Reference, out var last);
+            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
+using Verification.Domain.Claims;
+using Verification.Domain.Common;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Claims;
+
+public static class SubmitClaim
+{
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    public sealed record Command(ClaimInput Body, string? IdempotencyKey) : ICommand<Result>;
+
+    /// <summary>The created claim, or the stored first answer when this is a replay of the same submission.</summary>
+    public sealed record Result(Guid ClaimId, long Version, string ResponseJson, bool Replayed) : IAuditTarget, IMaybeUnchanged
+    {
+        public string AuditTargetId => ClaimId.ToString();
+        public bool Unchanged => Replayed;
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Body).NotNull().SetValidator(new ClaimInputValidator());
+            RuleFor(c => c.IdempotencyKey).MaximumLength(200)
+                .Matches("^[\\x21-\\x7E]+$").WithMessage("An Idempotency-Key is printable ASCII without spaces.")
+                .When(c => c.IdempotencyKey is not null);
+        }
+    }
+
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, IOptions<JsonOptions> json)
+        : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var requestHash = command.IdempotencyKey is null ? null
+                : Hashing.Sha256Hex(JsonSerializer.Serialize(command.Body, json.Value.SerializerOptions));
+            if (command.IdempotencyKey is { } key)
+            {
+                var earlier = await db.IdempotencyRecords.AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.UserId == user.Id && r.Key == key && r.ExpiresAt > now, cancellationToken);
+                if (earlier is not null)
+                {
+                    if (earlier.RequestHash != requestHash)
+                        throw new IdempotencyKeyReused();
+                    var first = JsonSerializer.Deserialize<ClaimResponse>(earlier.ResponseBody, json.Value.SerializerOptions)!;
+                    return new Result(earlier.ResourceId, first.Version, earlier.ResponseBody, Replayed: true);
+                }
+            }
+
+            var details = command.Body.ToDetails(clock.LatestToday());
+            var externalId = command.Body.ExternalId?.Trim();
+            if (!string.IsNullOrEmpty(externalId) && await db.Claims.AnyAsync(c => c.ExternalId == externalId, cancellationToken))
+                throw new AlreadyExists("External id exists", $"A claim with externalId '{externalId}' already exists.");
+
+            var number = new ClaimNumber { IssuedAt = now };
+            db.ClaimNumbers.Add(number);
+            await db.SaveChangesAsync(cancellationToken);
+
+            var claim = Claim.Submit(Guid.CreateVersion7(), number.Id, user.Id, now, details, externalId);
+            db.Claims.Add(claim);
+            await db.SaveChangesAsync(cancellationToken);
+
+            var response = await db.Claims.AsNoTracking().Where(c => c.Id == claim.Id).Select(ClaimProjection.ToResponse).SingleAsync(cancellationToken);
+            var body = JsonSerializer.Serialize(response, json.Value.SerializerOptions);
+            if (command.IdempotencyKey is { } newKey)
+            {
+                // A stale record for this key (expired but not yet swept) gives way to the new one.
+                await db.IdempotencyRecords.Where(r => r.UserId == user.Id && r.Key == newKey).ExecuteDeleteAsync(cancellationToken);
+                db.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    UserId = user.Id,
+                    Key = newKey,
+                    RequestHash = requestHash!,
+                    ResourceId = claim.Id,
+                    ResponseBody = body,
+                    CreatedAt = now,
+                    ExpiresAt = now + IdempotencyWindow,
+                });
+            }
+            return new Result(claim.Id, claim.Version, body, Replayed: false);
+        }
+    }
+}

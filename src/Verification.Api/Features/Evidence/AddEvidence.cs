@@ -1,0 +1,112 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Claims;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Api.Infrastructure.Storage;
+using Verification.Api.Pipeline;
+using Verification.Domain.Evidence;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Evidence;
+
+public static class AddEvidence
+{
+    /// <summary>
+    /// One evidence item for a claim: JSON metadata, and for files the received (hashed, not yet placed) upload.
+    /// </summary>
+    public sealed record Command(
+        Guid ClaimId,
+        long? IfMatch,
+        EvidenceMetadata Metadata,
+        [property: NotAudited] PendingBlob? File,
+        string? DeclaredContentType,
+        string? FileName,
+        string? ContentDigest) : ICommand<Result>, IClaimCommand;
+
+    public sealed record Result(EvidenceResponse Evidence) : IAuditTarget
+    {
+        public string AuditTargetId => Evidence.Id.ToString();
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Metadata).NotNull().SetValidator(new EvidenceMetadataValidator());
+            RuleFor(c => c.FileName).MaximumLength(300);
+            RuleFor(c => c.DeclaredContentType).MaximumLength(200);
+        }
+    }
+
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, WitnessProtector witnesses, EvidenceResponses responses)
+        : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var m = command.Metadata;
+            if (command.File is { } file)
+                CheckDeclaredHashes(file.Sha256, m.Sha256, command.ContentDigest);
+
+            // Intake does not need If-Match (it appends), but a stale one sent anyway is refused.
+            var claim = await db.Claims.FirstOrDefaultAsync(c => c.Id == command.ClaimId, cancellationToken)
+                ?? throw new Domain.Common.NotFound("Claim", command.ClaimId);
+            if (command.IfMatch is { } expected)
+                claim.EnsureVersion(expected);
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            EvidenceItem.StoredContent? content = null;
+            if (command.File is { } blob)
+            {
+                var firstWithSameBytes = await db.Evidence.Where(e => e.Sha256 == blob.Sha256 && e.HasContent)
+                    .OrderBy(e => e.SubmittedAt).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(cancellationToken);
+                content = new EvidenceItem.StoredContent(blob.Sha256, blob.SizeBytes, command.DeclaredContentType,
+                    blob.DetectedContentType, Path.GetFileName(command.FileName), firstWithSameBytes);
+            }
+            var intake = new EvidenceItem.Intake(m.Kind!.Value, m.Title, m.Description, m.Url, m.CollectedAt?.ToUniversalTime(),
+                m.CollectedBy, m.Origin, m.Stance!.Value, m.Testimony?.Text, witnesses.Protect(m.Testimony?.Witness));
+            var item = EvidenceItem.Receive(Guid.CreateVersion7(), claim.Id, intake, content, user.Id, now);
+            claim.AttachEvidence(item.Id, item.Kind.ToString(), user.Id, now);
+
+            // The bytes go into place before the row is written: a row never points at bytes that are not there.
+            command.File?.Commit();
+            db.Evidence.Add(item);
+            await db.SaveChangesAsync(cancellationToken);
+            return new Result(responses.From(item));
+        }
+
+        private static void CheckDeclaredHashes(string actual, string? metadataSha256, string? contentDigest)
+        {
+            if (metadataSha256 is not null && !metadataSha256.Equals(actual, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidRequest("sha256", "The file's SHA-256 does not match the sha256 you declared; nothing was kept.");
+            if (contentDigest is not null && ContentDigest.Sha256Hex(contentDigest) is var declared && declared != actual)
+                throw new InvalidRequest("Content-Digest", declared is null
+                    ? "Content-Digest must carry sha-256=:<base64>: (RFC 9530); nothing was kept."
+                    : "The file's SHA-256 does not match Content-Digest; nothing was kept.");
+        }
+    }
+}
+
+/// <summary>Reads the sha-256 member of an RFC 9530 Content-Digest header (sha-256=:base64:).</summary>
+public static class ContentDigest
+{
+    public static string? Sha256Hex(string header)
+    {
+        foreach (var member in header.Split(','))
+        {
+            var parts = member.Trim().Split('=', 2);
+            if (parts.Length == 2 && parts[0].Trim().Equals("sha-256", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = parts[1].Trim();
+                if (value.Length < 2 || value[0] != ':' || value[^1] != ':')
+                    return null;
+                var bytes = new byte[32];
+                return Convert.TryFromBase64String(value[1..^1], bytes, out var written) && written == 32
+                    ? Convert.ToHexStringLower(bytes)
+                    : null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Verification.Api.Infrastructure.Storage;
+
+namespace Verification.Api.Infrastructure.Http;
+
+/// <summary>A multipart upload read part by part: the JSON part parsed, the file part streamed into the store.</summary>
+public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob File, string? FileContentType, string? FileName, string? ContentDigest)
+    : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => File.DisposeAsync();
+
+    /// <summary>
+    /// Reads <c>multipart/form-data</c> with one JSON part named <paramref name="metadataPart"/> and one part named
+    /// <c>file</c>, in either order, with ASP.NET Core's streaming reader: the file never sits whole in memory and
+    /// is never buffered a second time. Anything else (a missing or doubled part) is a 400 and leaves no file.
+    /// </summary>
+    public static async Task<MultipartUpload<TMetadata>> ReadAsync(HttpRequest request, string metadataPart, EvidenceStore store,
+        JsonSerializerOptions json, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw new UnsupportedContentType(request.ContentType, "multipart/form-data");
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+            throw new InvalidRequest("Content-Type", "The multipart body has no valid boundary.");
+
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        TMetadata? metadata = default;
+        var metadataSeen = false;
+        PendingBlob? file = null;
+        string? fileType = null, fileName = null, digest = null;
+        try
+        {
+            MultipartSection? section;
+            while ((section = await ReadSectionAsync(reader, ct)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                    throw new InvalidRequest("multipart", "Every part needs a Content-Disposition with a name.");
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (string.Equals(name, metadataPart, StringComparison.Ordinal))
+                {
+                    if (metadataSeen)
+                        throw new InvalidRequest(metadataPart, $"Send one '{metadataPart}' part.");
+                    metadataSeen = true;
+                    metadata = await ReadJsonPartAsync(section, metadataPart, json, ct);
+                }
+                else if (string.Equals(name, "file", StringComparison.Ordinal))
+                {
+                    if (file is not null)
+                        throw new InvalidRequest("file", "Send one 'file' part.");
+                    fileType = section.ContentType;
+                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                    digest = section.Headers?.TryGetValue("Content-Digest", out var d) == true ? d.ToString() : null;
+                    file = await store.ReceiveAsync(section.Body, ct);
+                }
+                else
+                {
+                    throw new InvalidRequest("multipart", $"Unexpected part '{name}': send '{metadataPart}' and 'file'.");
+                }
+            }
+            if (!metadataSeen || metadata is null)
+                throw new InvalidRequest(metadataPart, $"The '{metadataPart}' part (JSON) is missing.");
+            if (file is null)
+                throw new InvalidRequest("file", "The 'file' part is missing.");
+            // A digest on the file part names the file; one on the request is taken to name the file too.
+            var requestDigest = request.Headers["Content-Digest"].ToString();
+            digest ??= requestDigest.Length > 0 ? requestDigest : null;
+            return new MultipartUpload<TMetadata>(metadata, file, fileType, fileName, digest);
+        }
+        catch
+        {
+            if (file is not null)
+                await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<MultipartSection?> ReadSectionAsync(MultipartReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(ct);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is truncated or malformed: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is malformed: " + e.Message);
+        }
+    }
+
+    private static async Task<TMetadata> ReadJsonPartAsync(MultipartSection section, string part, JsonSerializerOptions json, CancellationToken ct)
+    {
+        // The JSON part is small: cap it so a huge "metadata" cannot fill memory.
+        using var limited = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (limited.Length + read > RequestLimits.MaxJsonBodyBytes)
+                throw new PayloadTooLarge(RequestLimits.MaxJsonBodyBytes);
+            limited.Write(buffer, 0, read);
+        }
+        limited.Position = 0;
+        try
+        {
+            return JsonSerializer.Deserialize<TMetadata>(limited, json)
+                ?? throw new InvalidRequest(part, $"The '{part}' part is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidRequest(part, $"The '{part}' part is not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+    }
+}

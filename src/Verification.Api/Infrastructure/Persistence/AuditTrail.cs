@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Verification.Domain.Audit;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Persistence;
+
+/// <summary>
+/// Appends to the audit hash chain. Appends are serialised per database so the chain never forks: SQLite's
+/// write transaction already holds the database lock; PostgreSQL takes a transaction-scoped advisory lock and
+/// SQL Server an application lock, both released at commit. The sequence is also the primary key, so a writer
+/// that somehow read a stale head fails instead of forking the chain.
+/// </summary>
+public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
+{
+    // An arbitrary, fixed key that names "the audit chain head" among advisory locks.
+    private const long AuditLockKey = 0x5645524946;
+
+    public async Task AppendAsync(string actor, string action, string? targetId, string changeDigest, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
+
+        await db.SaveChangesAsync(ct);
+        switch (db.Provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditLockKey})", ct);
+                break;
+            case DatabaseProvider.SqlServer:
+                await db.Database.ExecuteSqlRawAsync(
+                    "EXEC sp_getapplock @Resource = 'verification-audit-head', @LockMode = 'Exclusive', @LockOwner = 'Transaction'", ct);
+                break;
+        }
+
+        var head = await db.AuditEntries.AsNoTracking()
+            .OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash })
+            .FirstOrDefaultAsync(ct);
+        var entry = AuditEntry.Append(head?.Sequence ?? 0, head?.Hash ?? AuditEntry.GenesisHash,
+            clock.GetUtcNow().UtcDateTime, actor, action, targetId, changeDigest);
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Persistence;
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    public const string DefaultConnectionString = "Data Source=data/verification.db";
+
+    public static IServiceCollection AddVerificationDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
+        services.AddSingleton(options);
+        services.AddDbContext<VerificationDb>(db => db.UseVerificationDatabase(options.Provider, connectionString));
+        return services;
+    }
+
+    /// <summary>
+    /// SQLite gets a busy timeout (writers wait for each other instead of failing at once) and its folder is created,
+    /// so that the first run on a fresh machine needs nothing prepared by hand.
+    /// </summary>
+    internal static string ConnectionString(DatabaseProvider provider, string? configured)
+    {
+        var connectionString = string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured;
+        if (provider != DatabaseProvider.Sqlite)
+            return connectionString;
+        var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(folder) && builder.Mode != SqliteOpenMode.Memory)
+            Directory.CreateDirectory(folder);
+        return builder.ToString();
+    }
+
+    /// <summary>Applies pending migrations (unless the operator turned that off) and prepares SQLite for concurrent use.</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL lets readers work while one writer commits; the setting is stored in the database file itself.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+        if (options.MigrateOnStart)
+            await db.Database.MigrateAsync(ct);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Scalar.AspNetCore;
+using Verification.Api;
+using Verification.Api.Features.Audit;
+using Verification.Api.Features.Auth;
+using Verification.Api.Features.Claims;
+using Verification.Api.Features.Evidence;
+using Verification.Api.Features.Users;
+using Verification.Api.Features.Verdicts;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Persistence;
+using Verification.Api.Infrastructure.Security;
+using Verification.Api.Infrastructure.Storage;
+using Verification.Api.Pipeline;
+using Verification.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddVerificationDatabase(builder.Configuration);
+builder.Services.AddVerificationIdentity(builder.Configuration);
+builder.Services.AddEvidenceStore(builder.Configuration);
+builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddSingleton<WitnessProtector>();
+builder.Services.AddScoped<EvidenceResponses>();
+
+builder.Services.AddMediator((Mediator.MediatorOptions options) =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    // Order matters: refuse bad input first, then an object the caller may not touch, then a missing If-Match;
+    // only then open the transaction, inside which the handler and its audit entry run.
+    options.PipelineBehaviors =
+    [
+        typeof(ValidationBehaviour<,>),
+        typeof(AuthorizationBehaviour<,>),
+        typeof(PreconditionBehaviour<,>),
+        typeof(TransactionBehaviour<,>),
+        typeof(AuditBehaviour<,>),
+    ];
+});
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+// One message per field: a missing list is "required", not also "too long" and a crash in the next rule.
+ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+    o.SerializerOptions.MaxDepth = 32;
+});
+// Binding failures (malformed JSON, a wrong type, an unknown enum value) reach the exception handler as problems.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+    ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>());
+builder.Services.AddHealthChecks().AddDbContextCheck<VerificationDb>("database", tags: ["ready"]);
+builder.Services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    // Sign-in attempts per client address: lockout protects one account, this slows a spray across many.
+    o.AddPolicy("sign-in", http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = builder.Configuration.GetValue("Auth:SignInsPerMinute", 30),
+            Window = TimeSpan.FromMinutes(1),
+        }));
+    o.OnRejected = RateLimitProblems.WriteAsync;
+});
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AddServerHeader = false;
+    k.Limits.MaxRequestBodySize = RequestLimits.MaxJsonBodyBytes;
+});
+
+var app = builder.Build();
+
+try
+{
+    await app.Services.PrepareDatabaseAsync();
+    await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
+    await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
+}
+catch (InvalidOperationException e)
+{
+    app.Logger.LogCritical("Verification cannot start: {Reason}", e.Message);
+    Console.Error.WriteLine($"Verification cannot start: {e.Message}");
+    return 1;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<CorrelationMiddleware>();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+    app.UseHsts();
+app.UseMiddleware<RequestLimits>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+
+var api = app.MapGroup("/api/v1");
+api.MapAuthEndpoints();
+api.MapUserEndpoints();
+api.MapClaimEndpoints();
+api.MapVerdictEndpoints();
+api.MapEvidenceEndpoints();
+api.MapAuditEndpoints();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

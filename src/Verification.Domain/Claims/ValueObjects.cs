@@ -1,0 +1,91 @@
+using Verification.Domain.Common;
+
+namespace Verification.Domain.Claims;
+
+/// <summary>When it happened: a date range and how precisely it is known.</summary>
+public sealed record Incident(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision)
+{
+    public static Incident Create(DateOnly start, DateOnly? end, TimePrecision precision, DateOnly today)
+    {
+        var last = end ?? start;
+        Guard.That(last >= start, "incident.endDate", "endDate must not be before startDate.");
+        Guard.That(last <= today, "incident.endDate", "The incident cannot end in the future.");
+        Guard.That(start >= new DateOnly(1900, 1, 1), "incident.startDate", "startDate is implausibly early.");
+        return new Incident(start, last, precision);
+    }
+}
+
+/// <summary>Where it happened. Coordinates are optional; the precision says how far to trust them.</summary>
+public sealed record Location(
+    string PlaceName,
+    string CountryCode,
+    string? Admin1,
+    string? Admin2,
+    double? Latitude,
+    double? Longitude,
+    GeoPrecision GeoPrecision)
+{
+    public static Location Create(string? placeName, string? countryCode, string? admin1, string? admin2,
+        double? latitude, double? longitude, GeoPrecision precision)
+    {
+        var code = (countryCode ?? string.Empty).Trim().ToUpperInvariant();
+        Guard.That(CountryCodes.IsAssigned(code), "incident.location.countryCode",
+            $"'{countryCode}' is not an assigned ISO 3166-1 alpha-2 country code.");
+        Guard.That(latitude is null == longitude is null, "incident.location.latitude",
+            "Give both latitude and longitude, or neither.");
+        Guard.That(latitude is null or >= -90 and <= 90, "incident.location.latitude", "latitude must be between -90 and 90.");
+        Guard.That(longitude is null or >= -180 and <= 180, "incident.location.longitude", "longitude must be between -180 and 180.");
+        return new Location(
+            Guard.Text(placeName, "incident.location.placeName", 200),
+            code,
+            Guard.OptionalText(admin1, "incident.location.admin1", 200),
+            Guard.OptionalText(admin2, "incident.location.admin2", 200),
+            latitude, longitude, precision);
+    }
+}
+
+public sealed record Perpetrator(string Name, PerpetratorType Type);
+
+public sealed record Source(SourceType Type, string? Description, string? Url);
+
+/// <summary>
+/// Reported harm as ranges, disaggregated, as the Standards for Casualty Recording ask: a single number
+/// would claim a certainty nobody has. Every sub-total stays within its total.
+/// </summary>
+public sealed record Harm(
+    int? KilledMin, int? KilledMax,
+    int? InjuredMin, int? InjuredMax,
+    int? CiviliansKilledMin, int? CiviliansKilledMax,
+    int? ChildrenKilledMin, int? ChildrenKilledMax,
+    int? WomenKilledMin, int? WomenKilledMax)
+{
+    public static readonly Harm Unknown = new(null, null, null, null, null, null, null, null, null, null);
+
+    public Harm Validated(string prefix = "harm")
+    {
+        Range(KilledMin, KilledMax, $"{prefix}.killed");
+        Range(InjuredMin, InjuredMax, $"{prefix}.injured");
+        Range(CiviliansKilledMin, CiviliansKilledMax, $"{prefix}.civiliansKilled");
+        Range(ChildrenKilledMin, ChildrenKilledMax, $"{prefix}.childrenKilled");
+        Range(WomenKilledMin, WomenKilledMax, $"{prefix}.womenKilled");
+        Within(CiviliansKilledMin, KilledMax, $"{prefix}.civiliansKilledMin", "civilians killed cannot exceed killed");
+        Within(CiviliansKilledMax, KilledMax, $"{prefix}.civiliansKilledMax", "civilians killed cannot exceed killed");
+        Within(ChildrenKilledMin, CiviliansKilledMax, $"{prefix}.childrenKilledMin", "children killed cannot exceed civilians killed");
+        Within(ChildrenKilledMax, CiviliansKilledMax, $"{prefix}.childrenKilledMax", "children killed cannot exceed civilians killed");
+        Within(WomenKilledMin, CiviliansKilledMax, $"{prefix}.womenKilledMin", "women killed cannot exceed civilians killed");
+        Within(WomenKilledMax, CiviliansKilledMax, $"{prefix}.womenKilledMax", "women killed cannot exceed civilians killed");
+        return this;
+    }
+
+    private static void Range(int? min, int? max, string field)
+    {
+        Guard.That(min is null or >= 0, field + "Min", "Counts cannot be negative.");
+        Guard.That(max is null or >= 0, field + "Max", "Counts cannot be negative.");
+        Guard.That(min is null || max is null || min <= max, field + "Min", "The minimum cannot exceed the maximum.");
+    }
+
+    private static void Within(int? part, int? whole, string field, string rule)
+    {
+        Guard.That(part is null || whole is null || part <= whole, field, $"{char.ToUpperInvariant(rule[0])}{rule[1..]}.");
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Verification.Domain.Audit;
+
+namespace Verification.Persistence.Configurations;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> a)
+    {
+        a.ToTable("AuditEntries");
+        // The sequence is the key: two writers that read the same head cannot both append (no fork).
+        a.HasKey(x => x.Sequence);
+        a.Property(x => x.Sequence).ValueGeneratedNever();
+        a.HasIndex(x => x.Id).IsUnique();
+        a.Property(x => x.Actor).HasMaxLength(100);
+        a.Property(x => x.Action).HasMaxLength(100);
+        a.Property(x => x.TargetId).HasMaxLength(100);
+        a.Property(x => x.ChangeDigest).HasMaxLength(64).IsFixedLength();
+        a.Property(x => x.PreviousHash).HasMaxLength(64).IsFixedLength();
+        a.Property(x => x.Hash).HasMaxLength(64).IsFixedLength();
+        a.HasIndex(x => new { x.TargetId, x.Sequence });
+        a.HasIndex(x => new { x.Actor, x.Sequence });
+        a.HasIndex(x => x.At);
+    }
+}
+
+internal sealed class ClaimNumberConfiguration : IEntityTypeConfiguration<ClaimNumber>
+{
+    public void Configure(EntityTypeBuilder<ClaimNumber> n)
+    {
+        n.ToTable("ClaimNumbers");
+        n.HasKey(x => x.Id);
+        n.Property(x => x.Id).ValueGeneratedOnAdd();
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> r)
+    {
+        r.ToTable("IdempotencyRecords");
+        r.HasKey(x => new { x.UserId, x.Key });
+        r.Property(x => x.Key).HasMaxLength(200);
+        r.Property(x => x.RequestHash).HasMaxLength(64).IsFixedLength();
+        r.HasIndex(x => x.ExpiresAt);
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Verification.Persistence;
+
+/// <summary>A person who works in the API: an investigator, reviewer or coordinator (roles say which).</summary>
+public sealed class StaffUser : IdentityUser<Guid>
+{
+    public DateTime CreatedAt { get; set; }
+}
+
+public static class Roles
+{
+    public const string Investigator = "Investigator";
+    public const string Reviewer = "Reviewer";
+    public const string Coordinator = "Coordinator";
+
+    public static readonly IReadOnlyList<string> All = [Investigator, Reviewer, Coordinator];
+}
