@@ -187,6 +187,33 @@ public class StageMachineTests
     }
 
     [Fact]
+    public void Withdrawing_needs_a_reason_and_a_refused_withdrawal_changes_nothing()
+    {
+        var claim = Given.AClaimInCorroboration();
+        var version = claim.Version;
+
+        var invalid = Assert.Throws<InvariantViolation>(() => claim.Withdraw(People.Investigator, " ", Later));
+
+        Assert.Equal("reason", invalid.Field);
+        Assert.Equal(ClaimStage.InCorroboration, claim.Stage);
+        Assert.Equal(version, claim.Version);
+        Assert.Null(claim.StageReason);
+    }
+
+    [Fact]
+    public void Reopening_needs_a_reason_and_a_refused_reopening_keeps_the_verdict()
+    {
+        var claim = Given.ADecidedClaim();
+        var verdict = claim.VerdictProposalId;
+
+        var invalid = Assert.Throws<InvariantViolation>(() => claim.Reopen(People.Coordinator, null, Later));
+
+        Assert.Equal("reason", invalid.Field);
+        Assert.Equal(ClaimStage.Decided, claim.Stage);
+        Assert.Equal(verdict, claim.VerdictProposalId);
+    }
+
+    [Fact]
     public void A_claim_cannot_be_rejected_as_a_duplicate_of_itself()
     {
         var claim = Given.ASubmittedClaim();

@@ -66,6 +66,7 @@ public sealed class Claim
         number = 0;
         var parts = text.Trim().Split('-');
         return parts.Length == 3 && parts[0].Equals("VC", StringComparison.OrdinalIgnoreCase)
+            && parts[1].Length == 4 && parts[1].All(char.IsAsciiDigit)
             && long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number);
     }
 

@@ -70,10 +70,12 @@ public sealed record Harm(
         Range(WomenKilledMin, WomenKilledMax, $"{prefix}.womenKilled");
         Within(CiviliansKilledMin, KilledMax, $"{prefix}.civiliansKilledMin", "civilians killed cannot exceed killed");
         Within(CiviliansKilledMax, KilledMax, $"{prefix}.civiliansKilledMax", "civilians killed cannot exceed killed");
-        Within(ChildrenKilledMin, CiviliansKilledMax, $"{prefix}.childrenKilledMin", "children killed cannot exceed civilians killed");
-        Within(ChildrenKilledMax, CiviliansKilledMax, $"{prefix}.childrenKilledMax", "children killed cannot exceed civilians killed");
-        Within(WomenKilledMin, CiviliansKilledMax, $"{prefix}.womenKilledMin", "women killed cannot exceed civilians killed");
-        Within(WomenKilledMax, CiviliansKilledMax, $"{prefix}.womenKilledMax", "women killed cannot exceed civilians killed");
+        // Children and women are civilians here; when the civilian figure is unknown, the killed total still bounds them.
+        var civilianCeiling = CiviliansKilledMax ?? KilledMax;
+        Within(ChildrenKilledMin, civilianCeiling, $"{prefix}.childrenKilledMin", "children killed cannot exceed civilians killed");
+        Within(ChildrenKilledMax, civilianCeiling, $"{prefix}.childrenKilledMax", "children killed cannot exceed civilians killed");
+        Within(WomenKilledMin, civilianCeiling, $"{prefix}.womenKilledMin", "women killed cannot exceed civilians killed");
+        Within(WomenKilledMax, civilianCeiling, $"{prefix}.womenKilledMax", "women killed cannot exceed civilians killed");
         return this;
     }
 

@@ -158,10 +158,12 @@ public sealed class EvidenceItem
         if (ReviewStatus != ReviewStatus.Pending)
             throw new TransitionNotAllowed("review", $"already {ReviewStatus}", "each evidence item is reviewed once");
         Guard.That(credibility is >= 1 and <= 6, "informationCredibility", "informationCredibility is 1 (confirmed) … 6 (cannot be judged).");
+        // Every check runs before the first field changes: a refused review leaves the item as it was.
+        var why = decision == ReviewDecision.Reject ? Guard.Text(reason, "reason", 2000) : Guard.OptionalText(reason, "reason", 2000);
         ReviewStatus = decision == ReviewDecision.Accept ? ReviewStatus.Accepted : ReviewStatus.Rejected;
         ReviewedBy = reviewer;
         ReviewedAt = now;
-        ReviewReason = decision == ReviewDecision.Reject ? Guard.Text(reason, "reason", 2000) : Guard.OptionalText(reason, "reason", 2000);
+        ReviewReason = why;
         SourceReliability = reliability;
         InformationCredibility = credibility;
         _custody.Add(new CustodyEvent(Id, now, reviewer, CustodyAction.Reviewed, $"{ReviewStatus} {reliability}{credibility}"));
