@@ -12,6 +12,7 @@ using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Jobs;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
@@ -28,6 +29,7 @@ builder.Services.AddVerificationDatabase(builder.Configuration);
 builder.Services.AddVerificationIdentity(builder.Configuration);
 builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddScoped<EvidenceResponses>();
 
@@ -87,6 +89,7 @@ try
     await app.Services.PrepareDatabaseAsync();
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
+    RecurringJobs.Register(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>());
 }
 catch (InvalidOperationException e)
 {
@@ -105,6 +108,7 @@ app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseJobsDashboard();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();

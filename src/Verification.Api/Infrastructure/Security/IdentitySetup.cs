@@ -62,7 +62,11 @@ public static class IdentitySetup
             .AddPolicy(Policies.EvidenceIntake, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator));
 
         services.AddHttpContextAccessor();
-        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddScoped<ActingUser>();
+        // Inside a background job the job's actor is the current user; otherwise the HTTP caller is.
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<ActingUser>().Actor is { } actor
+            ? new JobUser(actor)
+            : new HttpCurrentUser(sp.GetRequiredService<IHttpContextAccessor>()));
         return services;
     }
 }

@@ -1,0 +1,69 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.Data.Sqlite;
+using Verification.Api.Infrastructure.Persistence;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Jobs;
+
+public static class JobSetup
+{
+    /// <summary>
+    /// Hangfire's storage follows Database:Provider: a SQLite file beside the database for the embedded default,
+    /// the same PostgreSQL or SQL Server database (in its own schema) otherwise, so that several API instances share
+    /// one queue and a recurring job runs once, not once per instance.
+    /// </summary>
+    public static IServiceCollection AddVerificationJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = DatabaseSetup.ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            switch (options.Provider)
+            {
+                case DatabaseProvider.Sqlite:
+                    config.UseSQLiteStorage(HangfireSqliteFile(connectionString), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(2) });
+                    break;
+                case DatabaseProvider.PostgreSql:
+                    config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
+                        new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) });
+                    break;
+                case DatabaseProvider.SqlServer:
+                    config.UseSqlServerStorage(connectionString, new Hangfire.SqlServer.SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+                    break;
+            }
+        });
+        if (configuration.GetValue("Jobs:RunServer", true))
+            services.AddHangfireServer(o => o.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount)));
+        services.AddTransient<CommandJob>();
+        return services;
+    }
+
+    /// <summary>Hangfire's SQLite storage keeps its own file next to the database (data/verification.hangfire.db).</summary>
+    internal static string HangfireSqliteFile(string connectionString)
+    {
+        var database = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(database)) ?? ".";
+        return Path.Combine(folder, Path.GetFileNameWithoutExtension(database) + ".hangfire.db");
+    }
+
+    /// <summary>The dashboard at /jobs: coordinators only, never anonymous; read-only for everyone else who could reach it.</summary>
+    public static IApplicationBuilder UseJobsDashboard(this IApplicationBuilder app) =>
+        app.UseHangfireDashboard("/jobs", new DashboardOptions
+        {
+            Authorization = [new CoordinatorsOnly()],
+            IsReadOnlyFunc = context => !context.GetHttpContext().User.IsInRole(Roles.Coordinator),
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "Verification jobs",
+        });
+
+    private sealed class CoordinatorsOnly : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Coordinator);
+    }
+}
