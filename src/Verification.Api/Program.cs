@@ -20,7 +20,6 @@ using Verification.Api.Pipeline;
 using Verification.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 // SQL text is for debugging sessions, not for the default log: it would drown the request lines.
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 

@@ -93,7 +93,7 @@ public sealed class KidalWalkthroughTests
         var history = await (await investigator.Client.GetAsync($"/api/v1/claims/{id}/history?limit=200")).Json();
         var actions = history.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal("Submitted", actions[0]);
-        foreach (var expected in new[] { "TriageAccepted", "EvidenceAdded", "EvidenceIntake", "EvidenceReviewed", "VerdictProposed", "VerdictConfirmed", "Reopened" })
+        foreach (var expected in new[] { "TriageAccepted", "EvidenceAdded", "CustodyIntake", "EvidenceReviewed", "CustodyReviewed", "VerdictProposed", "VerdictConfirmed", "Reopened" })
             Assert.Contains(expected, actions);
         Assert.Equal(2, actions.Count(a => a == "VerdictConfirmed"));
         var times = history.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("at").GetDateTime()).ToList();

@@ -40,7 +40,7 @@ public static class GetClaimHistory
                 .Select(e => new { e.Id, e.At, e.Actor, e.Action, e.Details, e.EvidenceId })
                 .ToListAsync(cancellationToken);
             var timeline = claimEvents
-                .Concat(custody.Select(e => new HistoryEntry(e.Id, e.At, e.Actor, $"Evidence{e.Action}", e.Details, e.EvidenceId)));
+                .Concat(custody.Select(e => new HistoryEntry(e.Id, e.At, e.Actor, $"Custody{e.Action}", e.Details, e.EvidenceId)));
             return TimelinePaging.Page(timeline, e => e.At, e => e.Id, query.Limit, query.Cursor);
         }
     }
