@@ -75,6 +75,11 @@ builder.Services.AddRateLimiter(o =>
         }));
     o.OnRejected = RateLimitProblems.WriteAsync;
 });
+// CORS stays closed unless an operator names the browser origins that may call the API.
+var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+if (allowedOrigins.Length > 0)
+    builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(allowedOrigins).AllowAnyHeader().AllowAnyMethod()
+        .WithExposedHeaders("ETag", "Location", "Retry-After", "X-Correlation-Id")));
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.AddServerHeader = false;
@@ -101,8 +106,13 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationMiddleware>();
 app.UseSecurityHeaders();
-if (!app.Environment.IsDevelopment())
+if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+{
     app.UseHsts();
+    app.UseHttpsRedirection();
+}
+if (allowedOrigins.Length > 0)
+    app.UseCors();
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
 app.UseAuthorization();

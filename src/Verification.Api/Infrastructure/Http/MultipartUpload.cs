@@ -53,7 +53,7 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
                     fileType = section.ContentType;
                     fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                     digest = section.Headers?.TryGetValue("Content-Digest", out var d) == true ? d.ToString() : null;
-                    file = await store.ReceiveAsync(section.Body, ct);
+                    file = await store.ReceiveAsync(new RequestBodyStream(section.Body), ct);
                 }
                 else
                 {
@@ -115,5 +115,42 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         {
             throw new InvalidRequest(part, $"The '{part}' part is not valid JSON: {e.Message.Split(" Path:")[0]}");
         }
+    }
+
+    /// <summary>
+    /// Tells a broken request body (truncated, malformed) apart from a failure of our own disk: a read that fails is
+    /// the caller's 400, while a write that fails stays an internal error.
+    /// </summary>
+    private sealed class RequestBodyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw new InvalidRequest("file", "The upload is truncated or malformed; nothing was kept. " + e.Message);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidRequest("file", "The upload is malformed; nothing was kept. " + e.Message);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

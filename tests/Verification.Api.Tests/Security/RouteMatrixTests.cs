@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Verification.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Verification.Api.Tests.Security;
+
+/// <summary>
+/// Every route of the OpenAPI document × every kind of caller → the expected answer (OWASP API1, API5). The table
+/// is checked against the document, so a new route without an entry here fails this test until someone decides
+/// who may call it.
+/// </summary>
+public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper output) : IClassFixture<SqliteApiFixture>
+{
+    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage }
+
+    /// <summary>Which object a route acts on; an investigator who may not see it must get 404.</summary>
+    public enum Scope { None, Claim, Evidence }
+
+    public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator }
+
+    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
+
+    /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
+    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId);
+
+    private static readonly Dictionary<string, Rule> Rules = new()
+    {
+        ["POST /api/v1/auth/login"] = new(Access.Public, Scope.None, _ => new { email = "nobody@test.local", password = "wrong password here" }),
+        ["POST /api/v1/auth/refresh"] = new(Access.Public, Scope.None, _ => new { refreshToken = "not-a-token" }),
+        ["POST /api/v1/users"] = new(Access.Coordinator, Scope.None, _ => new { email = $"m-{Guid.NewGuid():N}@test.local", password = TestApi.Password, roles = new[] { "Investigator" } }),
+        ["GET /api/v1/users"] = new(Access.Coordinator, Scope.None),
+        ["PUT /api/v1/users/{id}/roles"] = new(Access.Coordinator, Scope.None, _ => new { roles = new[] { "Investigator" } }),
+        ["POST /api/v1/claims"] = new(Access.Investigator, Scope.None, _ => Kidal.Claim()),
+        ["GET /api/v1/claims"] = new(Access.Staff, Scope.None),
+        ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
+        ["GET /api/v1/claims/{id}/history"] = new(Access.Staff, Scope.Claim),
+        ["POST /api/v1/claims/{id}/triage"] = new(Access.Triage, Scope.Claim, _ => new { decision = "Accept" }),
+        ["POST /api/v1/claims/{id}/assignments"] = new(Access.Coordinator, Scope.Claim, w => new { userId = w.UserId }),
+        ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
+        ["POST /api/v1/claims/{id}/reopen"] = new(Access.Coordinator, Scope.Claim, _ => new { reason = "probe" }),
+        ["POST /api/v1/claims/{id}/verdict-proposals"] = new(Access.Reviewer, Scope.Claim, _ => new { rating = "Weak", rationale = "probe" }),
+        ["GET /api/v1/claims/{id}/verdict-proposals"] = new(Access.Staff, Scope.Claim),
+        ["POST /api/v1/claims/{id}/verdict-proposals/{proposalId}/confirm"] = new(Access.Reviewer, Scope.Claim),
+        ["POST /api/v1/claims/{id}/verdict-proposals/{proposalId}/reject"] = new(Access.Reviewer, Scope.Claim, _ => new { reason = "probe" }),
+        ["POST /api/v1/claims/{id}/evidence"] = new(Access.Staff, Scope.Claim, _ => new { kind = "Link", url = "https://example.org/probe", stance = "Context" }),
+        ["GET /api/v1/claims/{id}/evidence"] = new(Access.Staff, Scope.Claim),
+        ["GET /api/v1/evidence/{id}"] = new(Access.Staff, Scope.Evidence),
+        ["GET /api/v1/evidence/{id}/content"] = new(Access.Staff, Scope.Evidence),
+        ["GET /api/v1/evidence/{id}/custody"] = new(Access.Staff, Scope.Evidence),
+        ["POST /api/v1/evidence/{id}/review"] = new(Access.Reviewer, Scope.Evidence, _ => new { decision = "Accept", sourceReliability = "C", informationCredibility = 3 }),
+        ["GET /api/v1/audit"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/audit/verify"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/audit/head"] = new(Access.Coordinator, Scope.None),
+    };
+
+    [Fact]
+    public async Task Every_route_in_the_OpenAPI_document_has_an_access_rule_and_every_rule_a_route()
+    {
+        var routes = await DocumentedRoutes();
+        Assert.Empty(routes.Except(Rules.Keys));
+        Assert.Empty(Rules.Keys.Except(routes));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_each_kind_of_caller_as_its_rule_says()
+    {
+        var api = fixture.Api;
+        var own = await api.NewPersonAsync("Investigator");
+        var other = await api.NewPersonAsync("Investigator");
+        var reviewer = await api.NewPersonAsync("Reviewer");
+        var proposer = await api.NewPersonAsync("Reviewer");
+        var coordinator = await api.CoordinatorAsync();
+        var callers = new Dictionary<Caller, HttpClient>
+        {
+            [Caller.Anonymous] = api.Anonymous,
+            [Caller.OwnInvestigator] = own.Client,
+            [Caller.OtherInvestigator] = other.Client,
+            [Caller.Reviewer] = reviewer.Client,
+            [Caller.Coordinator] = coordinator,
+        };
+
+        var probes = 0;
+        var failures = new List<string>();
+        foreach (var route in (await DocumentedRoutes()).Order())
+        {
+            var rule = Rules[route];
+            // A fresh world per route. Within a route one caller's probe may move the claim (a withdraw, a triage),
+            // but who may act never depends on the stage, so the next caller still meets the same rule.
+            var world = await BuildWorld(own, proposer, other);
+            foreach (var (caller, client) in callers)
+            {
+                var (method, path) = Split(route, world);
+                var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (rule.Body?.Invoke(world) is { } body)
+                    request.Content = JsonContent.Create(body);
+                var response = await client.SendAsync(request);
+                probes++;
+                var status = (int)response.StatusCode;
+                var expected = Expected(rule, caller);
+                var ok = expected switch
+                {
+                    // A public route may refuse bad credentials (401) but never hides behind 403/404 or fails.
+                    null when rule.Access == Access.Public => status is not (403 or 404) && status < 500,
+                    null => status is not (401 or 403 or 404) && status < 500,
+                    _ => status == expected,
+                };
+                if (!ok)
+                    failures.Add($"{route} as {caller}: expected {(expected?.ToString() ?? "allowed (not 401/403/404/5xx)")}, got {status} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        output.WriteLine($"{probes} probes over {Rules.Count} routes and {callers.Count} kinds of caller.");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>The status a caller must get, or null when the caller is allowed (any answer but 401/403/404/5xx).</summary>
+    private static int? Expected(Rule rule, Caller caller)
+    {
+        if (rule.Access == Access.Public)
+            return null;
+        if (caller == Caller.Anonymous)
+            return 401;
+        var allowed = rule.Access switch
+        {
+            Access.Staff => true,
+            Access.Investigator => caller is Caller.OwnInvestigator or Caller.OtherInvestigator,
+            Access.Reviewer => caller == Caller.Reviewer,
+            Access.Coordinator => caller == Caller.Coordinator,
+            Access.Triage => caller is Caller.Reviewer or Caller.Coordinator,
+            _ => false,
+        };
+        if (!allowed)
+            return 403;
+        if (rule.Scope != Scope.None && caller == Caller.OtherInvestigator)
+            return 404;
+        return null;
+    }
+
+    private async Task<World> BuildWorld(Person own, Person proposer, Person other)
+    {
+        var (claim, etag) = await own.Client.SubmitClaimAsync();
+        var id = claim.GetProperty("id").GetGuid();
+        var file = await own.Client.PostAsync($"/api/v1/claims/{id}/evidence",
+            Claims.KidalWalkthroughTests.Multipart("""{"kind":"Document","origin":"probe","stance":"Supports"}""", "probe bytes"u8.ToArray(), "text/plain"));
+        await Expect.Status(file, HttpStatusCode.Created);
+        var triaged = await proposer.Client.PostWithIfMatch($"/api/v1/claims/{id}/triage", new { decision = "Accept" }, etag);
+        var proposal = await proposer.Client.PostWithIfMatch($"/api/v1/claims/{id}/verdict-proposals",
+            new { rating = "Weak", rationale = "One source." }, triaged.Headers.ETag!.Tag);
+        await Expect.Status(proposal, HttpStatusCode.Created);
+        return new World(id, (await file.Json()).GetProperty("id").GetGuid(), (await proposal.Json()).GetProperty("id").GetGuid(), other.Id);
+    }
+
+    private static (string Method, string Path) Split(string route, World world)
+    {
+        var space = route.IndexOf(' ');
+        var path = route[(space + 1)..]
+            .Replace("{proposalId}", world.ProposalId.ToString())
+            .Replace("/evidence/{id}", $"/evidence/{world.EvidenceId}")
+            .Replace("/users/{id}", $"/users/{world.UserId}")
+            .Replace("{id}", world.ClaimId.ToString());
+        return (route[..space], path);
+    }
+
+    private async Task<HashSet<string>> DocumentedRoutes()
+    {
+        var document = await fixture.Api.Anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        return document!["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {p.Key}"))
+            .ToHashSet();
+    }
+}
