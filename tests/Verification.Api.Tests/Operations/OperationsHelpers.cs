@@ -14,7 +14,7 @@ namespace Verification.Api.Tests.Operations;
 internal static class Eventually
 {
     /// <summary>Polls until <paramref name="done"/> holds (background jobs finish on their own time), or fails with what was seen last.</summary>
-    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 60)
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 60, Func<string>? diagnose = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -23,7 +23,7 @@ internal static class Eventually
             if (done(value))
                 return value;
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out after {seconds} s waiting for {what}; last seen: {value}");
+                Assert.Fail($"Timed out after {seconds} s waiting for {what}; last seen: {value}. {diagnose?.Invoke()}");
             await Task.Delay(250);
         }
     }
@@ -38,13 +38,27 @@ internal static class Operations
     /// <summary>Triggers a stored check's job and waits until its row shows a run that began after the trigger.</summary>
     public static async Task<OperationalCheck> RunCheckAsync(this TestApi api, string recurringJobId, string checkName)
     {
-        var before = DateTime.UtcNow.AddSeconds(-1);
-        api.Trigger(recurringJobId);
-        return (await Eventually.Until(async () =>
+        async Task<OperationalCheck?> Read()
         {
             await using var db = api.Factory.CreateDb();
             return await db.OperationalChecks.AsNoTracking().FirstOrDefaultAsync(c => c.Name == checkName);
-        }, c => c is not null && c.CheckedAt >= before, $"the {recurringJobId} job to record its result"))!;
+        }
+        // A run counts once its row is newer than the one before the trigger.
+        var previous = (await Read())?.CheckedAt ?? DateTime.MinValue;
+        api.Trigger(recurringJobId);
+        return (await Eventually.Until(Read, c => c is not null && c.CheckedAt > previous,
+            $"the {recurringJobId} job to record its result", diagnose: api.JobsReport))!;
+    }
+
+    /// <summary>What Hangfire holds when a job seems not to run: the counts, and the failures with their exceptions.</summary>
+    public static string JobsReport(this TestApi api)
+    {
+        var monitor = api.Factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var stats = monitor.GetStatistics();
+        var failures = monitor.FailedJobs(0, 5).Select(f => $"{f.Value.Job?.Args.FirstOrDefault()}: {f.Value.ExceptionType} {f.Value.ExceptionMessage}");
+        var retries = api.Factory.Services.GetRequiredService<JobStorage>().GetConnection().GetAllItemsFromSet("retries").Count;
+        return $"Jobs: {stats.Enqueued} enqueued, {stats.Processing} processing, {stats.Scheduled} scheduled (retries {retries}), " +
+               $"{stats.Succeeded} succeeded, {stats.Failed} failed [{string.Join(" | ", failures)}]";
     }
 
     public static async Task<JsonElement> ReadyAsync(this TestApi api)
@@ -79,7 +93,7 @@ internal static class Operations
             var hasLabels = brace >= 0 && brace < space;
             if (line[..(hasLabels ? brace : space)] != metric)
                 continue;
-            var close = hasLabels ? line.IndexOf('}') : -1;
+            var close = hasLabels ? line.LastIndexOf('}') : -1;
             var labels = hasLabels ? line[(brace + 1)..close] : string.Empty;
             var value = line[(hasLabels ? close + 1 : space)..].Trim().Split(' ')[0];
             samples.Add((labels, double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
@@ -114,4 +128,14 @@ internal static class Operations
     }
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+}
+
+/// <summary>
+/// Tests that read /metrics run alone: OpenTelemetry listens to every meter of a name in the process, so a scrape of
+/// one test host would also show the counts of hosts that other tests run at the same time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Scrapes /metrics";
 }

@@ -21,9 +21,9 @@ public static class ListPossibleDuplicates
             if (!await ClaimVisibility.CanSee(db, user, query.ClaimId, cancellationToken))
                 throw new NotFound("Claim", query.ClaimId);
             return await db.PossibleDuplicates.AsNoTracking().Where(d => d.ClaimId == query.ClaimId)
-                .Join(db.Claims.AsNoTracking().VisibleTo(user), d => d.OtherClaimId, c => c.Id,
-                    (d, c) => new PossibleDuplicateResponse(c.Id, c.Reference, c.Stage, c.Title, d.FlaggedAt, d.Reasons))
-                .OrderBy(d => d.FlaggedAt).ThenBy(d => d.Reference)
+                .Join(db.Claims.AsNoTracking().VisibleTo(user), d => d.OtherClaimId, c => c.Id, (d, c) => new { d, c })
+                .OrderBy(x => x.d.FlaggedAt).ThenBy(x => x.c.Number)
+                .Select(x => new PossibleDuplicateResponse(x.c.Id, x.c.Reference, x.c.Stage, x.c.Title, x.d.FlaggedAt, x.d.Reasons))
                 .ToListAsync(cancellationToken);
         }
     }
