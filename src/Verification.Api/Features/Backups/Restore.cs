@@ -125,6 +125,7 @@ public static class Restore
     {
         if (File.Exists(destination) && await BackupFiles.HashAsync(destination, ct) == expected.Sha256)
             return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var temporary = destination + ".restoring";
         File.Delete(temporary);
         var (sha256, _) = await BackupFiles.CopyAsync(from, temporary, ct);
