@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEntries] (
@@ -70,7 +70,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimNumbers] (
@@ -82,7 +82,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [Claims] (
@@ -132,7 +132,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -145,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -162,7 +162,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
+)
+BEGIN
+    CREATE TABLE [OperationalChecks] (
+        [Name] nvarchar(60) NOT NULL,
+        [Passed] bit NOT NULL,
+        [CheckedAt] datetime2 NOT NULL,
+        [Checked] bigint NOT NULL,
+        [Failures] bigint NOT NULL,
+        [FirstFailureId] uniqueidentifier NULL,
+        CONSTRAINT [PK_OperationalChecks] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -177,7 +193,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -192,7 +208,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -207,7 +223,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -221,7 +237,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -236,7 +252,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimAssignments] (
@@ -251,7 +267,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimEvents] (
@@ -268,7 +284,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [Evidence] (
@@ -299,6 +315,8 @@ BEGIN
         [ReviewReason] nvarchar(2000) NULL,
         [SourceReliability] nvarchar(40) NULL,
         [InformationCredibility] int NULL,
+        [LastFixityCheckAt] datetime2 NOT NULL,
+        [FixityFailed] bit NOT NULL,
         CONSTRAINT [PK_Evidence] PRIMARY KEY ([Id]),
         CONSTRAINT [FK_Evidence_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
     );
@@ -306,7 +324,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
+)
+BEGIN
+    CREATE TABLE [PossibleDuplicates] (
+        [ClaimId] uniqueidentifier NOT NULL,
+        [OtherClaimId] uniqueidentifier NOT NULL,
+        [FlaggedAt] datetime2 NOT NULL,
+        [Reasons] nvarchar(1000) NOT NULL,
+        CONSTRAINT [PK_PossibleDuplicates] PRIMARY KEY ([ClaimId], [OtherClaimId]),
+        CONSTRAINT [FK_PossibleDuplicates_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_PossibleDuplicates_Claims_OtherClaimId] FOREIGN KEY ([OtherClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [VerdictProposals] (
@@ -338,7 +372,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE TABLE [CustodyEvents] (
@@ -355,7 +389,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -363,7 +397,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -371,7 +405,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -379,7 +413,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -387,7 +421,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -395,7 +429,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -403,7 +437,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -411,7 +445,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
@@ -419,7 +453,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
@@ -427,7 +461,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
@@ -435,7 +469,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
@@ -443,7 +477,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
@@ -451,7 +485,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
@@ -459,7 +493,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
@@ -467,7 +501,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
@@ -475,7 +509,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
@@ -483,7 +517,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
@@ -491,7 +525,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
@@ -499,7 +533,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
@@ -507,7 +541,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
@@ -515,7 +549,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
@@ -523,7 +557,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
@@ -531,7 +565,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Evidence_LastFixityCheckAt_Id] ON [Evidence] ([LastFixityCheckAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
@@ -539,7 +581,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -547,7 +589,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_PossibleDuplicates_OtherClaimId] ON [PossibleDuplicates] ([OtherClaimId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
@@ -555,11 +605,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013153_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261126010426_Initial', N'10.0.15');
+    VALUES (N'20261126013153_Initial', N'10.0.15');
 END;
 
 COMMIT;

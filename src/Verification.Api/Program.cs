@@ -1,23 +1,28 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using FluentValidation;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 using Verification.Api;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
+using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Jobs;
+using Verification.Api.Infrastructure.Operations;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
 using Verification.Persistence;
+
+// `backup <folder>` and `restore <folder>` run instead of the web host (see docs/operations.md).
+if (BackupCommandLine.Handles(args))
+    return await BackupCommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 // SQL text is for debugging sessions, not for the default log: it would drown the request lines.
@@ -29,6 +34,7 @@ builder.Services.AddVerificationIdentity(builder.Configuration);
 builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddVerificationJobs(builder.Configuration);
+builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddScoped<EvidenceResponses>();
 
@@ -116,13 +122,13 @@ if (allowedOrigins.Length > 0)
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.UseRateLimiter();
-app.UseJobsDashboard();
+app.MapJobsDashboard();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapOperationsEndpoints();
 app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
 
 var api = app.MapGroup("/api/v1");

@@ -27,6 +27,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<OperationalCheck> OperationalChecks => Set<OperationalCheck>();
+    public DbSet<PossibleDuplicate> PossibleDuplicates => Set<PossibleDuplicate>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

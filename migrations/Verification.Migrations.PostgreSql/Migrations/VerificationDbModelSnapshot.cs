@@ -484,6 +484,29 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("ClaimEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OtherClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("FlaggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("ClaimId", "OtherClaimId");
+
+                    b.HasIndex("OtherClaimId");
+
+                    b.ToTable("PossibleDuplicates", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Evidence.CustodyEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -549,6 +572,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<bool>("FixityFailed")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("HasContent")
                         .HasColumnType("boolean");
 
@@ -559,6 +585,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("LastFixityCheckAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Origin")
                         .HasMaxLength(300)
@@ -620,6 +649,8 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Sha256");
+
+                    b.HasIndex("LastFixityCheckAt", "Id");
 
                     b.HasIndex("ClaimId", "SubmittedAt", "Id");
 
@@ -772,6 +803,32 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("IdempotencyRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.OperationalCheck", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<long>("Checked")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("FirstFailureId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Passed")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("OperationalChecks", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -905,6 +962,21 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("History")
                         .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("OtherClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

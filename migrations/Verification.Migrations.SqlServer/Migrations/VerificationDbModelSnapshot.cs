@@ -486,6 +486,29 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("ClaimEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("OtherClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("FlaggedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.HasKey("ClaimId", "OtherClaimId");
+
+                    b.HasIndex("OtherClaimId");
+
+                    b.ToTable("PossibleDuplicates", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Evidence.CustodyEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -551,6 +574,9 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
+                    b.Property<bool>("FixityFailed")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("HasContent")
                         .HasColumnType("bit");
 
@@ -561,6 +587,9 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTime>("LastFixityCheckAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Origin")
                         .HasMaxLength(300)
@@ -622,6 +651,8 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Sha256");
+
+                    b.HasIndex("LastFixityCheckAt", "Id");
 
                     b.HasIndex("ClaimId", "SubmittedAt", "Id");
 
@@ -774,6 +805,32 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("IdempotencyRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.OperationalCheck", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<long>("Checked")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("FirstFailureId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Passed")
+                        .HasColumnType("bit");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("OperationalChecks", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -908,6 +965,21 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("History")
                         .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("OtherClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -473,6 +473,29 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("ClaimEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OtherClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FlaggedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ClaimId", "OtherClaimId");
+
+                    b.HasIndex("OtherClaimId");
+
+                    b.ToTable("PossibleDuplicates", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Evidence.CustodyEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -538,6 +561,9 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FixityFailed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("HasContent")
                         .HasColumnType("INTEGER");
 
@@ -547,6 +573,9 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastFixityCheckAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Origin")
@@ -609,6 +638,8 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Sha256");
+
+                    b.HasIndex("LastFixityCheckAt", "Id");
 
                     b.HasIndex("ClaimId", "SubmittedAt", "Id");
 
@@ -759,6 +790,32 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("IdempotencyRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.OperationalCheck", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Checked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FirstFailureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Passed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("OperationalChecks", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -892,6 +949,21 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("History")
                         .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.PossibleDuplicate", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("OtherClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

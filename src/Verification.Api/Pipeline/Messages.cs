@@ -39,3 +39,10 @@ public interface IMaybeUnchanged
 {
     bool Unchanged { get; }
 }
+
+/// <summary>
+/// A long background check (walking the audit chain, re-hashing evidence) that commits in short transactions of its
+/// own: one transaction around the whole run would hold SQLite's write lock, and stop every other writer, until it
+/// ended. Its record is its own (custody events, an operational check), so it writes no audit entry either.
+/// </summary>
+public interface IOwnTransactions : INotAudited;

@@ -94,6 +94,12 @@ public sealed class EvidenceItem
     public SourceReliability? SourceReliability { get; private set; }
     public int? InformationCredibility { get; private set; }
 
+    /// <summary>When the item's hash was last confirmed: at intake, then by each fixity check.</summary>
+    public DateTime LastFixityCheckAt { get; private set; }
+
+    /// <summary>The latest fixity check found the bytes missing or changed; cleared when a later check finds them intact.</summary>
+    public bool FixityFailed { get; private set; }
+
     public IReadOnlyCollection<CustodyEvent> Custody => _custody;
 
     public sealed record Intake(
@@ -131,6 +137,8 @@ public sealed class EvidenceItem
             SubmittedBy = by,
             SubmittedAt = now,
             ReviewStatus = ReviewStatus.Pending,
+            // Intake hashed the bytes, so that is the first fixity check; rolling checks start with the oldest.
+            LastFixityCheckAt = now,
         };
         if (content is not null)
         {
@@ -145,7 +153,7 @@ public sealed class EvidenceItem
         else
         {
             // A link or testimony is fixed by the hash of what was recorded, so later edits would show.
-            item.Sha256 = Hashing.Sha256Hex($"{intake.Kind}\n{item.Url}\n{item.TestimonyText}");
+            item.Sha256 = item.RecordedHash();
         }
         item._custody.Add(new CustodyEvent(id, now, by, CustodyAction.Intake, $"sha256 {item.Sha256}"));
         return item;
@@ -168,6 +176,30 @@ public sealed class EvidenceItem
         InformationCredibility = credibility;
         _custody.Add(new CustodyEvent(Id, now, reviewer, CustodyAction.Reviewed, $"{ReviewStatus} {reliability}{credibility}"));
     }
+
+    /// <summary>
+    /// A fixity check (Berkeley Protocol: preservation is verified, not assumed). For a file,
+    /// <paramref name="storedBytesSha256"/> is the SHA-256 of the stored bytes as read now, or null when they are
+    /// missing; a link or testimony is re-hashed from what was recorded and the argument is ignored. Either way the
+    /// check is a custody event, FixityChecked or FixityFailed.
+    /// </summary>
+    public CustodyEvent CheckFixity(string? storedBytesSha256, DateTime now)
+    {
+        var observed = HasContent ? storedBytesSha256 : RecordedHash();
+        FixityFailed = observed != Sha256;
+        LastFixityCheckAt = now;
+        var details = observed switch
+        {
+            null => "bytes missing from the evidence store",
+            _ when FixityFailed => $"sha256 is now {observed}, not {Sha256}",
+            _ => $"sha256 {Sha256} intact",
+        };
+        var e = new CustodyEvent(Id, now, null, FixityFailed ? CustodyAction.FixityFailed : CustodyAction.FixityChecked, details);
+        _custody.Add(e);
+        return e;
+    }
+
+    private string RecordedHash() => Hashing.Sha256Hex($"{Kind}\n{Url}\n{TestimonyText}");
 
     public CustodyEvent RecordAccess(Guid? by, DateTime now, string details)
     {

@@ -25,6 +25,8 @@ internal sealed class EvidenceConfiguration : IEntityTypeConfiguration<EvidenceI
         e.Property(x => x.ReviewReason).HasMaxLength(2000);
         e.HasIndex(x => new { x.ClaimId, x.SubmittedAt, x.Id });
         e.HasIndex(x => x.Sha256);
+        // Rolling fixity checks take the least recently checked items first.
+        e.HasIndex(x => new { x.LastFixityCheckAt, x.Id });
         e.HasMany(x => x.Custody).WithOne().HasForeignKey(c => c.EvidenceId).OnDelete(DeleteBehavior.Restrict);
         e.Navigation(x => x.Custody).HasField("_custody").UsePropertyAccessMode(PropertyAccessMode.Field);
     }

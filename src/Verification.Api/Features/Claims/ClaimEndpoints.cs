@@ -26,6 +26,9 @@ public static class ClaimEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         claims.MapGet("/{id:guid}/history", History).WithSummary("The claim's timeline, oldest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        claims.MapGet("/{id:guid}/possible-duplicates", PossibleDuplicates).RequireAuthorization(Policies.Triage)
+            .WithSummary("Claims that duplicate screening found alike (same country, overlapping dates, nearby place, a perpetrator in common), for triage (Reviewer, Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         claims.MapPost("/{id:guid}/triage", Triage).RequireAuthorization(Policies.Triage)
             .WithSummary("Accept a submitted claim into corroboration, or reject it with a reason (Reviewer, Coordinator). Needs If-Match.")
             .ClaimActionProblems();
@@ -61,6 +64,9 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<Page<GetClaimHistory.HistoryEntry>>> History(Guid id, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new GetClaimHistory.Query(id, limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<IReadOnlyList<ListPossibleDuplicates.PossibleDuplicateResponse>>> PossibleDuplicates(Guid id, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new ListPossibleDuplicates.Query(id), ct));
 
     private static async Task<Ok<ClaimResponse>> Triage(Guid id, TriageRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new TriageClaim.Command(id, ETags.ParseIfMatch(request), body.Decision, body.Reason, body.DuplicateOf), ct));

@@ -3,7 +3,9 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
+using Verification.Api.Features.Jobs;
 using Verification.Api.Infrastructure.Persistence;
+using Verification.Api.Infrastructure.Security;
 using Verification.Persistence;
 
 namespace Verification.Api.Infrastructure.Jobs;
@@ -52,15 +54,23 @@ public static class JobSetup
         return Path.Combine(folder, Path.GetFileNameWithoutExtension(database) + ".hangfire.db");
     }
 
-    /// <summary>The dashboard at /jobs: coordinators only, never anonymous; read-only for everyone else who could reach it.</summary>
-    public static IApplicationBuilder UseJobsDashboard(this IApplicationBuilder app) =>
-        app.UseHangfireDashboard("/jobs", new DashboardOptions
+    /// <summary>
+    /// The dashboard at /jobs, for coordinators only and never anonymous: the route requires the Coordinator policy
+    /// (an anonymous browser is sent to the sign-in form, anyone else gets 401 or 403), and the dashboard's own filter
+    /// checks the role again. The user comes from the dashboard cookie (see DashboardAuthentication).
+    /// </summary>
+    public static WebApplication MapJobsDashboard(this WebApplication app)
+    {
+        app.MapDashboardSignIn();
+        app.MapHangfireDashboard(DashboardAuthentication.PathPrefix, new DashboardOptions
         {
             Authorization = [new CoordinatorsOnly()],
             IsReadOnlyFunc = context => !context.GetHttpContext().User.IsInRole(Roles.Coordinator),
             DisplayStorageConnectionString = false,
             DashboardTitle = "Verification jobs",
-        });
+        }).RequireAuthorization(Policies.Coordinator);
+        return app;
+    }
 
     private sealed class CoordinatorsOnly : IDashboardAuthorizationFilter
     {

@@ -26,12 +26,14 @@ public static class IdentitySetup
             .SetApplicationName("Verification")
             .PersistKeysToDbContext<VerificationDb>();
 
-        services.AddAuthentication(IdentityConstants.BearerScheme)
+        // The API authenticates bearer tokens only; the policy scheme switches to a cookie for the /jobs dashboard alone.
+        services.AddAuthentication(DashboardAuthentication.Scheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
             {
                 options.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Auth:AccessTokenMinutes", 15));
                 options.RefreshTokenExpiration = TimeSpan.FromDays(configuration.GetValue("Auth:RefreshTokenDays", 7));
-            });
+            })
+            .AddDashboardCookie();
 
         services.AddIdentityCore<StaffUser>(options =>
             {

@@ -79,6 +79,20 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
 
     public bool Exists(string sha256) => File.Exists(PathFor(sha256));
 
+    /// <summary>The SHA-256 of the stored bytes as they are now, or null when the file is gone (a fixity check).</summary>
+    public async Task<string?> HashAsync(string sha256, CancellationToken ct)
+    {
+        try
+        {
+            await using var file = OpenRead(sha256);
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public FileStream OpenRead(string sha256) =>
         new(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 

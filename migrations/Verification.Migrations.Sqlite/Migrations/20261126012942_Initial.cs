@@ -165,6 +165,22 @@ namespace Verification.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OperationalChecks",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Passed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Checked = table.Column<long>(type: "INTEGER", nullable: false),
+                    Failures = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirstFailureId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OperationalChecks", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -342,7 +358,9 @@ namespace Verification.Migrations.Sqlite.Migrations
                     ReviewedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     ReviewReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     SourceReliability = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    InformationCredibility = table.Column<int>(type: "INTEGER", nullable: true)
+                    InformationCredibility = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastFixityCheckAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FixityFailed = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -350,6 +368,32 @@ namespace Verification.Migrations.Sqlite.Migrations
                     table.ForeignKey(
                         name: "FK_Evidence_Claims_ClaimId",
                         column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PossibleDuplicates",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OtherClaimId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FlaggedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reasons = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PossibleDuplicates", x => new { x.ClaimId, x.OtherClaimId });
+                    table.ForeignKey(
+                        name: "FK_PossibleDuplicates_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PossibleDuplicates_Claims_OtherClaimId",
+                        column: x => x.OtherClaimId,
                         principalTable: "Claims",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -531,6 +575,11 @@ namespace Verification.Migrations.Sqlite.Migrations
                 columns: new[] { "ClaimId", "SubmittedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_LastFixityCheckAt_Id",
+                table: "Evidence",
+                columns: new[] { "LastFixityCheckAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Evidence_Sha256",
                 table: "Evidence",
                 column: "Sha256");
@@ -539,6 +588,11 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "IX_IdempotencyRecords_ExpiresAt",
                 table: "IdempotencyRecords",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PossibleDuplicates_OtherClaimId",
+                table: "PossibleDuplicates",
+                column: "OtherClaimId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_VerdictProposals_ClaimId_ProposedAt",
@@ -584,6 +638,12 @@ namespace Verification.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "OperationalChecks");
+
+            migrationBuilder.DropTable(
+                name: "PossibleDuplicates");
 
             migrationBuilder.DropTable(
                 name: "VerdictProposals");

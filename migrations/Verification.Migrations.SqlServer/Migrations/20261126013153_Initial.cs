@@ -165,6 +165,22 @@ namespace Verification.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OperationalChecks",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "nvarchar(60)", maxLength: 60, nullable: false),
+                    Passed = table.Column<bool>(type: "bit", nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Checked = table.Column<long>(type: "bigint", nullable: false),
+                    Failures = table.Column<long>(type: "bigint", nullable: false),
+                    FirstFailureId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OperationalChecks", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -342,7 +358,9 @@ namespace Verification.Migrations.SqlServer.Migrations
                     ReviewedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
                     ReviewReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
                     SourceReliability = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
-                    InformationCredibility = table.Column<int>(type: "int", nullable: true)
+                    InformationCredibility = table.Column<int>(type: "int", nullable: true),
+                    LastFixityCheckAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    FixityFailed = table.Column<bool>(type: "bit", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -350,6 +368,32 @@ namespace Verification.Migrations.SqlServer.Migrations
                     table.ForeignKey(
                         name: "FK_Evidence_Claims_ClaimId",
                         column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PossibleDuplicates",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OtherClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    FlaggedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Reasons = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PossibleDuplicates", x => new { x.ClaimId, x.OtherClaimId });
+                    table.ForeignKey(
+                        name: "FK_PossibleDuplicates_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PossibleDuplicates_Claims_OtherClaimId",
+                        column: x => x.OtherClaimId,
                         principalTable: "Claims",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -534,6 +578,11 @@ namespace Verification.Migrations.SqlServer.Migrations
                 columns: new[] { "ClaimId", "SubmittedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Evidence_LastFixityCheckAt_Id",
+                table: "Evidence",
+                columns: new[] { "LastFixityCheckAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Evidence_Sha256",
                 table: "Evidence",
                 column: "Sha256");
@@ -542,6 +591,11 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "IX_IdempotencyRecords_ExpiresAt",
                 table: "IdempotencyRecords",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PossibleDuplicates_OtherClaimId",
+                table: "PossibleDuplicates",
+                column: "OtherClaimId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_VerdictProposals_ClaimId_ProposedAt",
@@ -587,6 +641,12 @@ namespace Verification.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "OperationalChecks");
+
+            migrationBuilder.DropTable(
+                name: "PossibleDuplicates");
 
             migrationBuilder.DropTable(
                 name: "VerdictProposals");

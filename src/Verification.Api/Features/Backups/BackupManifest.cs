@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Verification.Domain.Audit;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Backups;
+
+/// <summary>Where the embedded default keeps its data: the SQLite database, Hangfire's SQLite file beside it, the evidence folder.</summary>
+public sealed record DataFiles(string DatabaseFile, string JobsFile, string EvidenceFolder);
+
+/// <summary>What a backup folder holds, with each file's SHA-256, and the audit chain's head at the time of the copy.</summary>
+public sealed record BackupManifest(string Format, DateTime CreatedAt, AuditHead AuditHead, IReadOnlyList<BackupFile> Files)
+{
+    public const string CurrentFormat = "verification-backup/1";
+    public const string FileName = "manifest.json";
+    public const string DatabaseEntry = "database/verification.db";
+    public const string JobsEntry = "database/verification.hangfire.db";
+    public const string EvidencePrefix = "evidence/";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}
+
+public sealed record AuditHead(long Sequence, string Hash);
+
+/// <summary>One file of a backup: its path inside the backup folder (always with '/'), its size and SHA-256.</summary>
+public sealed record BackupFile(string Path, long SizeBytes, string Sha256);
+
+/// <summary>A backup or restore that must not go ahead; nothing was changed in place.</summary>
+public sealed class BackupRefused(string reason) : Exception(reason);
+
+internal static class BackupFiles
+{
+    private const int BufferSize = 1024 * 1024;
+
+    /// <summary>Copies a file while hashing it, flushed to disk, into a new file (never over an existing one).</summary>
+    public static async Task<(string Sha256, long Size)> CopyAsync(string from, string to, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        await using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var target = new FileStream(to, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[BufferSize];
+        long size = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            size += read;
+        }
+        await target.FlushAsync(ct);
+        target.Flush(flushToDisk: true);
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    public static async Task<string> HashAsync(string path, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+    }
+
+    /// <summary>
+    /// SQLite's online backup: a consistent copy of a database that is being written to, including what is still in
+    /// the write-ahead log. The copy is switched to a plain rollback journal so that it is one self-contained file.
+    /// </summary>
+    public static void CopySqlite(string sourceFile, string targetFile)
+    {
+        var source = new SqliteConnectionStringBuilder { DataSource = sourceFile, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 };
+        var target = new SqliteConnectionStringBuilder { DataSource = targetFile, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        using var from = new SqliteConnection(source.ToString());
+        using var to = new SqliteConnection(target.ToString());
+        from.Open();
+        to.Open();
+        from.BackupDatabase(to);
+        using var journal = to.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode=DELETE;";
+        journal.ExecuteNonQuery();
+    }
+
+    /// <summary>Opens a database file that is not in use by the API (a backup copy) for reading it with the model.</summary>
+    public static VerificationDb OpenCopy(string databaseFile) =>
+        new(new DbContextOptionsBuilder<VerificationDb>()
+            .UseVerificationDatabase(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = databaseFile, Pooling = false }.ToString())
+            .Options);
+
+    public static async Task<AuditHead> AuditHeadAsync(VerificationDb db, CancellationToken ct) =>
+        await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new AuditHead(a.Sequence, a.Hash)).FirstOrDefaultAsync(ct)
+        ?? new AuditHead(0, AuditEntry.GenesisHash);
+}

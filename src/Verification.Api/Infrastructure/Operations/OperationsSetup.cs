@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Operations;
+
+public static class OperationsSetup
+{
+    private static readonly string[] Ready = ["ready"];
+
+    /// <summary>Metrics through OpenTelemetry (Prometheus format) and the readiness checks beyond the database.</summary>
+    public static IServiceCollection AddVerificationOperations(this IServiceCollection services)
+    {
+        services.AddSingleton<OperationalSnapshot>();
+        services.AddSingleton<VerificationMetrics>();
+        services.AddOpenTelemetry()
+            // No generated instance id: /metrics then holds no identifier at all, which its test can check strictly.
+            .ConfigureResource(r => r.AddService("verification", autoGenerateServiceInstanceId: false))
+            .WithMetrics(metrics => metrics
+                // Request rate and duration by route: http.server.request.duration is tagged with the route
+                // pattern (/api/v1/claims/{id:guid}), never the path, so no id reaches a label.
+                .AddAspNetCoreInstrumentation()
+                .AddMeter(VerificationMetrics.MeterName)
+                .AddPrometheusExporter());
+
+        services.AddHealthChecks()
+            .AddCheck<JobStorageHealth>("job-storage", tags: Ready)
+            .Add(new HealthCheckRegistration("audit-chain",
+                sp => new StoredCheckHealth(sp.GetRequiredService<VerificationDb>(), OperationalCheck.AuditChain,
+                    "The audit chain failed verification"), HealthStatus.Degraded, Ready))
+            .Add(new HealthCheckRegistration("evidence-fixity",
+                sp => new StoredCheckHealth(sp.GetRequiredService<VerificationDb>(), OperationalCheck.EvidenceFixity,
+                    "Evidence bytes are missing or changed"), HealthStatus.Degraded, Ready));
+        return services;
+    }
+
+    /// <summary>/health/live (the process answers), /health/ready (database, job storage, integrity checks) and /metrics.</summary>
+    public static WebApplication MapOperationsEndpoints(this WebApplication app)
+    {
+        // The observable instruments exist once this object does; create it now rather than at the first scrape.
+        app.Services.GetRequiredService<VerificationMetrics>();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = HealthResponses.WriteJson,
+            // Degraded still takes traffic (200); only Unhealthy is 503.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        return app;
+    }
+}
