@@ -37,6 +37,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/claims"] = new(Access.Staff, Scope.None),
         ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/history"] = new(Access.Staff, Scope.Claim),
+        ["GET /api/v1/claims/{id}/possible-duplicates"] = new(Access.Triage, Scope.Claim),
         ["POST /api/v1/claims/{id}/triage"] = new(Access.Triage, Scope.Claim, _ => new { decision = "Accept" }),
         ["POST /api/v1/claims/{id}/assignments"] = new(Access.Coordinator, Scope.Claim, w => new { userId = w.UserId }),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
