@@ -39,3 +39,9 @@ public interface IMaybeUnchanged
 {
     bool Unchanged { get; }
 }
+
+/// <summary>
+/// A command that waits on the outside world (webhook deliveries) and so commits its own short transactions between
+/// those waits: wrapped in one transaction, it would hold database locks while a slow receiver answers.
+/// </summary>
+public interface IOwnsTransactions;

@@ -1,5 +1,6 @@
 using Hangfire;
 using Verification.Api.Features.Maintenance;
+using Verification.Api.Features.Partners;
 
 namespace Verification.Api.Infrastructure.Jobs;
 
@@ -9,5 +10,6 @@ public static class RecurringJobs
     public static void Register(IRecurringJobManager jobs)
     {
         jobs.ScheduleCommand("sweep-expired", new SweepExpired.Command(), Cron.Hourly());
+        jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
     }
 }

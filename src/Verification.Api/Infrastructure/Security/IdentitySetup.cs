@@ -14,6 +14,7 @@ public static class Policies
     public const string Submitter = nameof(Submitter);
     public const string Triage = nameof(Triage);
     public const string EvidenceIntake = nameof(EvidenceIntake);
+    public const string Partner = nameof(Partner);
 }
 
 public static class IdentitySetup
@@ -26,12 +27,14 @@ public static class IdentitySetup
             .SetApplicationName("Verification")
             .PersistKeysToDbContext<VerificationDb>();
 
-        services.AddAuthentication(IdentityConstants.BearerScheme)
+        // The default scheme picks bearer or partner API key by the headers a request carries (PartnerAuthentication).
+        services.AddAuthentication(PartnerAuthentication.SelectingScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
             {
                 options.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Auth:AccessTokenMinutes", 15));
                 options.RefreshTokenExpiration = TimeSpan.FromDays(configuration.GetValue("Auth:RefreshTokenDays", 7));
-            });
+            })
+            .AddPartnerApiKey();
 
         services.AddIdentityCore<StaffUser>(options =>
             {
@@ -59,7 +62,8 @@ public static class IdentitySetup
             .AddPolicy(Policies.Coordinator, p => p.RequireRole(Roles.Coordinator))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator))
             .AddPolicy(Policies.Triage, p => p.RequireRole(Roles.Reviewer, Roles.Coordinator))
-            .AddPolicy(Policies.EvidenceIntake, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator));
+            .AddPolicy(Policies.EvidenceIntake, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator))
+            .AddPolicy(Policies.Partner, p => p.RequireRole(PartnerAuthentication.PartnerRole));
 
         services.AddHttpContextAccessor();
         services.AddScoped<ActingUser>();
