@@ -137,6 +137,28 @@ public sealed class PartnerKeyTests
         Assert.False(read.TryGetProperty("apiKey", out _), "the key is shown once, at creation");
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_partner_routes_and_the_ApiKey_scheme()
+    {
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        var document = await (await api.Anonymous.GetAsync("/openapi/v1.json")).Json();
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+        var paths = document.GetProperty("paths");
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/partner/claims", "get"), ("/api/v1/partner/claims/{id}", "get"), ("/api/v1/partner/exports/claims", "get"),
+                     ("/api/v1/partner/webhooks", "post"), ("/api/v1/partner/webhooks", "get"), ("/api/v1/partner/webhooks/{id}/deliveries", "get"),
+                     ("/api/v1/partners", "post"), ("/api/v1/partners", "get"), ("/api/v1/partners/{id}/keys", "post"), ("/api/v1/partners/{id}/keys", "delete"),
+                 })
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path} has a summary");
+        }
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     private static HttpRequestMessage Request(HttpMethod method, string url)

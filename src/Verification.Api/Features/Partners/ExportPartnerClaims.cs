@@ -90,9 +90,9 @@ public sealed class PartnerExport(RecordPartnerExport.Command export, RecordPart
         var tracked = RecordingShares(claims, services.GetRequiredService<IServiceScopeFactory>(), ct);
 
         var response = httpContext.Response;
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var stamp = services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         response.ContentType = PartnerExportFormats.ContentType(export.Format);
-        response.Headers.ContentDisposition = $"attachment; filename=\"verification-claims-{stamp}.{PartnerExportFormats.Extension(export.Format)}\"";
+        response.Headers.ContentDisposition = $"attachment; filename=\"verification-claims-{stamp}.{export.Format}\"";
         response.Headers["X-Export-Id"] = recorded.ExportId.ToString();
         await PartnerExportFormats.WriteAsync(export.Format, response, tracked, json, ct);
     }

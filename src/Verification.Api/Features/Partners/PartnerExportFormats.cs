@@ -48,8 +48,6 @@ public static class PartnerExportFormats
         _ => "application/x-ndjson",
     };
 
-    public static string Extension(string format) => format;
-
     public static Task WriteAsync(string format, HttpResponse response, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
         CancellationToken ct) => format switch
     {

@@ -190,8 +190,8 @@ public static class AddressRanges
             return AddressClass.LoopbackOrPrivate;
         if ((b[0] & 0xfe) == 0xfc || address.IsIPv6SiteLocal)
             return AddressClass.LoopbackOrPrivate;                            // unique local fc00::/7, old site-local fec0::/10
-        if (b[0] == 0x00 || address.IsIPv6Teredo || b[0] == 0x20 && b[1] == 0x02 || b[0] == 0x00 && b[1] == 0x64)
-            return AddressClass.Unusable;                                     // IPv4-compatible, 6to4 and NAT64 can hide any IPv4 address
+        if (b[0] == 0x00 || address.IsIPv6Teredo || b[0] == 0x20 && b[1] == 0x02)
+            return AddressClass.Unusable;                                     // IPv4-compatible, NAT64, Teredo and 6to4 can hide any IPv4 address
         return AddressClass.Public;
     }
 }
