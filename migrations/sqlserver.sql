@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEntries] (
@@ -70,7 +70,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimNumbers] (
@@ -82,7 +82,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [Claims] (
@@ -132,7 +132,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -145,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -162,7 +162,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [OperationalChecks] (
@@ -178,7 +178,26 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE TABLE [Partners] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [SharingLevel] nvarchar(40) NOT NULL,
+        [CreatedBy] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [KeyHash] nchar(64) NOT NULL,
+        [KeyPrefix] nvarchar(11) NOT NULL,
+        [KeyIssuedAt] datetime2 NOT NULL,
+        [KeyRevokedAt] datetime2 NULL,
+        CONSTRAINT [PK_Partners] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -193,7 +212,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -208,7 +227,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -223,7 +242,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -237,7 +256,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -252,7 +271,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimAssignments] (
@@ -267,7 +286,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimEvents] (
@@ -284,7 +303,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [Evidence] (
@@ -324,7 +343,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [PossibleDuplicates] (
@@ -340,7 +359,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [VerdictProposals] (
@@ -372,7 +391,24 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE TABLE [WebhookSubscriptions] (
+        [Id] uniqueidentifier NOT NULL,
+        [PartnerId] uniqueidentifier NOT NULL,
+        [Url] nvarchar(2048) NOT NULL,
+        [Events] nvarchar(max) NOT NULL,
+        [ProtectedSecret] nvarchar(2000) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_WebhookSubscriptions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookSubscriptions_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE TABLE [CustodyEvents] (
@@ -389,7 +425,50 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE TABLE [WebhookOutbox] (
+        [Sequence] bigint NOT NULL IDENTITY,
+        [Id] uniqueidentifier NOT NULL,
+        [PartnerId] uniqueidentifier NOT NULL,
+        [SubscriptionId] uniqueidentifier NOT NULL,
+        [Event] nvarchar(40) NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [OccurredAt] datetime2 NOT NULL,
+        [Payload] nvarchar(4000) NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetime2 NOT NULL,
+        [DeliveredAt] datetime2 NULL,
+        CONSTRAINT [PK_WebhookOutbox] PRIMARY KEY ([Sequence]),
+        CONSTRAINT [AK_WebhookOutbox_Id] UNIQUE ([Id]),
+        CONSTRAINT [FK_WebhookOutbox_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_WebhookOutbox_WebhookSubscriptions_SubscriptionId] FOREIGN KEY ([SubscriptionId]) REFERENCES [WebhookSubscriptions] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE TABLE [WebhookDeliveryAttempts] (
+        [Id] uniqueidentifier NOT NULL,
+        [MessageId] uniqueidentifier NOT NULL,
+        [Attempt] int NOT NULL,
+        [AttemptedAt] datetime2 NOT NULL,
+        [StatusCode] int NULL,
+        [Error] nvarchar(1000) NULL,
+        [NextAttemptAt] datetime2 NULL,
+        CONSTRAINT [PK_WebhookDeliveryAttempts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookDeliveryAttempts_WebhookOutbox_MessageId] FOREIGN KEY ([MessageId]) REFERENCES [WebhookOutbox] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -397,7 +476,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -405,7 +484,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -413,7 +492,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -421,7 +500,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -429,7 +508,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -437,7 +516,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -445,7 +524,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
@@ -453,7 +532,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
@@ -461,7 +540,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
@@ -469,7 +548,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
@@ -477,7 +556,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
@@ -485,7 +564,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
@@ -493,7 +572,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
@@ -501,7 +580,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
@@ -509,7 +588,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
@@ -517,7 +596,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
@@ -525,7 +604,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
@@ -533,7 +612,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
@@ -541,7 +620,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
@@ -549,7 +628,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
@@ -557,7 +636,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
@@ -565,7 +644,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_LastFixityCheckAt_Id] ON [Evidence] ([LastFixityCheckAt], [Id]);
@@ -573,7 +652,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
@@ -581,7 +660,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -589,7 +668,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Partners_KeyPrefix] ON [Partners] ([KeyPrefix]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Partners_Name] ON [Partners] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_PossibleDuplicates_OtherClaimId] ON [PossibleDuplicates] ([OtherClaimId]);
@@ -597,7 +692,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
@@ -605,11 +700,59 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126013153_Initial'
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WebhookDeliveryAttempts_MessageId_Attempt] ON [WebhookDeliveryAttempts] ([MessageId], [Attempt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WebhookOutbox_Id] ON [WebhookOutbox] ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookOutbox_PartnerId] ON [WebhookOutbox] ([PartnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookOutbox_Status_NextAttemptAt] ON [WebhookOutbox] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookOutbox_SubscriptionId_Sequence] ON [WebhookOutbox] ([SubscriptionId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookSubscriptions_PartnerId_CreatedAt] ON [WebhookSubscriptions] ([PartnerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126024854_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261126013153_Initial', N'10.0.15');
+    VALUES (N'20261126024854_Initial', N'10.0.15');
 END;
 
 COMMIT;

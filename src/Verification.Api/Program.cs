@@ -9,6 +9,7 @@ using Verification.Api.Features.Auth;
 using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
+using Verification.Api.Features.Partners;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -37,6 +38,7 @@ builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddScoped<EvidenceResponses>();
+builder.Services.AddPartnerAccess(builder.Configuration);
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -138,6 +140,7 @@ api.MapClaimEndpoints();
 api.MapVerdictEndpoints();
 api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
+api.MapPartnerEndpoints();
 
 await app.RunAsync();
 return 0;

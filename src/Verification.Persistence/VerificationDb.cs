@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
+using Verification.Domain.Partners;
 using Verification.Domain.Verdicts;
 
 namespace Verification.Persistence;
@@ -29,6 +30,10 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OperationalCheck> OperationalChecks => Set<OperationalCheck>();
     public DbSet<PossibleDuplicate> PossibleDuplicates => Set<PossibleDuplicate>();
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

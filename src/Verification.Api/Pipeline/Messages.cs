@@ -41,8 +41,10 @@ public interface IMaybeUnchanged
 }
 
 /// <summary>
-/// A long background check (walking the audit chain, re-hashing evidence) that commits in short transactions of its
-/// own: one transaction around the whole run would hold SQLite's write lock, and stop every other writer, until it
-/// ended. Its record is its own (custody events, an operational check), so it writes no audit entry either.
+/// A command that commits its own short transactions instead of one around the whole run: a long background check
+/// (walking the audit chain, re-hashing evidence) would otherwise hold SQLite's write lock and stop every other
+/// writer, and a command that waits on the outside world (webhook deliveries) would hold locks while a slow receiver
+/// answers. The audit behaviour appends only inside a transaction, so such a command keeps its own record
+/// (custody events, an operational check, a delivery log) and is not audited.
 /// </summary>
-public interface IOwnTransactions : INotAudited;
+public interface IOwnsTransactions : INotAudited;

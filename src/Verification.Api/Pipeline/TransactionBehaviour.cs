@@ -6,8 +6,8 @@ namespace Verification.Api.Pipeline;
 
 /// <summary>
 /// Wraps each command in one database transaction: the change, its claim number, its custody events and its audit
-/// entry commit together or not at all. Queries, and long checks that commit on their own (<see cref="IOwnTransactions"/>),
-/// pass straight through.
+/// entry commit together or not at all. Queries pass straight through, and so do commands that own their
+/// transactions (<see cref="IOwnsTransactions"/>).
 /// </summary>
 public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
@@ -15,7 +15,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db)
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        if (message is not IBaseCommand || message is IOwnTransactions || db.Database.CurrentTransaction is not null)
+        if (message is not IBaseCommand || message is IOwnsTransactions || db.Database.CurrentTransaction is not null)
             return await next(message, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

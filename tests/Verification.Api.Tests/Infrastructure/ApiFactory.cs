@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Verification.Persistence;
@@ -16,8 +17,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "verification-test-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public ApiFactory(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    public ApiFactory(DatabaseProvider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        TestServices = services;
         Provider = provider;
         Directory.CreateDirectory(_folder);
         ConnectionString = provider switch
@@ -35,6 +37,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public string SqliteFile => Path.Combine(_folder, "verification.db");
     private IDictionary<string, string?> Settings { get; }
 
+    /// <summary>Replaces services that reach outside the machine (the DNS resolver), never the database.</summary>
+    private Action<IServiceCollection>? TestServices { get; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -47,6 +52,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        if (TestServices is not null)
+            builder.ConfigureTestServices(TestServices);
     }
 
     public VerificationDb CreateDb() => Services.CreateScope().ServiceProvider.GetRequiredService<VerificationDb>();

@@ -19,9 +19,10 @@ public sealed class TestApi : IAsyncDisposable
 
     public static IEnumerable<object[]> Providers => [[DatabaseProvider.Sqlite], [DatabaseProvider.PostgreSql]];
 
-    public static async Task<TestApi> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    public static async Task<TestApi> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var api = new TestApi(new ApiFactory(provider, settings));
+        var api = new TestApi(new ApiFactory(provider, settings, services));
         _ = api.Factory.Server; // starts the host: migrations and the bootstrap coordinator run now
         await Task.CompletedTask;
         return api;

@@ -12,7 +12,7 @@ namespace Verification.Api.Features.Audit;
 /// </summary>
 public static class CheckAuditChain
 {
-    public sealed record Command : ICommand<Result>, IOwnTransactions;
+    public sealed record Command : ICommand<Result>, IOwnsTransactions;
 
     public sealed record Result(bool Valid, long Checked, Guid? FirstInvalidEntryId);
 

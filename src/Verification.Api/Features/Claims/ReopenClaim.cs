@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Verification.Api.Features.Partners;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Persistence;
@@ -15,12 +16,13 @@ public static class ReopenClaim
         public Validator() => RuleFor(c => c.Reason).NotEmpty().MaximumLength(2000);
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock) : ICommandHandler<Command, ClaimResponse>
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, WebhookOutbox outbox) : ICommandHandler<Command, ClaimResponse>
     {
         public async ValueTask<ClaimResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var claim = await db.LoadForChangeAsync(command.ClaimId, command.ExpectedVersion, cancellationToken);
             claim.Reopen(user.Id, command.Reason, clock.GetUtcNow().UtcDateTime);
+            await outbox.ClaimReopenedAsync(claim, cancellationToken);
             return await db.SaveAndReadAsync(claim.Id, cancellationToken);
         }
     }

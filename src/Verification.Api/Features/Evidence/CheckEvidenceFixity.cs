@@ -17,7 +17,7 @@ namespace Verification.Api.Features.Evidence;
 /// </summary>
 public static class CheckEvidenceFixity
 {
-    public sealed record Command(int BatchSize, long ByteBudget) : ICommand<Result>, IOwnTransactions;
+    public sealed record Command(int BatchSize, long ByteBudget) : ICommand<Result>, IOwnsTransactions;
 
     public sealed record Result(int Checked, int Failed, long BytesRead, long FailingNow);
 

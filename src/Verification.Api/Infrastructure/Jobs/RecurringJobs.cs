@@ -3,6 +3,7 @@ using Verification.Api.Features.Audit;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Maintenance;
+using Verification.Api.Features.Partners;
 
 namespace Verification.Api.Infrastructure.Jobs;
 
@@ -21,5 +22,6 @@ public static class RecurringJobs
         // 100 items or 2 GiB an hour: a store of 10,000 items is re-hashed every four days or so.
         jobs.ScheduleCommand(EvidenceFixityId, new CheckEvidenceFixity.Command(BatchSize: 100, ByteBudget: 2L * 1024 * 1024 * 1024), Cron.Hourly(37));
         jobs.ScheduleCommand(FlagPossibleDuplicatesId, new FlagPossibleDuplicates.Command(), "7,27,47 * * * *");
+        jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
     }
 }

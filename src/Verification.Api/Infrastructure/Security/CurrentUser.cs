@@ -26,5 +26,7 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public bool IsSystem => false;
 
-    public string AuditName => Id == Guid.Empty ? "anonymous" : $"user:{Id}";
+    public string AuditName => Principal.FindFirstValue(PartnerAuthentication.PartnerIdClaim) is { } partner
+        ? $"partner:{partner}"
+        : Id == Guid.Empty ? "anonymous" : $"user:{Id}";
 }

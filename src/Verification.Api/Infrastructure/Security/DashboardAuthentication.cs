@@ -22,7 +22,7 @@ public static class DashboardAuthentication
         auth.AddPolicyScheme(Scheme, "Bearer token for the API, cookie for the jobs dashboard", o =>
             o.ForwardDefaultSelector = http => http.Request.Path.StartsWithSegments(PathPrefix)
                 ? IdentityConstants.ApplicationScheme
-                : IdentityConstants.BearerScheme);
+                : PartnerAuthentication.SelectingScheme);
 
         auth.AddCookie(IdentityConstants.ApplicationScheme, o =>
         {

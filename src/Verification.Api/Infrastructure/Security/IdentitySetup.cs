@@ -14,6 +14,7 @@ public static class Policies
     public const string Submitter = nameof(Submitter);
     public const string Triage = nameof(Triage);
     public const string EvidenceIntake = nameof(EvidenceIntake);
+    public const string Partner = nameof(Partner);
 }
 
 public static class IdentitySetup
@@ -26,14 +27,16 @@ public static class IdentitySetup
             .SetApplicationName("Verification")
             .PersistKeysToDbContext<VerificationDb>();
 
-        // The API authenticates bearer tokens only; the policy scheme switches to a cookie for the /jobs dashboard alone.
+        // The default scheme picks, by path and headers: the dashboard cookie for /jobs, a partner API key when one is
+        // presented, the staff bearer token otherwise (DashboardAuthentication → PartnerAuthentication).
         services.AddAuthentication(DashboardAuthentication.Scheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
             {
                 options.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Auth:AccessTokenMinutes", 15));
                 options.RefreshTokenExpiration = TimeSpan.FromDays(configuration.GetValue("Auth:RefreshTokenDays", 7));
             })
-            .AddDashboardCookie();
+            .AddDashboardCookie()
+            .AddPartnerApiKey();
 
         services.AddIdentityCore<StaffUser>(options =>
             {
@@ -61,7 +64,8 @@ public static class IdentitySetup
             .AddPolicy(Policies.Coordinator, p => p.RequireRole(Roles.Coordinator))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator))
             .AddPolicy(Policies.Triage, p => p.RequireRole(Roles.Reviewer, Roles.Coordinator))
-            .AddPolicy(Policies.EvidenceIntake, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator));
+            .AddPolicy(Policies.EvidenceIntake, p => p.RequireRole(Roles.Investigator, Roles.Reviewer, Roles.Coordinator))
+            .AddPolicy(Policies.Partner, p => p.RequireRole(PartnerAuthentication.PartnerRole));
 
         services.AddHttpContextAccessor();
         services.AddScoped<ActingUser>();

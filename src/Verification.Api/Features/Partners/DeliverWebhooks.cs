@@ -1,0 +1,159 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Mediator;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
+using Verification.Domain.Partners;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Partners;
+
+/// <summary>
+/// Sends the webhooks that are due: POST with the event and the partner claim as it is now, signed with the subscription's
+/// secret. A 2xx delivers it; anything else (an error status, a redirect, a timeout, a refused address) is logged as an
+/// attempt and retried with exponential back-off. Delivery is at least once; receivers de-duplicate on X-Webhook-Id.
+/// Sent by the recurring job every minute, and right after a claim change that wrote events.
+/// </summary>
+public static partial class DeliverWebhooks
+{
+    public const string ClientName = "webhooks";
+
+    /// <summary>
+    /// While one run sends a message, its next attempt is pushed this far ahead, so a parallel run skips it; if the
+    /// sender dies mid-way, the message comes due again after it.
+    /// </summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    // Sent by jobs as the system: nothing for the audit chain (the delivery log is the record), and its own short
+    // transactions, so no database lock is held while a receiver answers.
+    public sealed record Command : ICommand<Result>, INotAudited, IOwnsTransactions;
+
+    public sealed record Result(int Attempted, int Delivered);
+
+    /// <summary>The delivery body. <see cref="Claim"/> is null when the claim is not decided at delivery time.</summary>
+    public sealed record Body(Guid Id, string Event, DateTime OccurredAt, Guid ClaimId, string Reference,
+        WebhookOutbox.EventVerdict? Verdict, PartnerClaim? Claim);
+
+    internal sealed partial class Handler(VerificationDb db, PartnerClaimReader claims, WebhookSecrets secrets, IHttpClientFactory http,
+        IOptions<WebhookOptions> options, IOptions<JsonOptions> json, TimeProvider clock, ILogger<Handler> logger)
+        : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var due = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.Status == WebhookDeliveryStatus.Pending && m.NextAttemptAt <= now)
+                .OrderBy(m => m.NextAttemptAt)
+                .Select(m => m.Sequence)
+                .Take(options.Value.BatchSize)
+                .ToListAsync(cancellationToken);
+            int attempted = 0, delivered = 0;
+            foreach (var sequence in due)
+            {
+                if (!await TryLeaseAsync(sequence, cancellationToken))
+                    continue;
+                attempted++;
+                if (await DeliverAsync(sequence, cancellationToken))
+                    delivered++;
+                db.ChangeTracker.Clear();
+            }
+            return new Result(attempted, delivered);
+        }
+
+        /// <summary>An atomic update: of two runs that saw the same due message, exactly one moves it and sends it.</summary>
+        private async Task<bool> TryLeaseAsync(long sequence, CancellationToken ct)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var leasedUntil = now + Lease;
+            return await db.OutboxMessages
+                .Where(m => m.Sequence == sequence && m.Status == WebhookDeliveryStatus.Pending && m.NextAttemptAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, leasedUntil), ct) == 1;
+        }
+
+        private async Task<bool> DeliverAsync(long sequence, CancellationToken ct)
+        {
+            var message = await db.OutboxMessages.FirstAsync(m => m.Sequence == sequence, ct);
+            var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstAsync(s => s.Id == message.SubscriptionId, ct);
+            var partner = await db.Partners.AsNoTracking().FirstAsync(p => p.Id == message.PartnerId, ct);
+            if (!partner.HasActiveKey)
+            {
+                // A partner cut off by revoking its key must not keep receiving claims by webhook.
+                message.Cancel("Not sent: the partner's API key is revoked.", clock.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                return false;
+            }
+
+            var payload = WebhookOutbox.ReadPayload(message.Payload);
+            var claim = await claims.FindAsync(message.ClaimId, partner.SharingLevel, ct);
+            var body = JsonSerializer.SerializeToUtf8Bytes(
+                new Body(message.Id, message.Event, message.OccurredAt, message.ClaimId, payload.Reference, payload.Verdict, claim),
+                json.Value.SerializerOptions);
+            var (status, error) = await PostAsync(subscription, message, body, secrets.Unprotect(subscription.ProtectedSecret), ct);
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var attempt = status is >= 200 and <= 299
+                ? message.RecordDelivery(status.Value, now)
+                : message.RecordFailure(status, error ?? $"The receiver answered {status}.", now, NextDelay(message.Attempts + 1));
+            await db.SaveChangesAsync(ct);
+            if (message.Status != WebhookDeliveryStatus.Delivered)
+                LogFailed(logger, message.Id, attempt.Attempt, status, attempt.NextAttemptAt);
+            return message.Status == WebhookDeliveryStatus.Delivered;
+        }
+
+        private async Task<(int? Status, string? Error)> PostAsync(WebhookSubscription subscription, OutboxMessage message, byte[] body,
+            string secret, CancellationToken ct)
+        {
+            // The operator may have closed private networks since the partner subscribed.
+            if (subscription.Url.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !options.Value.AllowPrivateNetworks)
+                return (null, "Refused: a webhook url must use https.");
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Headers.Add("X-Webhook-Id", message.Id.ToString());
+            request.Headers.Add("X-Webhook-Event", message.Event);
+            request.Headers.Add("X-Signature", WebhookSecrets.Sign(body, secret));
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Verification-Webhooks", "1.0"));
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+            try
+            {
+                using var response = await http.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                return ((int)response.StatusCode, null);
+            }
+            catch (HttpRequestException e) when (Refusal(e) is { } refused)
+            {
+                return (null, "Refused: " + refused.Message);
+            }
+            catch (HttpRequestException e)
+            {
+                return (null, "Could not connect: " + e.Message);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return (null, $"No answer within {options.Value.TimeoutSeconds} s.");
+            }
+        }
+
+        private TimeSpan NextDelay(int failedAttempt) =>
+            WebhookBackoff.After(failedAttempt, TimeSpan.FromSeconds(options.Value.BaseRetrySeconds),
+                TimeSpan.FromSeconds(options.Value.MaxRetrySeconds), Random.Shared.NextDouble());
+
+        private static WebhookAddressRefused? Refusal(Exception? e)
+        {
+            for (; e is not null; e = e.InnerException)
+            {
+                if (e is WebhookAddressRefused refused)
+                    return refused;
+            }
+            return null;
+        }
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {MessageId} attempt {Attempt} failed with {Status}; next attempt at {NextAttemptAt:O}")]
+        private static partial void LogFailed(ILogger logger, Guid messageId, int attempt, int? status, DateTime? nextAttemptAt);
+    }
+}

@@ -1,0 +1,44 @@
+using FluentValidation;
+using Mediator;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Claims;
+using Verification.Domain.Common;
+using Verification.Domain.Verdicts;
+
+namespace Verification.Api.Features.Partners;
+
+/// <summary>Decided claims for a partner, oldest change first: a partner syncs by passing the last updatedAt it saw.</summary>
+public static class ListPartnerClaims
+{
+    public sealed record Query(PartnerCaller Partner, DateTimeOffset? UpdatedSince, string? CountryCode, VerdictRating? Rating,
+        ViolationType? ViolationType, int Limit, string? Cursor) : IQuery<Page<PartnerClaim>>, IPartnerClaimFilter;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            this.AddFilterRules();
+            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+            RuleFor(q => q.Cursor).Must(c => c is null || PartnerCursor.TryDecode(c, out _)).WithMessage("The cursor is not one this API issued.");
+        }
+    }
+
+    internal sealed class Handler(PartnerClaimReader claims) : IQueryHandler<Query, Page<PartnerClaim>>
+    {
+        public async ValueTask<Page<PartnerClaim>> Handle(Query query, CancellationToken cancellationToken) =>
+            await claims.PageAsync(query, query.Partner.SharingLevel, query.Limit, query.Cursor, cancellationToken);
+    }
+}
+
+public static class GetPartnerClaim
+{
+    public sealed record Query(PartnerCaller Partner, Guid ClaimId) : IQuery<PartnerClaim>;
+
+    internal sealed class Handler(PartnerClaimReader claims) : IQueryHandler<Query, PartnerClaim>
+    {
+        public async ValueTask<PartnerClaim> Handle(Query query, CancellationToken cancellationToken) =>
+            await claims.FindAsync(query.ClaimId, query.Partner.SharingLevel, cancellationToken)
+            ?? throw new NotFound("Claim", query.ClaimId);
+    }
+}

@@ -1,0 +1,51 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Claims;
+using Verification.Api.Infrastructure.Http;
+using Verification.Domain.Common;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Partners;
+
+public static class ListPartners
+{
+    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<PartnerResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
+        }
+    }
+
+    internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<PartnerResponse>>
+    {
+        public async ValueTask<Page<PartnerResponse>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            // Partner organisations are tens, not thousands: read whole and paged in creation order.
+            var partners = await db.Partners.AsNoTracking().Select(PartnerProjection.ToResponse).ToListAsync(cancellationToken);
+            return TimelinePaging.Page(partners, p => p.CreatedAt, p => p.Id, query.Limit, query.Cursor);
+        }
+    }
+}
+
+public static class GetPartner
+{
+    public sealed record Query(Guid PartnerId) : IQuery<PartnerResponse>;
+
+    internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, PartnerResponse>
+    {
+        public async ValueTask<PartnerResponse> Handle(Query query, CancellationToken cancellationToken) =>
+            await db.Partners.AsNoTracking().Where(p => p.Id == query.PartnerId).Select(PartnerProjection.ToResponse).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFound("Partner", query.PartnerId);
+    }
+}
+
+internal static class PartnerProjection
+{
+    public static readonly System.Linq.Expressions.Expression<Func<Domain.Partners.Partner, PartnerResponse>> ToResponse = p =>
+        new PartnerResponse(p.Id, p.Name, p.SharingLevel, p.KeyPrefix, p.KeyIssuedAt, p.KeyRevokedAt, p.CreatedAt);
+}

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Claims;
+using Verification.Domain.Partners;
+using Verification.Domain.Verdicts;
+
+namespace Verification.Api.Features.Partners;
+
+public static class PartnerEndpoints
+{
+    public sealed record CreatePartnerRequest(string? Name, SharingLevel? SharingLevel);
+    public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events);
+
+    public static RouteGroupBuilder MapPartnerEndpoints(this RouteGroupBuilder api)
+    {
+        // Coordinators manage partner organisations and their keys.
+        var partners = api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.Coordinator);
+        partners.MapPost("/", Create)
+            .WithSummary("Register a partner organisation with a sharing level; answers its API key, shown this once (Coordinator).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        partners.MapGet("/", List).WithSummary("Partner organisations, oldest first, with each key's visible prefix (Coordinator).");
+        partners.MapGet("/{id:guid}", Get).WithSummary("One partner organisation (Coordinator).").ProducesProblem(StatusCodes.Status404NotFound);
+        partners.MapPost("/{id:guid}/keys", Rotate)
+            .WithSummary("Issue a new API key, shown this once; the old key stops working at once (Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partners.MapDelete("/{id:guid}/keys", Revoke)
+            .WithSummary("Revoke the partner's API key: its next request is 401 (Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        // Partner organisations, with their API key; nothing else opens these routes, and their key opens nothing else.
+        var partner = api.MapGroup("/partner").WithTags("Partner access")
+            .RequireAuthorization(Policies.Partner)
+            .RequireRateLimiting(PartnerRateLimit.Policy)
+            .WithMetadata(new PartnerRouteMetadata())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        partner.MapGet("/claims", ListClaims)
+            .WithSummary("Decided claims, by last change then number, for incremental sync with updatedSince (Partner API key).")
+            .ProducesValidationProblem();
+        partner.MapGet("/claims/{id:guid}", GetClaim)
+            .WithSummary("One decided claim; 404 for any claim that is not decided (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partner.MapGet("/exports/claims", Export)
+            .WithSummary("Every decided claim that matches the filters, streamed as ndjson, csv or geojson (Partner API key).")
+            .Produces(StatusCodes.Status200OK, responseType: null, "application/x-ndjson", "text/csv", "application/geo+json")
+            .ProducesValidationProblem();
+        partner.MapPost("/webhooks", Subscribe)
+            .WithSummary("Subscribe a https url to claim.decided and claim.reopened; answers the signing secret, shown this once (Partner API key).")
+            .ProducesValidationProblem();
+        partner.MapGet("/webhooks", ListWebhooks).WithSummary("Your webhook subscriptions, oldest first (Partner API key).");
+        partner.MapGet("/webhooks/{id:guid}/deliveries", Deliveries)
+            .WithSummary("The delivery log of one of your subscriptions, newest event first, with every attempt (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<Created<IssuedKeyResponse>> Create(CreatePartnerRequest body, ISender sender, CancellationToken ct)
+    {
+        var issued = await sender.Send(new CreatePartner.Command(body.Name, body.SharingLevel), ct);
+        return TypedResults.Created($"/api/v1/partners/{issued.Response.Id}", issued.Response);
+    }
+
+    private static async Task<Ok<Page<PartnerResponse>>> List(ISender sender, CancellationToken ct, int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(new ListPartners.Query(limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<PartnerResponse>> Get(Guid id, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new GetPartner.Query(id), ct));
+
+    private static async Task<Created<IssuedKeyResponse>> Rotate(Guid id, ISender sender, CancellationToken ct)
+    {
+        var issued = await sender.Send(new RotatePartnerKey.Command(id), ct);
+        return TypedResults.Created($"/api/v1/partners/{id}", issued.Response);
+    }
+
+    private static async Task<NoContent> Revoke(Guid id, ISender sender, CancellationToken ct)
+    {
+        await sender.Send(new RevokePartnerKey.Command(id), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<Page<PartnerClaim>>> ListClaims(ClaimsPrincipal user, ISender sender, CancellationToken ct,
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
+            limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<PartnerClaim>> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new GetPartnerClaim.Query(user.Partner(), id), ct));
+
+    private static async Task<PartnerExport> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)
+    {
+        var export = new RecordPartnerExport.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson, updatedSince, countryCode, rating, violationType);
+        return new PartnerExport(export, await sender.Send(export, ct));
+    }
+
+    private static async Task<Created<CreatedWebhookResponse>> Subscribe(WebhookRequest body, ClaimsPrincipal user, ISender sender, CancellationToken ct)
+    {
+        var result = await sender.Send(new SubscribeWebhook.Command(user.Partner(), body.Url, body.Events), ct);
+        return TypedResults.Created($"/api/v1/partner/webhooks/{result.Webhook.Id}", result.Webhook);
+    }
+
+    private static async Task<Ok<Page<WebhookResponse>>> ListWebhooks(ClaimsPrincipal user, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(new Partners.ListWebhooks.Query(user.Partner(), limit ?? Paging.DefaultLimit, cursor), ct));
+
+    private static async Task<Ok<Page<ListWebhookDeliveries.Delivery>>> Deliveries(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct,
+        int? limit, string? cursor) =>
+        TypedResults.Ok(await sender.Send(new ListWebhookDeliveries.Query(user.Partner(), id, limit ?? Paging.DefaultLimit, cursor), ct));
+}

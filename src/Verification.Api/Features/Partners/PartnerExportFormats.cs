@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+
+namespace Verification.Api.Features.Partners;
+
+/// <summary>
+/// The three export formats, each written claim by claim to the response as the rows arrive, and flushed in small
+/// batches: the export's size never sits in memory. The CSV columns are documented in docs/partners.md; the
+/// verification-csv import reads them back.
+/// </summary>
+public static class PartnerExportFormats
+{
+    public const string Ndjson = "ndjson";
+    public const string Csv = "csv";
+    public const string GeoJson = "geojson";
+
+    /// <summary>How many claims go out between two flushes to the network.</summary>
+    private const int FlushEvery = 64;
+
+    /// <summary>Joins the items of a list column; a ';' or '\' inside an item is escaped with '\'.</summary>
+    public const string ListSeparator = "; ";
+
+    /// <summary>The CSV header, in order. Lists are parallel: item i of sources.type goes with item i of sources.url.</summary>
+    public static readonly IReadOnlyList<string> CsvColumns =
+    [
+        "id", "reference", "updatedAt", "title", "summary", "violationTypes",
+        "incident.startDate", "incident.endDate", "incident.timePrecision",
+        "incident.location.placeName", "incident.location.countryCode", "incident.location.admin1", "incident.location.admin2",
+        "incident.location.latitude", "incident.location.longitude", "incident.location.geoPrecision",
+        "perpetrators.name", "perpetrators.type",
+        "harm.killedMin", "harm.killedMax", "harm.injuredMin", "harm.injuredMax",
+        "harm.civiliansKilledMin", "harm.civiliansKilledMax", "harm.childrenKilledMin", "harm.childrenKilledMax",
+        "harm.womenKilledMin", "harm.womenKilledMax",
+        "verdict.rating", "verdict.rationale", "verdict.attributedTo", "verdict.decidedAt",
+        "sources.type", "sources.description", "sources.url",
+        "evidence.id", "evidence.kind", "evidence.sha256", "evidence.stance", "evidence.reviewStatus",
+        "evidence.sourceReliability", "evidence.informationCredibility",
+    ];
+
+    public static string ContentType(string format) => format switch
+    {
+        Csv => "text/csv; charset=utf-8; header=present",
+        GeoJson => "application/geo+json",
+        _ => "application/x-ndjson",
+    };
+
+    public static Task WriteAsync(string format, HttpResponse response, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
+        CancellationToken ct) => format switch
+    {
+        Csv => WriteCsvAsync(response.Body, claims, ct),
+        GeoJson => WriteGeoJsonAsync(response.BodyWriter, claims, json, ct),
+        _ => WriteNdjsonAsync(response.BodyWriter, claims, json, ct),
+    };
+
+    /// <summary>One partner claim as compact JSON per line (application/x-ndjson).</summary>
+    public static async Task WriteNdjsonAsync(PipeWriter pipe, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json, CancellationToken ct)
+    {
+        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = json.Encoder });
+        var count = 0;
+        await foreach (var claim in claims.WithCancellation(ct))
+        {
+            JsonSerializer.Serialize(writer, claim, json);
+            writer.Flush();
+            writer.Reset();
+            pipe.Write("\n"u8);
+            if (++count % FlushEvery == 0)
+                await pipe.FlushAsync(ct);
+        }
+        await pipe.FlushAsync(ct);
+    }
+
+    /// <summary>An RFC 7946 FeatureCollection: one Feature per claim, a Point [longitude, latitude] or a null geometry.</summary>
+    public static async Task WriteGeoJsonAsync(PipeWriter pipe, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json, CancellationToken ct)
+    {
+        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = json.Encoder });
+        writer.WriteStartObject();
+        writer.WriteString("type", "FeatureCollection");
+        writer.WriteStartArray("features");
+        var count = 0;
+        await foreach (var claim in claims.WithCancellation(ct))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "Feature");
+            writer.WriteString("id", claim.Id);
+            writer.WritePropertyName("geometry");
+            var location = claim.Incident.Location;
+            if (location is { Latitude: { } latitude, Longitude: { } longitude })
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", "Point");
+                writer.WriteStartArray("coordinates");
+                writer.WriteNumberValue(longitude);
+                writer.WriteNumberValue(latitude);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+            writer.WritePropertyName("properties");
+            JsonSerializer.Serialize(writer, claim, json);
+            writer.WriteEndObject();
+            if (++count % FlushEvery == 0)
+            {
+                writer.Flush();
+                await pipe.FlushAsync(ct);
+            }
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        await pipe.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// RFC 4180 CSV with a header row, written with CsvHelper. CsvHelper writes into a small buffer that is handed to the
+    /// response asynchronously after each batch (Kestrel refuses synchronous writes, and the buffer stays small).
+    /// Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a CR) is prefixed with ' (OWASP).
+    /// </summary>
+    public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<PartnerClaim> claims, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\r\n" };
+        await using (var csv = CsvWriter.Create(buffer, options, leaveOpen: true))
+        {
+            csv.WriteHeader([.. CsvColumns]);
+            var count = 0;
+            await foreach (var claim in claims.WithCancellation(ct))
+            {
+                WriteRow(csv, claim);
+                if (++count % FlushEvery == 0)
+                    await DrainAsync(csv, buffer, body, ct);
+            }
+            await DrainAsync(csv, buffer, body, ct);
+        }
+        await DrainAsync(null, buffer, body, ct);
+        await body.FlushAsync(ct);
+    }
+
+    private static async Task DrainAsync(CsvWriter? csv, MemoryStream buffer, Stream body, CancellationToken ct)
+    {
+        if (csv is not null)
+            await csv.FlushAsync(ct);
+        if (buffer.Length == 0)
+            return;
+        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
+        buffer.SetLength(0);
+    }
+
+    private static void WriteRow(CsvWriter csv, PartnerClaim c)
+    {
+        var location = c.Incident.Location;
+        var harm = c.Harm;
+        csv.WriteField(c.Id.ToString());
+        csv.WriteField(c.Reference);
+        csv.WriteField(Time(c.UpdatedAt));
+        csv.WriteField(c.Title);
+        csv.WriteField(c.Summary);
+        csv.WriteField(List(c.ViolationTypes.Select(t => t.ToString())));
+        csv.WriteField(Date(c.Incident.StartDate));
+        csv.WriteField(Date(c.Incident.EndDate));
+        csv.WriteField(c.Incident.TimePrecision.ToString());
+        csv.WriteField(location.PlaceName);
+        csv.WriteField(location.CountryCode);
+        csv.WriteField(location.Admin1);
+        csv.WriteField(location.Admin2);
+        csv.WriteField(location.Latitude, default);
+        csv.WriteField(location.Longitude, default);
+        csv.WriteField(location.GeoPrecision.ToString());
+        csv.WriteField(List(c.Perpetrators.Select(p => p.Name)));
+        csv.WriteField(List(c.Perpetrators.Select(p => p.Type.ToString())));
+        foreach (var count in new[] { harm.KilledMin, harm.KilledMax, harm.InjuredMin, harm.InjuredMax, harm.CiviliansKilledMin,
+                     harm.CiviliansKilledMax, harm.ChildrenKilledMin, harm.ChildrenKilledMax, harm.WomenKilledMin, harm.WomenKilledMax })
+            csv.WriteField(count, default);
+        csv.WriteField(c.Verdict.Rating.ToString());
+        csv.WriteField(c.Verdict.Rationale);
+        csv.WriteField(List(c.Verdict.AttributedTo));
+        csv.WriteField(Time(c.Verdict.DecidedAt));
+        csv.WriteField(List(c.Sources.Select(s => s.Type.ToString())));
+        csv.WriteField(List(c.Sources.Select(s => s.Description)));
+        csv.WriteField(List(c.Sources.Select(s => s.Url)));
+        csv.WriteField(List(c.Evidence.Select(e => e.Id.ToString())));
+        csv.WriteField(List(c.Evidence.Select(e => e.Kind.ToString())));
+        csv.WriteField(List(c.Evidence.Select(e => e.Sha256)));
+        csv.WriteField(List(c.Evidence.Select(e => e.Stance.ToString())));
+        csv.WriteField(List(c.Evidence.Select(e => e.ReviewStatus.ToString())));
+        csv.WriteField(List(c.Evidence.Select(e => e.SourceReliability?.ToString())));
+        csv.WriteField(List(c.Evidence.Select(e => e.InformationCredibility?.ToString(CultureInfo.InvariantCulture))));
+        csv.EndRecord();
+    }
+
+    private static string Time(DateTime value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Items joined with "; "; an empty item stays in place so that parallel lists keep their positions.</summary>
+    private static string List(IEnumerable<string?> items) =>
+        string.Join(ListSeparator, items.Select(i => (i ?? string.Empty).Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal)));
+
+    /// <summary>Splits a list column written by <see cref="List"/>: the inverse an importer applies.</summary>
+    public static IReadOnlyList<string> SplitList(string? column)
+    {
+        if (string.IsNullOrEmpty(column))
+            return [];
+        var items = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < column.Length; i++)
+        {
+            var ch = column[i];
+            if (ch == '\\' && i + 1 < column.Length)
+            {
+                current.Append(column[++i]);
+            }
+            else if (ch == ';')
+            {
+                items.Add(current.ToString());
+                current.Clear();
+                if (i + 1 < column.Length && column[i + 1] == ' ')
+                    i++;
+            }
+            else
+            {
+                current.Append(ch);
+            }
+        }
+        items.Add(current.ToString());
+        return items;
+    }
+}

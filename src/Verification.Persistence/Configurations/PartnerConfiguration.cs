@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Verification.Domain.Partners;
+
+namespace Verification.Persistence.Configurations;
+
+internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
+{
+    public void Configure(EntityTypeBuilder<Partner> p)
+    {
+        p.ToTable("Partners");
+        p.HasKey(x => x.Id);
+        p.Property(x => x.Id).ValueGeneratedNever();
+        p.Property(x => x.Name).HasMaxLength(Partner.NameMaxLength);
+        p.HasIndex(x => x.Name).IsUnique();
+        p.Property(x => x.KeyHash).HasMaxLength(64).IsFixedLength();
+        p.Property(x => x.KeyPrefix).HasMaxLength(PartnerApiKey.PrefixLength);
+        // A key is looked up by its prefix, then its hash is compared in constant time; prefixes may collide, so no unique index.
+        p.HasIndex(x => x.KeyPrefix);
+        p.Ignore(x => x.HasActiveKey);
+    }
+}
+
+internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> s)
+    {
+        s.ToTable("WebhookSubscriptions");
+        s.HasKey(x => x.Id);
+        s.Property(x => x.Id).ValueGeneratedNever();
+        s.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        s.Property(x => x.Url).HasMaxLength(WebhookSubscription.UrlMaxLength);
+        s.Property(x => x.Events).AsJson();
+        s.Property(x => x.ProtectedSecret).HasMaxLength(2000);
+        s.HasIndex(x => new { x.PartnerId, x.CreatedAt });
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> m)
+    {
+        m.ToTable("WebhookOutbox");
+        m.HasKey(x => x.Sequence);
+        m.Property(x => x.Sequence).ValueGeneratedOnAdd();
+        m.HasIndex(x => x.Id).IsUnique();
+        m.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        m.HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
+        m.Property(x => x.Event).HasMaxLength(40);
+        m.Property(x => x.Payload).HasMaxLength(4000);
+        // The sender's question, every minute: which pending messages are due?
+        m.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        // The partner's delivery log, newest first.
+        m.HasIndex(x => new { x.SubscriptionId, x.Sequence });
+        m.HasMany(x => x.AttemptLog).WithOne().HasForeignKey(a => a.MessageId).HasPrincipalKey(x => x.Id).OnDelete(DeleteBehavior.Restrict);
+        m.Navigation(x => x.AttemptLog).HasField("_attempts").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class WebhookDeliveryAttemptConfiguration : IEntityTypeConfiguration<WebhookDeliveryAttempt>
+{
+    public void Configure(EntityTypeBuilder<WebhookDeliveryAttempt> a)
+    {
+        a.ToTable("WebhookDeliveryAttempts");
+        a.HasKey(x => x.Id);
+        a.Property(x => x.Id).ValueGeneratedNever();
+        a.Property(x => x.Error).HasMaxLength(OutboxMessage.ErrorMaxLength);
+        a.HasIndex(x => new { x.MessageId, x.Attempt }).IsUnique();
+    }
+}
