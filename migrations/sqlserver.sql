@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEntries] (
@@ -70,7 +70,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimNumbers] (
@@ -82,7 +82,142 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [DataProtectionKeys] (
+        [Id] int NOT NULL IDENTITY,
+        [FriendlyName] nvarchar(max) NULL,
+        [Xml] nvarchar(max) NULL,
+        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [IdempotencyRecords] (
+        [UserId] uniqueidentifier NOT NULL,
+        [Key] nvarchar(200) NOT NULL,
+        [RequestHash] nchar(64) NOT NULL,
+        [ResourceId] uniqueidentifier NOT NULL,
+        [ResponseBody] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([UserId], [Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [Imports] (
+        [Id] uniqueidentifier NOT NULL,
+        [Format] nvarchar(40) NOT NULL,
+        [DryRun] bit NOT NULL,
+        [DatasetVersion] nvarchar(20) NULL,
+        [FileSha256] nchar(64) NOT NULL,
+        [FileSizeBytes] bigint NOT NULL,
+        [FileName] nvarchar(300) NULL,
+        [CreatedBy] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [StartedAt] datetime2 NULL,
+        [FinishedAt] datetime2 NULL,
+        [Attempts] int NOT NULL,
+        [TotalRows] int NULL,
+        [ProcessedRows] int NOT NULL,
+        [NewClaims] int NOT NULL,
+        [SkippedRows] int NOT NULL,
+        [FailedRows] int NOT NULL,
+        [RecordedErrors] int NOT NULL,
+        [FailureReason] nvarchar(2000) NULL,
+        [Version] bigint NOT NULL,
+        CONSTRAINT [PK_Imports] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoleClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [RoleId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [UserId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserLogins] (
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [ProviderKey] nvarchar(450) NOT NULL,
+        [ProviderDisplayName] nvarchar(max) NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
+        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserRoles] (
+        [UserId] uniqueidentifier NOT NULL,
+        [RoleId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
+        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserTokens] (
+        [UserId] uniqueidentifier NOT NULL,
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [Name] nvarchar(450) NOT NULL,
+        [Value] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
+        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [Claims] (
@@ -126,117 +261,30 @@ BEGIN
         [Latitude] float NULL,
         [Longitude] float NULL,
         [PlaceName] nvarchar(200) NOT NULL,
-        CONSTRAINT [PK_Claims] PRIMARY KEY ([Id])
+        CONSTRAINT [PK_Claims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Claims_Imports_ImportId] FOREIGN KEY ([ImportId]) REFERENCES [Imports] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
-    CREATE TABLE [DataProtectionKeys] (
-        [Id] int NOT NULL IDENTITY,
-        [FriendlyName] nvarchar(max) NULL,
-        [Xml] nvarchar(max) NULL,
-        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    CREATE TABLE [ImportErrors] (
+        [ImportId] uniqueidentifier NOT NULL,
+        [Ordinal] int NOT NULL,
+        [Row] int NOT NULL,
+        [Field] nvarchar(200) NOT NULL,
+        [Message] nvarchar(2000) NOT NULL,
+        CONSTRAINT [PK_ImportErrors] PRIMARY KEY ([ImportId], [Ordinal]),
+        CONSTRAINT [FK_ImportErrors_Imports_ImportId] FOREIGN KEY ([ImportId]) REFERENCES [Imports] ([Id]) ON DELETE CASCADE
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [IdempotencyRecords] (
-        [UserId] uniqueidentifier NOT NULL,
-        [Key] nvarchar(200) NOT NULL,
-        [RequestHash] nchar(64) NOT NULL,
-        [ResourceId] uniqueidentifier NOT NULL,
-        [ResponseBody] nvarchar(max) NOT NULL,
-        [CreatedAt] datetime2 NOT NULL,
-        [ExpiresAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([UserId], [Key])
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetRoleClaims] (
-        [Id] int NOT NULL IDENTITY,
-        [RoleId] uniqueidentifier NOT NULL,
-        [ClaimType] nvarchar(max) NULL,
-        [ClaimValue] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserClaims] (
-        [Id] int NOT NULL IDENTITY,
-        [UserId] uniqueidentifier NOT NULL,
-        [ClaimType] nvarchar(max) NULL,
-        [ClaimValue] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserLogins] (
-        [LoginProvider] nvarchar(450) NOT NULL,
-        [ProviderKey] nvarchar(450) NOT NULL,
-        [ProviderDisplayName] nvarchar(max) NULL,
-        [UserId] uniqueidentifier NOT NULL,
-        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
-        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserRoles] (
-        [UserId] uniqueidentifier NOT NULL,
-        [RoleId] uniqueidentifier NOT NULL,
-        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
-        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
-        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserTokens] (
-        [UserId] uniqueidentifier NOT NULL,
-        [LoginProvider] nvarchar(450) NOT NULL,
-        [Name] nvarchar(450) NOT NULL,
-        [Value] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
-        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimAssignments] (
@@ -251,7 +299,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimEvents] (
@@ -268,7 +316,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [Evidence] (
@@ -306,7 +354,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [VerdictProposals] (
@@ -338,7 +386,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE TABLE [CustodyEvents] (
@@ -355,7 +403,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -363,7 +411,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -371,7 +419,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -379,7 +427,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -387,7 +435,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -395,7 +443,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -403,7 +451,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -411,7 +459,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
@@ -419,7 +467,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
@@ -427,7 +475,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
@@ -435,7 +483,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
@@ -443,7 +491,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
@@ -451,7 +499,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
@@ -459,7 +507,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
@@ -467,7 +515,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
@@ -475,7 +523,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
@@ -483,7 +531,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
@@ -491,7 +539,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
@@ -499,7 +547,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
@@ -507,7 +555,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
@@ -515,7 +563,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
@@ -523,7 +571,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
@@ -531,7 +579,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
@@ -539,7 +587,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -547,7 +595,31 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_CreatedAt_Id] ON [Imports] ([CreatedAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_CreatedBy_CreatedAt_Id] ON [Imports] ([CreatedBy], [CreatedAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_FileSha256] ON [Imports] ([FileSha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
@@ -555,11 +627,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126010426_Initial'
+    WHERE [MigrationId] = N'20261126013828_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261126010426_Initial', N'10.0.15');
+    VALUES (N'20261126013828_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -9,6 +9,7 @@ using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
+using Verification.Api.Features.Imports;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -32,6 +33,7 @@ builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddScoped<EvidenceResponses>();
+builder.Services.AddImports(builder.Configuration);
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -123,6 +125,7 @@ api.MapClaimEndpoints();
 api.MapVerdictEndpoints();
 api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
+api.MapImportEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
+using Verification.Domain.Imports;
 using Verification.Domain.Verdicts;
 
 namespace Verification.Persistence;
@@ -26,6 +27,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Import> Imports => Set<Import>();
+    public DbSet<ImportError> ImportErrors => Set<ImportError>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DatabaseProvider Provider => Database.ProviderName switch

@@ -39,3 +39,18 @@ public interface IMaybeUnchanged
 {
     bool Unchanged { get; }
 }
+
+/// <summary>
+/// A long command that sends other commands, each in its own transaction (a bulk import, batch by batch): the
+/// transaction behaviour leaves it alone, so no single transaction holds locks for the whole run.
+/// </summary>
+public interface IRunsOwnTransactions;
+
+/// <summary>A result that created or changed several objects: one audit entry for each, in the command's transaction.</summary>
+public interface IAuditChanges
+{
+    IReadOnlyList<AuditedChange> AuditChanges { get; }
+}
+
+/// <summary>One object a command changed, and what was asked of it (hashed into the audit entry's digest).</summary>
+public sealed record AuditedChange(string TargetId, object Change);

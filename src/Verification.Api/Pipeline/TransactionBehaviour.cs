@@ -14,7 +14,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db)
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        if (message is not IBaseCommand || db.Database.CurrentTransaction is not null)
+        if (message is not IBaseCommand || message is IRunsOwnTransactions || db.Database.CurrentTransaction is not null)
             return await next(message, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

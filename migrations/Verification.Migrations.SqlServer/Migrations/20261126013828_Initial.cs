@@ -84,56 +84,6 @@ namespace Verification.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Claims",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Number = table.Column<long>(type: "bigint", nullable: false),
-                    Reference = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Stage = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    Version = table.Column<long>(type: "bigint", nullable: false),
-                    SubmittedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    SubmittedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    ExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    Title = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
-                    Summary = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: false),
-                    ViolationTypeFlags = table.Column<int>(type: "int", nullable: false),
-                    Perpetrators = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    Sources = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    StageReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    DuplicateOf = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    HasBeenDecided = table.Column<bool>(type: "bit", nullable: false),
-                    ReopeningSuggested = table.Column<bool>(type: "bit", nullable: false),
-                    VerdictProposalId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    ChildrenKilledMax = table.Column<int>(type: "int", nullable: true),
-                    ChildrenKilledMin = table.Column<int>(type: "int", nullable: true),
-                    CiviliansKilledMax = table.Column<int>(type: "int", nullable: true),
-                    CiviliansKilledMin = table.Column<int>(type: "int", nullable: true),
-                    InjuredMax = table.Column<int>(type: "int", nullable: true),
-                    InjuredMin = table.Column<int>(type: "int", nullable: true),
-                    KilledMax = table.Column<int>(type: "int", nullable: true),
-                    KilledMin = table.Column<int>(type: "int", nullable: true),
-                    WomenKilledMax = table.Column<int>(type: "int", nullable: true),
-                    WomenKilledMin = table.Column<int>(type: "int", nullable: true),
-                    IncidentEnd = table.Column<DateOnly>(type: "date", nullable: false),
-                    IncidentStart = table.Column<DateOnly>(type: "date", nullable: false),
-                    TimePrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    Admin1 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    Admin2 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    CountryCode = table.Column<string>(type: "nchar(2)", fixedLength: true, maxLength: 2, nullable: false),
-                    GeoPrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    Latitude = table.Column<double>(type: "float", nullable: true),
-                    Longitude = table.Column<double>(type: "float", nullable: true),
-                    PlaceName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Claims", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -162,6 +112,37 @@ namespace Verification.Migrations.SqlServer.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IdempotencyRecords", x => new { x.UserId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Imports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Format = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    DryRun = table.Column<bool>(type: "bit", nullable: false),
+                    DatasetVersion = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    FileSha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    FileSizeBytes = table.Column<long>(type: "bigint", nullable: false),
+                    FileName = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
+                    CreatedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    TotalRows = table.Column<int>(type: "int", nullable: true),
+                    ProcessedRows = table.Column<int>(type: "int", nullable: false),
+                    NewClaims = table.Column<int>(type: "int", nullable: false),
+                    SkippedRows = table.Column<int>(type: "int", nullable: false),
+                    FailedRows = table.Column<int>(type: "int", nullable: false),
+                    RecordedErrors = table.Column<int>(type: "int", nullable: false),
+                    FailureReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Imports", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -266,6 +247,83 @@ namespace Verification.Migrations.SqlServer.Migrations
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Number = table.Column<long>(type: "bigint", nullable: false),
+                    Reference = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    SubmittedBy = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ExternalId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Title = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(max)", maxLength: 10000, nullable: false),
+                    ViolationTypeFlags = table.Column<int>(type: "int", nullable: false),
+                    Perpetrators = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Sources = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    StageReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    DuplicateOf = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    HasBeenDecided = table.Column<bool>(type: "bit", nullable: false),
+                    ReopeningSuggested = table.Column<bool>(type: "bit", nullable: false),
+                    VerdictProposalId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    ChildrenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    ChildrenKilledMin = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMax = table.Column<int>(type: "int", nullable: true),
+                    CiviliansKilledMin = table.Column<int>(type: "int", nullable: true),
+                    InjuredMax = table.Column<int>(type: "int", nullable: true),
+                    InjuredMin = table.Column<int>(type: "int", nullable: true),
+                    KilledMax = table.Column<int>(type: "int", nullable: true),
+                    KilledMin = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMax = table.Column<int>(type: "int", nullable: true),
+                    WomenKilledMin = table.Column<int>(type: "int", nullable: true),
+                    IncidentEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    IncidentStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    TimePrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Admin1 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    Admin2 = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    CountryCode = table.Column<string>(type: "nchar(2)", fixedLength: true, maxLength: 2, nullable: false),
+                    GeoPrecision = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Latitude = table.Column<double>(type: "float", nullable: true),
+                    Longitude = table.Column<double>(type: "float", nullable: true),
+                    PlaceName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Claims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Claims_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportErrors",
+                columns: table => new
+                {
+                    ImportId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Ordinal = table.Column<int>(type: "int", nullable: false),
+                    Row = table.Column<int>(type: "int", nullable: false),
+                    Field = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Message = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportErrors", x => new { x.ImportId, x.Ordinal });
+                    table.ForeignKey(
+                        name: "FK_ImportErrors_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -544,6 +602,21 @@ namespace Verification.Migrations.SqlServer.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Imports_CreatedAt_Id",
+                table: "Imports",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_CreatedBy_CreatedAt_Id",
+                table: "Imports",
+                columns: new[] { "CreatedBy", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_FileSha256",
+                table: "Imports",
+                column: "FileSha256");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_VerdictProposals_ClaimId_ProposedAt",
                 table: "VerdictProposals",
                 columns: new[] { "ClaimId", "ProposedAt" });
@@ -589,6 +662,9 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
+                name: "ImportErrors");
+
+            migrationBuilder.DropTable(
                 name: "VerdictProposals");
 
             migrationBuilder.DropTable(
@@ -602,6 +678,9 @@ namespace Verification.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "Claims");
+
+            migrationBuilder.DropTable(
+                name: "Imports");
         }
     }
 }
