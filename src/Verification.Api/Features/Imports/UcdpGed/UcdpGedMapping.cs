@@ -198,7 +198,7 @@ public static class UcdpGedMapping
     {
         var version = string.IsNullOrWhiteSpace(context.DatasetVersion) ? "" : " " + context.DatasetVersion.Trim();
         var sources = new List<SourceInput> { new(SourceType.Other, $"UCDP Georeferenced Event Dataset{version}, event {id}", null) };
-        var articles = (field("source_article") ?? string.Empty).Split(';').Select(Collapse).Where(a => a.Length > 0).ToList();
+        var articles = (field("source_article") ?? string.Empty).Split(';').Select(Article).Where(a => a.Length > 0).ToList();
         const int room = 99; // at most 100 sources per claim, the dataset's own entry included
         if (articles.Count > room)
             articles = [.. articles.Take(room - 1), string.Join("; ", articles.Skip(room - 1))];
@@ -263,6 +263,13 @@ public static class UcdpGedMapping
     private static string Known(int? value) => value?.ToString(Invariant) ?? "not recorded";
 
     private static string Known(Func<string, string?> field, string name) => field(name)?.Trim() ?? "not recorded";
+
+    /// <summary>UCDP quotes each article of a list ("Reuters News,2017-05-15,…";"BBC…"); the outer quotes are not part of it.</summary>
+    private static string Article(string text)
+    {
+        var article = Collapse(text);
+        return article.Length >= 2 && article[0] == '"' && article[^1] == '"' ? article[1..^1].Trim() : article;
+    }
 
     /// <summary>Runs of white space (UCDP's source texts hold line breaks) become one space.</summary>
     private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
