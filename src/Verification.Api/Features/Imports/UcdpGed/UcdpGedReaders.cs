@@ -98,7 +98,7 @@ public sealed class UcdpGedGeojsonReader : IImportFormatReader
                 end += read;
             }
 
-            var consumed = scan.Advance(buffer.AsSpan(start, end - start), final, offset);
+            var consumed = scan.Advance(buffer.AsSpan(start, end - start), offset);
             start += consumed;
             offset += consumed;
             foreach (var row in scan.Rows)
@@ -154,11 +154,13 @@ public sealed class UcdpGedGeojsonReader : IImportFormatReader
         public bool Done { get; private set; }
         public bool SawFeatures { get; private set; }
 
-        public int Advance(ReadOnlySpan<byte> data, bool final, long offset)
+        public int Advance(ReadOnlySpan<byte> data, long offset)
         {
             if (offset == 0 && data.StartsWith("\uFEFF"u8))
                 return 3;
-            var reader = new Utf8JsonReader(data, final, _state);
+            // Never a final block for the JSON reader: at the end of the file, an object that is not closed simply
+            // stops the scan, and the caller says what is missing instead of the reader's generic complaint.
+            var reader = new Utf8JsonReader(data, isFinalBlock: false, _state);
             var used = 0;
             try
             {
