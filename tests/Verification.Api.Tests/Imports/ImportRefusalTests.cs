@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Tests.Infrastructure;
+using Verification.Persistence;
 
 namespace Verification.Api.Tests.Imports;
 
@@ -108,10 +109,13 @@ public sealed class ImportRefusalTests(SqliteApiFixture fixture) : IClassFixture
         Assert.Contains(id, await ListedAsync(coordinator));
     }
 
-    [Fact]
-    public async Task The_list_of_imports_is_newest_first_and_cursor_paged()
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task The_list_of_imports_is_newest_first_and_cursor_paged(DatabaseProvider provider)
     {
-        var importer = await Api.NewPersonAsync("Investigator");
+        // The cursor compares (createdAt, id) in SQL, which each provider translates in its own way.
+        await using var api = await TestApi.StartAsync(provider);
+        var importer = await api.NewPersonAsync("Investigator");
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
             ids.Add(await importer.Client.StartImportAsync(Importing.UcdpCsv, new { format = "ucdp-ged-csv", dryRun = true }));
