@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEntries] (
@@ -70,7 +70,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimNumbers] (
@@ -82,7 +82,177 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [DataProtectionKeys] (
+        [Id] int NOT NULL IDENTITY,
+        [FriendlyName] nvarchar(max) NULL,
+        [Xml] nvarchar(max) NULL,
+        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [IdempotencyRecords] (
+        [UserId] uniqueidentifier NOT NULL,
+        [Key] nvarchar(200) NOT NULL,
+        [RequestHash] nchar(64) NOT NULL,
+        [ResourceId] uniqueidentifier NOT NULL,
+        [ResponseBody] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([UserId], [Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [Imports] (
+        [Id] uniqueidentifier NOT NULL,
+        [Format] nvarchar(40) NOT NULL,
+        [DryRun] bit NOT NULL,
+        [DatasetVersion] nvarchar(20) NULL,
+        [FileSha256] nchar(64) NOT NULL,
+        [FileSizeBytes] bigint NOT NULL,
+        [FileName] nvarchar(300) NULL,
+        [CreatedBy] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [StartedAt] datetime2 NULL,
+        [FinishedAt] datetime2 NULL,
+        [Attempts] int NOT NULL,
+        [TotalRows] int NULL,
+        [ProcessedRows] int NOT NULL,
+        [NewClaims] int NOT NULL,
+        [SkippedRows] int NOT NULL,
+        [FailedRows] int NOT NULL,
+        [RecordedErrors] int NOT NULL,
+        [FailureReason] nvarchar(2000) NULL,
+        [Version] bigint NOT NULL,
+        CONSTRAINT [PK_Imports] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [OperationalChecks] (
+        [Name] nvarchar(60) NOT NULL,
+        [Passed] bit NOT NULL,
+        [CheckedAt] datetime2 NOT NULL,
+        [Checked] bigint NOT NULL,
+        [Failures] bigint NOT NULL,
+        [FirstFailureId] uniqueidentifier NULL,
+        CONSTRAINT [PK_OperationalChecks] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [Partners] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [SharingLevel] nvarchar(40) NOT NULL,
+        [CreatedBy] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [KeyHash] nchar(64) NOT NULL,
+        [KeyPrefix] nvarchar(11) NOT NULL,
+        [KeyIssuedAt] datetime2 NOT NULL,
+        [KeyRevokedAt] datetime2 NULL,
+        CONSTRAINT [PK_Partners] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoleClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [RoleId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [UserId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserLogins] (
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [ProviderKey] nvarchar(450) NOT NULL,
+        [ProviderDisplayName] nvarchar(max) NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
+        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserRoles] (
+        [UserId] uniqueidentifier NOT NULL,
+        [RoleId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
+        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserTokens] (
+        [UserId] uniqueidentifier NOT NULL,
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [Name] nvarchar(450) NOT NULL,
+        [Value] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
+        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [Claims] (
@@ -126,152 +296,47 @@ BEGIN
         [Latitude] float NULL,
         [Longitude] float NULL,
         [PlaceName] nvarchar(200) NOT NULL,
-        CONSTRAINT [PK_Claims] PRIMARY KEY ([Id])
+        CONSTRAINT [PK_Claims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Claims_Imports_ImportId] FOREIGN KEY ([ImportId]) REFERENCES [Imports] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
-    CREATE TABLE [DataProtectionKeys] (
-        [Id] int NOT NULL IDENTITY,
-        [FriendlyName] nvarchar(max) NULL,
-        [Xml] nvarchar(max) NULL,
-        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    CREATE TABLE [ImportErrors] (
+        [ImportId] uniqueidentifier NOT NULL,
+        [Ordinal] int NOT NULL,
+        [Row] int NOT NULL,
+        [Field] nvarchar(200) NOT NULL,
+        [Message] nvarchar(2000) NOT NULL,
+        CONSTRAINT [PK_ImportErrors] PRIMARY KEY ([ImportId], [Ordinal]),
+        CONSTRAINT [FK_ImportErrors_Imports_ImportId] FOREIGN KEY ([ImportId]) REFERENCES [Imports] ([Id]) ON DELETE CASCADE
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
-    CREATE TABLE [IdempotencyRecords] (
-        [UserId] uniqueidentifier NOT NULL,
-        [Key] nvarchar(200) NOT NULL,
-        [RequestHash] nchar(64) NOT NULL,
-        [ResourceId] uniqueidentifier NOT NULL,
-        [ResponseBody] nvarchar(max) NOT NULL,
-        [CreatedAt] datetime2 NOT NULL,
-        [ExpiresAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([UserId], [Key])
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [OperationalChecks] (
-        [Name] nvarchar(60) NOT NULL,
-        [Passed] bit NOT NULL,
-        [CheckedAt] datetime2 NOT NULL,
-        [Checked] bigint NOT NULL,
-        [Failures] bigint NOT NULL,
-        [FirstFailureId] uniqueidentifier NULL,
-        CONSTRAINT [PK_OperationalChecks] PRIMARY KEY ([Name])
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [Partners] (
+    CREATE TABLE [WebhookSubscriptions] (
         [Id] uniqueidentifier NOT NULL,
-        [Name] nvarchar(200) NOT NULL,
-        [SharingLevel] nvarchar(40) NOT NULL,
-        [CreatedBy] uniqueidentifier NOT NULL,
+        [PartnerId] uniqueidentifier NOT NULL,
+        [Url] nvarchar(2048) NOT NULL,
+        [Events] nvarchar(max) NOT NULL,
+        [ProtectedSecret] nvarchar(2000) NOT NULL,
         [CreatedAt] datetime2 NOT NULL,
-        [KeyHash] nchar(64) NOT NULL,
-        [KeyPrefix] nvarchar(11) NOT NULL,
-        [KeyIssuedAt] datetime2 NOT NULL,
-        [KeyRevokedAt] datetime2 NULL,
-        CONSTRAINT [PK_Partners] PRIMARY KEY ([Id])
+        CONSTRAINT [PK_WebhookSubscriptions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookSubscriptions_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetRoleClaims] (
-        [Id] int NOT NULL IDENTITY,
-        [RoleId] uniqueidentifier NOT NULL,
-        [ClaimType] nvarchar(max) NULL,
-        [ClaimValue] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserClaims] (
-        [Id] int NOT NULL IDENTITY,
-        [UserId] uniqueidentifier NOT NULL,
-        [ClaimType] nvarchar(max) NULL,
-        [ClaimValue] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserLogins] (
-        [LoginProvider] nvarchar(450) NOT NULL,
-        [ProviderKey] nvarchar(450) NOT NULL,
-        [ProviderDisplayName] nvarchar(max) NULL,
-        [UserId] uniqueidentifier NOT NULL,
-        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
-        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserRoles] (
-        [UserId] uniqueidentifier NOT NULL,
-        [RoleId] uniqueidentifier NOT NULL,
-        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
-        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
-        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [AspNetUserTokens] (
-        [UserId] uniqueidentifier NOT NULL,
-        [LoginProvider] nvarchar(450) NOT NULL,
-        [Name] nvarchar(450) NOT NULL,
-        [Value] nvarchar(max) NULL,
-        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
-        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimAssignments] (
@@ -286,7 +351,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimEvents] (
@@ -303,7 +368,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [Evidence] (
@@ -343,7 +408,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [PossibleDuplicates] (
@@ -359,7 +424,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [VerdictProposals] (
@@ -391,41 +456,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [WebhookSubscriptions] (
-        [Id] uniqueidentifier NOT NULL,
-        [PartnerId] uniqueidentifier NOT NULL,
-        [Url] nvarchar(2048) NOT NULL,
-        [Events] nvarchar(max) NOT NULL,
-        [ProtectedSecret] nvarchar(2000) NOT NULL,
-        [CreatedAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_WebhookSubscriptions] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_WebhookSubscriptions_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
-)
-BEGIN
-    CREATE TABLE [CustodyEvents] (
-        [Id] uniqueidentifier NOT NULL,
-        [EvidenceId] uniqueidentifier NOT NULL,
-        [At] datetime2 NOT NULL,
-        [Actor] uniqueidentifier NULL,
-        [Action] nvarchar(40) NOT NULL,
-        [Details] nvarchar(2000) NOT NULL,
-        CONSTRAINT [PK_CustodyEvents] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_CustodyEvents_Evidence_EvidenceId] FOREIGN KEY ([EvidenceId]) REFERENCES [Evidence] ([Id]) ON DELETE NO ACTION
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [WebhookOutbox] (
@@ -450,7 +481,24 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE TABLE [CustodyEvents] (
+        [Id] uniqueidentifier NOT NULL,
+        [EvidenceId] uniqueidentifier NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Actor] uniqueidentifier NULL,
+        [Action] nvarchar(40) NOT NULL,
+        [Details] nvarchar(2000) NOT NULL,
+        CONSTRAINT [PK_CustodyEvents] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_CustodyEvents_Evidence_EvidenceId] FOREIGN KEY ([EvidenceId]) REFERENCES [Evidence] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE TABLE [WebhookDeliveryAttempts] (
@@ -468,7 +516,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -476,7 +524,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -484,7 +532,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -492,7 +540,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -500,7 +548,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -508,7 +556,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -516,7 +564,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -524,7 +572,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
@@ -532,7 +580,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
@@ -540,7 +588,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
@@ -548,7 +596,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
@@ -556,7 +604,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
@@ -564,7 +612,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
@@ -572,7 +620,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
@@ -580,7 +628,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
@@ -588,7 +636,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
@@ -596,7 +644,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
@@ -604,7 +652,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
@@ -612,7 +660,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
@@ -620,7 +668,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
@@ -628,7 +676,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
@@ -636,7 +684,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
@@ -644,7 +692,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_LastFixityCheckAt_Id] ON [Evidence] ([LastFixityCheckAt], [Id]);
@@ -652,7 +700,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
@@ -660,7 +708,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -668,7 +716,31 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_CreatedAt_Id] ON [Imports] ([CreatedAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_CreatedBy_CreatedAt_Id] ON [Imports] ([CreatedBy], [CreatedAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Imports_FileSha256] ON [Imports] ([FileSha256]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Partners_KeyPrefix] ON [Partners] ([KeyPrefix]);
@@ -676,7 +748,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Partners_Name] ON [Partners] ([Name]);
@@ -684,7 +756,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_PossibleDuplicates_OtherClaimId] ON [PossibleDuplicates] ([OtherClaimId]);
@@ -692,7 +764,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
@@ -700,7 +772,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WebhookDeliveryAttempts_MessageId_Attempt] ON [WebhookDeliveryAttempts] ([MessageId], [Attempt]);
@@ -708,7 +780,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WebhookOutbox_Id] ON [WebhookOutbox] ([Id]);
@@ -716,7 +788,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_PartnerId] ON [WebhookOutbox] ([PartnerId]);
@@ -724,7 +796,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_Status_NextAttemptAt] ON [WebhookOutbox] ([Status], [NextAttemptAt]);
@@ -732,7 +804,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_SubscriptionId_Sequence] ON [WebhookOutbox] ([SubscriptionId], [Sequence]);
@@ -740,7 +812,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookSubscriptions_PartnerId_CreatedAt] ON [WebhookSubscriptions] ([PartnerId], [CreatedAt]);
@@ -748,11 +820,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126024854_Initial'
+    WHERE [MigrationId] = N'20261126025821_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261126024854_Initial', N'10.0.15');
+    VALUES (N'20261126025821_Initial', N'10.0.15');
 END;
 
 COMMIT;

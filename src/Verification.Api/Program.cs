@@ -10,6 +10,7 @@ using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
+using Verification.Api.Features.Imports;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -39,6 +40,7 @@ builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
+builder.Services.AddImports(builder.Configuration);
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -141,6 +143,7 @@ api.MapVerdictEndpoints();
 api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
+api.MapImportEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -7,6 +7,7 @@ using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
+using Verification.Domain.Imports;
 using Verification.Domain.Verdicts;
 
 namespace Verification.Persistence;
@@ -27,6 +28,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Import> Imports => Set<Import>();
+    public DbSet<ImportError> ImportErrors => Set<ImportError>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OperationalCheck> OperationalChecks => Set<OperationalCheck>();
     public DbSet<PossibleDuplicate> PossibleDuplicates => Set<PossibleDuplicate>();

@@ -657,6 +657,119 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("Evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Imports.Import", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DatasetVersion")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("FailedRows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<long>("FileSizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("NewClaims")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RecordedErrors")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SkippedRows")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("TotalRows")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FileSha256");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("CreatedBy", "CreatedAt", "Id");
+
+                    b.ToTable("Imports", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Imports.ImportError", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ImportId", "Ordinal");
+
+                    b.ToTable("ImportErrors", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1121,6 +1234,14 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.Claim", b =>
+                {
+                    b.HasOne("Verification.Domain.Imports.Import", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Verification.Domain.Claims.ClaimAssignment", b =>
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
@@ -1169,6 +1290,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Imports.ImportError", b =>
+                {
+                    b.HasOne("Verification.Domain.Imports.Import", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -42,6 +42,13 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         var response = await next(message, cancellationToken);
         if (message is not IBaseCommand || message is INotAudited || response is IMaybeUnchanged { Unchanged: true })
             return response;
+        if (response is IAuditChanges many)
+        {
+            await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()),
+                [.. many.AuditChanges.Select(c => (c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))],
+                cancellationToken);
+            return response;
+        }
 
         var target = response switch
         {

@@ -45,6 +45,15 @@ public interface IMaybeUnchanged
 /// (walking the audit chain, re-hashing evidence) would otherwise hold SQLite's write lock and stop every other
 /// writer, and a command that waits on the outside world (webhook deliveries) would hold locks while a slow receiver
 /// answers. The audit behaviour appends only inside a transaction, so such a command keeps its own record
-/// (custody events, an operational check, a delivery log) and is not audited.
+/// (custody events, an operational check, a delivery log) and is not audited; a bulk import sends one
+/// command per batch, and each batch is audited in its own transaction.
 /// </summary>
 public interface IOwnsTransactions : INotAudited;
+/// <summary>A result that created or changed several objects: one audit entry for each, in the command's transaction.</summary>
+public interface IAuditChanges
+{
+    IReadOnlyList<AuditedChange> AuditChanges { get; }
+}
+
+/// <summary>One object a command changed, and what was asked of it (hashed into the audit entry's digest).</summary>
+public sealed record AuditedChange(string TargetId, object Change);

@@ -21,11 +21,12 @@ public static class JobSetup
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = DatabaseSetup.ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
-        services.AddHangfire(config =>
+        services.AddHangfire((provider, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()));
             switch (options.Provider)
             {
                 case DatabaseProvider.Sqlite:
@@ -75,5 +76,42 @@ public static class JobSetup
     private sealed class CoordinatorsOnly : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Coordinator);
+    }
+}
+
+/// <summary>
+/// Hangfire's log provider is one static for the whole process, and the last host started sets it. When that host
+/// stops while another runs on (the HTTP tests start many hosts in one process), its logger factory is disposed and
+/// every Hangfire call that logs in the other host would throw; this provider then drops the log line instead.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider _inner = new(factory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return new Guarded(_inner.GetLogger(name));
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Guarded(null);
+        }
+    }
+
+    private sealed class Guarded(Hangfire.Logging.ILog? inner) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                return inner?.Log(logLevel, messageFunc, exception) ?? false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }

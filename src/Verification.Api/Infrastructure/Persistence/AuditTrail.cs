@@ -15,10 +15,16 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
     // An arbitrary, fixed key that names "the audit chain head" among advisory locks.
     private const long AuditLockKey = 0x5645524946;
 
-    public async Task AppendAsync(string actor, string action, string? targetId, string changeDigest, CancellationToken ct)
+    public Task AppendAsync(string actor, string action, string? targetId, string changeDigest, CancellationToken ct) =>
+        AppendManyAsync(actor, action, [(targetId, changeDigest)], ct);
+
+    /// <summary>Appends one entry per change under a single lock and head read: a batch of a bulk import costs one round trip, not hundreds.</summary>
+    public async Task AppendManyAsync(string actor, string action, IReadOnlyList<(string? TargetId, string ChangeDigest)> changes, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
+        if (changes.Count == 0)
+            return;
 
         await db.SaveChangesAsync(ct);
         switch (db.Provider)
@@ -36,9 +42,14 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
             .OrderByDescending(a => a.Sequence)
             .Select(a => new { a.Sequence, a.Hash })
             .FirstOrDefaultAsync(ct);
-        var entry = AuditEntry.Append(head?.Sequence ?? 0, head?.Hash ?? AuditEntry.GenesisHash,
-            clock.GetUtcNow().UtcDateTime, actor, action, targetId, changeDigest);
-        db.AuditEntries.Add(entry);
+        var (sequence, hash) = (head?.Sequence ?? 0, head?.Hash ?? AuditEntry.GenesisHash);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (targetId, changeDigest) in changes)
+        {
+            var entry = AuditEntry.Append(sequence, hash, now, actor, action, targetId, changeDigest);
+            db.AuditEntries.Add(entry);
+            (sequence, hash) = (entry.Sequence, entry.Hash);
+        }
         await db.SaveChangesAsync(ct);
     }
 }

@@ -10,8 +10,10 @@ public sealed record JobActor(Guid? UserId, IReadOnlyList<string> Roles)
 {
     public static readonly JobActor System = new(null, []);
 
+    // An array, not a collection expression: Hangfire stores the actor as JSON and Newtonsoft cannot rebuild the
+    // compiler's own read-only list type that [.. ] would produce here.
     public static JobActor Of(ICurrentUser user) =>
-        new(user.Id, [.. Verification.Persistence.Roles.All.Where(user.IsInRole)]);
+        new(user.Id, Verification.Persistence.Roles.All.Where(user.IsInRole).ToArray());
 }
 
 /// <summary>Set by the job runner inside a job's scope; when set, it is the current user instead of the HTTP caller.</summary>

@@ -12,7 +12,7 @@ using Verification.Persistence;
 namespace Verification.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261126024705_Initial")]
+    [Migration("20261126025652_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -649,6 +649,119 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("Evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Imports.Import", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetVersion")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("FileSizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NewClaims")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecordedErrors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SkippedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FileSha256");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("CreatedBy", "CreatedAt", "Id");
+
+                    b.ToTable("Imports", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Imports.ImportError", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ImportId", "Ordinal");
+
+                    b.ToTable("ImportErrors", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1109,6 +1222,14 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.Claim", b =>
+                {
+                    b.HasOne("Verification.Domain.Imports.Import", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Verification.Domain.Claims.ClaimAssignment", b =>
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
@@ -1157,6 +1278,15 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Imports.ImportError", b =>
+                {
+                    b.HasOne("Verification.Domain.Imports.Import", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

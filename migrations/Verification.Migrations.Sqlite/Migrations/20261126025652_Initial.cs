@@ -84,56 +84,6 @@ namespace Verification.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Claims",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Number = table.Column<long>(type: "INTEGER", nullable: false),
-                    Reference = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Stage = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false),
-                    SubmittedBy = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SubmittedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    ImportId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    Summary = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
-                    ViolationTypeFlags = table.Column<int>(type: "INTEGER", nullable: false),
-                    Perpetrators = table.Column<string>(type: "TEXT", nullable: false),
-                    Sources = table.Column<string>(type: "TEXT", nullable: false),
-                    StageReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    DuplicateOf = table.Column<Guid>(type: "TEXT", nullable: true),
-                    HasBeenDecided = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ReopeningSuggested = table.Column<bool>(type: "INTEGER", nullable: false),
-                    VerdictProposalId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    ChildrenKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
-                    ChildrenKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
-                    CiviliansKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
-                    CiviliansKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
-                    InjuredMax = table.Column<int>(type: "INTEGER", nullable: true),
-                    InjuredMin = table.Column<int>(type: "INTEGER", nullable: true),
-                    KilledMax = table.Column<int>(type: "INTEGER", nullable: true),
-                    KilledMin = table.Column<int>(type: "INTEGER", nullable: true),
-                    WomenKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
-                    WomenKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
-                    IncidentEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    IncidentStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    TimePrecision = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Admin1 = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Admin2 = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    CountryCode = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 2, nullable: false),
-                    GeoPrecision = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Latitude = table.Column<double>(type: "REAL", nullable: true),
-                    Longitude = table.Column<double>(type: "REAL", nullable: true),
-                    PlaceName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Claims", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -162,6 +112,37 @@ namespace Verification.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IdempotencyRecords", x => new { x.UserId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Imports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    DryRun = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DatasetVersion = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    FileSha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    FileSizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    CreatedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalRows = table.Column<int>(type: "INTEGER", nullable: true),
+                    ProcessedRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    NewClaims = table.Column<int>(type: "INTEGER", nullable: false),
+                    SkippedRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    FailedRows = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordedErrors = table.Column<int>(type: "INTEGER", nullable: false),
+                    FailureReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Imports", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -303,6 +284,105 @@ namespace Verification.Migrations.Sqlite.Migrations
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubmittedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubmittedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ImportId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
+                    ViolationTypeFlags = table.Column<int>(type: "INTEGER", nullable: false),
+                    Perpetrators = table.Column<string>(type: "TEXT", nullable: false),
+                    Sources = table.Column<string>(type: "TEXT", nullable: false),
+                    StageReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DuplicateOf = table.Column<Guid>(type: "TEXT", nullable: true),
+                    HasBeenDecided = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReopeningSuggested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    VerdictProposalId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ChildrenKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
+                    ChildrenKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
+                    CiviliansKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
+                    CiviliansKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
+                    InjuredMax = table.Column<int>(type: "INTEGER", nullable: true),
+                    InjuredMin = table.Column<int>(type: "INTEGER", nullable: true),
+                    KilledMax = table.Column<int>(type: "INTEGER", nullable: true),
+                    KilledMin = table.Column<int>(type: "INTEGER", nullable: true),
+                    WomenKilledMax = table.Column<int>(type: "INTEGER", nullable: true),
+                    WomenKilledMin = table.Column<int>(type: "INTEGER", nullable: true),
+                    IncidentEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    IncidentStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    TimePrecision = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Admin1 = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Admin2 = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CountryCode = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 2, nullable: false),
+                    GeoPrecision = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    PlaceName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Claims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Claims_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportErrors",
+                columns: table => new
+                {
+                    ImportId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    Field = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportErrors", x => new { x.ImportId, x.Ordinal });
+                    table.ForeignKey(
+                        name: "FK_ImportErrors_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PartnerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Events = table.Column<string>(type: "TEXT", nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookSubscriptions_Partners_PartnerId",
+                        column: x => x.PartnerId,
+                        principalTable: "Partners",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -456,50 +536,6 @@ namespace Verification.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "WebhookSubscriptions",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PartnerId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
-                    Events = table.Column<string>(type: "TEXT", nullable: false),
-                    ProtectedSecret = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_WebhookSubscriptions", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_WebhookSubscriptions_Partners_PartnerId",
-                        column: x => x.PartnerId,
-                        principalTable: "Partners",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "CustodyEvents",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EvidenceId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Actor = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Details = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_CustodyEvents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_CustodyEvents_Evidence_EvidenceId",
-                        column: x => x.EvidenceId,
-                        principalTable: "Evidence",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "WebhookOutbox",
                 columns: table => new
                 {
@@ -531,6 +567,28 @@ namespace Verification.Migrations.Sqlite.Migrations
                         name: "FK_WebhookOutbox_WebhookSubscriptions_SubscriptionId",
                         column: x => x.SubscriptionId,
                         principalTable: "WebhookSubscriptions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CustodyEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EvidenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustodyEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CustodyEvents_Evidence_EvidenceId",
+                        column: x => x.EvidenceId,
+                        principalTable: "Evidence",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -690,6 +748,21 @@ namespace Verification.Migrations.Sqlite.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Imports_CreatedAt_Id",
+                table: "Imports",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_CreatedBy_CreatedAt_Id",
+                table: "Imports",
+                columns: new[] { "CreatedBy", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_FileSha256",
+                table: "Imports",
+                column: "FileSha256");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Partners_KeyPrefix",
                 table: "Partners",
                 column: "KeyPrefix");
@@ -783,6 +856,9 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
+                name: "ImportErrors");
+
+            migrationBuilder.DropTable(
                 name: "OperationalChecks");
 
             migrationBuilder.DropTable(
@@ -811,6 +887,9 @@ namespace Verification.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "WebhookSubscriptions");
+
+            migrationBuilder.DropTable(
+                name: "Imports");
 
             migrationBuilder.DropTable(
                 name: "Partners");

@@ -1,0 +1,112 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Claims;
+using Verification.Api.Features.Imports.Formats;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Pipeline;
+using Verification.Domain.Claims;
+using Verification.Domain.Common;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Imports;
+
+/// <summary>
+/// One batch of an import's rows, in one transaction: each row is checked with the same validator as
+/// <c>POST /claims</c> and the domain's own invariants; a row whose external id already exists is skipped; the rest
+/// become Submitted claims of the importer, numbered like any other claim. The import's progress moves in the same
+/// transaction, and each created claim gets its audit entry, so a crash leaves either the whole batch or none of it.
+/// </summary>
+public static class ImportClaims
+{
+    public sealed record Command(Guid ImportId, int FirstRow, int LastRow, IReadOnlyList<ImportRow> Rows) : ICommand<Result>;
+
+    /// <summary>
+    /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
+    /// whether it was typed in or imported (docs/imports.md).
+    /// </summary>
+    public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges) : IAuditChanges, IMaybeUnchanged
+    {
+        public bool Unchanged => AuditChanges.Count == 0;
+    }
+
+    internal sealed class Handler(VerificationDb db, TimeProvider clock, IValidator<ClaimInput> validator) : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var import = await db.Imports.FirstOrDefaultAsync(i => i.Id == command.ImportId, cancellationToken)
+                ?? throw new NotFound("Import", command.ImportId);
+            var reader = ImportFormats.ReaderFor(import.Format);
+            var today = clock.LatestToday();
+            var now = clock.GetUtcNow().UtcDateTime;
+
+            var errors = new List<(int Row, string Field, string Message)>();
+            var failed = 0;
+            var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId)>();
+            foreach (var row in command.Rows)
+            {
+                var problems = Check(row, reader, today, out var details);
+                if (problems.Count > 0)
+                {
+                    failed++;
+                    errors.AddRange(problems.Select(p => (row.Row, p.Field, p.Message)));
+                    continue;
+                }
+                valid.Add((row, details!, row.Claim!.ExternalId!.Trim()));
+            }
+
+            var externalIds = valid.Select(v => v.ExternalId).Distinct().ToList();
+            var existing = externalIds.Count == 0 ? [] : (await db.Claims.AsNoTracking()
+                .Where(c => c.ExternalId != null && externalIds.Contains(c.ExternalId))
+                .Select(c => c.ExternalId!)
+                .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            // A second row with the same external id in this batch is skipped like one already in the database.
+            var fresh = valid.Where(v => existing.Add(v.ExternalId)).ToList();
+
+            var changes = new List<AuditedChange>();
+            if (!import.DryRun && fresh.Count > 0)
+            {
+                var numbers = fresh.Select(_ => new ClaimNumber { IssuedAt = now }).ToList();
+                db.ClaimNumbers.AddRange(numbers);
+                await db.SaveChangesAsync(cancellationToken);
+                for (var i = 0; i < fresh.Count; i++)
+                {
+                    var (row, details, externalId) = fresh[i];
+                    var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i].Id, import.CreatedBy, now, details, externalId, import.Id);
+                    db.Claims.Add(claim);
+                    changes.Add(new AuditedChange(claim.Id.ToString(), new { importId = import.Id, row = row.Row, claim = row.Claim }));
+                }
+            }
+
+            var skipped = valid.Count - fresh.Count;
+            db.ImportErrors.AddRange(import.RecordBatch(command.FirstRow, command.LastRow, fresh.Count, skipped, failed, errors));
+            return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes);
+        }
+
+        /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
+        private List<RowProblem> Check(ImportRow row, IImportFormatReader reader, DateOnly today, out ClaimDetails? details)
+        {
+            details = null;
+            if (row.Claim is not { } claim)
+                return [.. row.Problems];
+            if (string.IsNullOrWhiteSpace(claim.ExternalId))
+                return [new RowProblem(reader.FieldFor("externalId"), "An imported row needs an external id, so that importing it again skips it.")];
+            var result = validator.Validate(claim);
+            if (!result.IsValid)
+            {
+                return [.. result.Errors
+                    .Select(e => new RowProblem(reader.FieldFor(ProblemDetailsExceptionHandler.FieldPath(e.PropertyName)), e.ErrorMessage))
+                    .DistinctBy(p => (p.Field, p.Message))];
+            }
+            try
+            {
+                details = claim.ToDetails(today);
+                return [];
+            }
+            catch (InvariantViolation e)
+            {
+                return [new RowProblem(reader.FieldFor(e.Field), e.Message)];
+            }
+        }
+    }
+}

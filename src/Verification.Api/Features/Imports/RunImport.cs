@@ -1,0 +1,129 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Imports.Formats;
+using Verification.Api.Infrastructure.Storage;
+using Verification.Api.Pipeline;
+using Verification.Domain.Common;
+using Verification.Domain.Imports;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Imports;
+
+/// <summary>
+/// Runs one import, as the background job sends it, acting as the importer. It reads the stored file twice, each
+/// time as a stream: first through to the end to check its SHA-256 and its shape and to count its rows (a file
+/// broken at row 90,000 fails before a single claim exists), then row by row, sending each batch as one
+/// <see cref="ImportClaims"/> command in its own transaction. Progress is committed with each batch, so after a
+/// crash Hangfire runs this again and it resumes after the last committed row; external ids that already exist are
+/// skipped, so even a replayed batch creates nothing twice.
+/// </summary>
+public static class RunImport
+{
+    /// <summary>The job's first run and its three automatic retries (CommandJob's AutomaticRetry): after that the import is Failed.</summary>
+    public const int MaxAttempts = 4;
+
+    public sealed record Command(Guid ImportId) : ICommand<Result>, INotAudited, IOwnsTransactions;
+
+    public sealed record Result(ImportStatus Status);
+
+    internal sealed class Handler(VerificationDb db, ISender sender, EvidenceStore store, ImportSettings settings, ILogger<Command> logger)
+        : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var id = command.ImportId;
+            var import = await db.Imports.AsNoTracking().Where(i => i.Id == id)
+                .Select(i => new { i.Status, i.Format, i.FileSha256, i.DatasetVersion })
+                .FirstOrDefaultAsync(cancellationToken) ?? throw new NotFound("Import", id);
+            if (import.Status is ImportStatus.Succeeded or ImportStatus.Failed)
+                return new Result(import.Status);
+
+            var reader = ImportFormats.ReaderFor(import.Format);
+            var context = new ImportReadContext(import.DatasetVersion);
+            int totalRows;
+            try
+            {
+                totalRows = await CheckFileAsync(reader, import.FileSha256, context, cancellationToken);
+            }
+            catch (ImportFileInvalid e)
+            {
+                return await FinishAsync(id, e.Message, cancellationToken);
+            }
+
+            var run = await sender.Send(new BeginImport.Command(id, totalRows), cancellationToken);
+            db.ChangeTracker.Clear();
+            try
+            {
+                await using var file = store.OpenRead(import.FileSha256);
+                var batch = new List<ImportRow>(settings.BatchSize);
+                await foreach (var row in reader.ReadAsync(file, context, cancellationToken))
+                {
+                    if (row.Row <= run.ProcessedRows)
+                        continue; // committed by an earlier attempt
+                    batch.Add(row);
+                    if (batch.Count == settings.BatchSize)
+                        await SendAsync(id, batch, cancellationToken);
+                }
+                if (batch.Count > 0)
+                    await SendAsync(id, batch, cancellationToken);
+                return await FinishAsync(id, null, cancellationToken);
+            }
+            catch (ImportFileInvalid e)
+            {
+                // The first pass read this file cleanly, so this is a changed file; what was committed stays, and says so.
+                db.ChangeTracker.Clear();
+                return await FinishAsync(id, e.Message, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && run.Attempt >= MaxAttempts)
+            {
+                logger.LogError(e, "Import {ImportId} gave up after {Attempts} attempts", id, run.Attempt);
+                db.ChangeTracker.Clear();
+                return await FinishAsync(id,
+                    $"The import stopped on an internal error after {run.Attempt} attempts. The rows counted in processedRows are recorded; "
+                    + "the server log names the error. Uploading the file again imports the rest (rows already imported are skipped).",
+                    cancellationToken);
+            }
+        }
+
+        private async Task SendAsync(Guid id, List<ImportRow> batch, CancellationToken ct)
+        {
+            await sender.Send(new ImportClaims.Command(id, batch[0].Row, batch[^1].Row, [.. batch]), ct);
+            batch.Clear();
+            // Each batch is its own unit: nothing of it stays tracked, so memory stays flat however long the file.
+            db.ChangeTracker.Clear();
+        }
+
+        private async Task<Result> FinishAsync(Guid id, string? failureReason, CancellationToken ct)
+        {
+            var finished = await sender.Send(new FinishImport.Command(id, failureReason), ct);
+            return new Result(finished.Status);
+        }
+
+        /// <summary>
+        /// Reads the stored file through once: its SHA-256 must still be the one it was uploaded with (the evidence
+        /// store is content-addressed, so a mismatch means damaged or changed bytes), it must read cleanly in its
+        /// format, and the number of rows it holds becomes totalRows.
+        /// </summary>
+        private async Task<int> CheckFileAsync(IImportFormatReader reader, string sha256, ImportReadContext context, CancellationToken ct)
+        {
+            if (!store.Exists(sha256))
+                throw new ImportFileInvalid($"The uploaded file (SHA-256 {sha256}) is no longer in the evidence store.");
+            await using var file = store.OpenRead(sha256);
+            await using var hashing = new HashingReadStream(file);
+            var rows = 0;
+            await foreach (var _ in reader.ReadAsync(hashing, context, ct))
+                rows++;
+            // Whatever the reader left unread (trailing blanks) still counts towards the hash.
+            if (await hashing.FinishAsync(ct) != sha256)
+                throw new ImportFileInvalid("The stored file no longer matches the SHA-256 it was uploaded with; nothing more is imported from it.");
+            return rows;
+        }
+    }
+}
+
+/// <summary>Operator settings of imports (Imports:BatchSize).</summary>
+public sealed class ImportSettings
+{
+    /// <summary>Rows per transaction: large enough that a 100,000-row file is a few hundred commits, small enough that a commit is brief.</summary>
+    public int BatchSize { get; set; } = 200;
+}
