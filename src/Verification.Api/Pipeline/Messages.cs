@@ -34,6 +34,12 @@ public interface IAuditTarget
 /// <summary>Marks commands that write nothing worth a place in the audit chain (sign-in attempts are logged instead).</summary>
 public interface INotAudited;
 
+/// <summary>
+/// A command whose writes must stay when it answers with a refusal, so it runs outside the command transaction:
+/// a failed sign-in is refused with an exception, and the failure counter that leads to lockout must not roll back.
+/// </summary>
+public interface IOutsideTransaction;
+
 /// <summary>A result that may report that nothing changed (an idempotent replay), so no audit entry is due.</summary>
 public interface IMaybeUnchanged
 {
