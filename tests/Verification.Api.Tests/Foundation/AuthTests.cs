@@ -226,7 +226,7 @@ public sealed class AuthTests(SqliteApiFixture fixture) : IClassFixture<SqliteAp
             var match = Regex.Match(api.Output, @"password:\s+(\S+)");
             Assert.True(match.Success, $"no password was printed:\n{api.Output}");
             var password = match.Groups[1].Value;
-            Assert.Equal(1, Regex.Matches(api.Output, Regex.Escape(password)).Count);
+            Assert.Single(Regex.Matches(api.Output, Regex.Escape(password)));
 
             using var client = api.CreateClient();
             var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "coordinator@localhost", password });
