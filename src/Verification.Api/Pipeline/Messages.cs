@@ -45,7 +45,8 @@ public interface IMaybeUnchanged
 /// (walking the audit chain, re-hashing evidence) would otherwise hold SQLite's write lock and stop every other
 /// writer, and a command that waits on the outside world (webhook deliveries) would hold locks while a slow receiver
 /// answers. The audit behaviour appends only inside a transaction, so such a command keeps its own record
-/// (custody events, an operational check, a delivery log) and is not audited; a bulk import sends one
+/// (custody events, an operational check, a delivery log) and is not audited. Sign-in is one too: it is refused
+/// with an exception, and the failure counter that leads to lockout must not roll back with it; a bulk import sends one
 /// command per batch, and each batch is audited in its own transaction.
 /// </summary>
 public interface IOwnsTransactions : INotAudited;

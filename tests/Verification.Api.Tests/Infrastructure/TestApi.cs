@@ -28,6 +28,18 @@ public sealed class TestApi : IAsyncDisposable
         return api;
     }
 
+    /// <summary>
+    /// The same host over real Kestrel on a free loopback port, for what the in-memory test server does not do as
+    /// Kestrel does (request body limits on a streamed body, the Server header). Clients talk to it over TCP.
+    /// </summary>
+    public static Task<TestApi> StartOnKestrelAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    {
+        var factory = new ApiFactory(provider, settings);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return Task.FromResult(new TestApi(factory));
+    }
+
     public Task<HttpClient> CoordinatorAsync() => SignInAsync(ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
 
     public async Task<HttpClient> SignInAsync(string email, string password)

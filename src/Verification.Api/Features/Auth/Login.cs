@@ -10,7 +10,8 @@ namespace Verification.Api.Features.Auth;
 
 public static class Login
 {
-    public sealed record Command(string Email, [property: NotAudited] string Password) : ICommand<ClaimsPrincipal>, INotAudited;
+    // Outside the transaction: the failed-attempt count that Identity saves before the refusal must persist, or lockout never happens.
+    public sealed record Command(string Email, [property: NotAudited] string Password) : ICommand<ClaimsPrincipal>, IOwnsTransactions;
 
     public sealed class Validator : AbstractValidator<Command>
     {

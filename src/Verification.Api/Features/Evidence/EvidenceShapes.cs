@@ -1,5 +1,6 @@
 using FluentValidation;
 using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
 using Verification.Domain.Evidence;
 using Verification.Persistence;
 
@@ -17,7 +18,11 @@ public sealed record EvidenceMetadata(
     string? Sha256,
     TestimonyInput? Testimony);
 
-public sealed record TestimonyInput(string? Text, Witness? Witness);
+/// <summary>
+/// The witness is left out of the audit digest: it is an unsalted SHA-256 of the command, so with the rest of the
+/// command known, guessed names and phone numbers could be tested against it, undoing the witness's encryption.
+/// </summary>
+public sealed record TestimonyInput(string? Text, [property: NotAudited] Witness? Witness);
 
 public sealed record TestimonyResponse(string? Text, Witness? Witness);
 

@@ -12,7 +12,9 @@ public sealed class RequestLimits(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        var isUpload = context.Request.HasFormContentType || context.GetEndpoint()?.Metadata.GetMetadata<LargeBodyMetadata>() is not null;
+        // Only a multipart body on an upload route is large. JSON sent to that route (a link, a testimony) keeps the
+        // JSON limit, also when it comes chunked without a Content-Length: Kestrel then stops it at the limit.
+        var isUpload = context.Request.HasFormContentType && context.GetEndpoint()?.Metadata.GetMetadata<LargeBodyMetadata>() is not null;
         if (!isUpload && context.Request.ContentLength > MaxJsonBodyBytes)
             throw new PayloadTooLarge(MaxJsonBodyBytes);
         if (isUpload && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)

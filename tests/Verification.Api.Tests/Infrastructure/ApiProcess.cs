@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Verification.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The built API as a real operating-system process (<c>dotnet exec Verification.Api.dll</c>, copied next to the
+/// test assembly), started from a working directory of the test's choosing with the environment an operator would
+/// set. For what only a real process shows: start-up failures, Kestrel's headers, a crash, memory use.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    private ApiProcess(Process process, Uri? baseAddress)
+    {
+        Process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public static string ApiDll => Path.Combine(AppContext.BaseDirectory, "Verification.Api.dll");
+
+    public Process Process { get; }
+
+    /// <summary>Where the API listens, when it was started on a port of our choosing.</summary>
+    public Uri? BaseAddress { get; }
+
+    /// <summary>Standard output and standard error so far, interleaved as they arrived.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+                return _output.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Starts the API. Settings that the test host's own environment might carry (ASPNETCORE_*, Bootstrap__ …) are
+    /// removed first, so the process sees only what <paramref name="environment"/> says.
+    /// </summary>
+    public static ApiProcess Start(string workingDirectory, IDictionary<string, string?> environment)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(ApiDll);
+        foreach (var key in info.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || key.Contains("__", StringComparison.Ordinal))
+                info.Environment.Remove(key);
+        }
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+
+        var urls = environment.TryGetValue("ASPNETCORE_URLS", out var u) ? u : null;
+        Uri? baseAddress = urls is not null && !urls.EndsWith(":0", StringComparison.Ordinal) ? new Uri(urls) : null;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var api = new ApiProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => api.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return api;
+    }
+
+    /// <summary>A loopback URL on a port that was free a moment ago.</summary>
+    public static string FreeLoopbackUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Waits until /health/ready answers 200; fails with the process's output if it exits or takes too long.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Process.HasExited)
+                Assert.Fail($"The API exited with {Process.ExitCode} before it was ready:\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"The API was not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end on its own; null when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+            return Process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly what a power cut or the OOM killer does.</summary>
+    public async Task KillAsync()
+    {
+        if (!Process.HasExited)
+            Process.Kill(entireProcessTree: false);
+        await Process.WaitForExitAsync();
+    }
+
+    /// <summary>The process's peak resident set (VmHWM in /proc/&lt;pid&gt;/status), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        throw new InvalidOperationException("VmHWM is missing from /proc/<pid>/status.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await KillAsync();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        Process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_gate)
+            _output.AppendLine(line);
+    }
+
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+            return host;
+        var self = Environment.ProcessPath;
+        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+}
