@@ -12,7 +12,7 @@ using Verification.Persistence;
 //   all      everything; writes docs/performance.md and artifacts/perf.json
 //   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload
 //   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
-//   floor    (internal) runs the floor host
+//   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
 // Options: --quick, --claims N, --small-claims N, --seconds S, --connections C, --upload-mib M,
 //          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
@@ -30,6 +30,20 @@ if (args.Length > 0 && args[0] == "sql")
         Console.WriteLine($"-- {provider}: list after a cursor (floor copy {(EfSql.SameStatement(FloorSql.ListAfterCursor(provider), EfSql.ListAfterCursor(provider)) ? "matches" : "DIFFERS")})");
         Console.WriteLine(EfSql.ListAfterCursor(provider));
     }
+    return 0;
+}
+
+if (args.Length > 1 && args[0] == "seed")
+{
+    // Times the bulk seeding alone: seed N [Sqlite|PostgreSql]
+    var seedProvider = args.Length > 2 ? Enum.Parse<DatabaseProvider>(args[2], ignoreCase: true) : DatabaseProvider.Sqlite;
+    using var seedCluster = seedProvider == DatabaseProvider.PostgreSql ? PostgresCluster.Start() : null;
+    var seedFile = Path.Combine(Path.GetTempPath(), $"verification-seed-{Guid.NewGuid():N}.db");
+    var seedConnection = seedCluster?.CreateDatabase("seed_timing") ?? $"Data Source={seedFile}";
+    var took = await Verification.Benchmarks.Seeding.ClaimSeeder.SeedAsync(seedProvider, seedConnection, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine($"seeded {args[1]} claims ({seedProvider}) in {took.TotalSeconds:N1} s");
+    foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(seedFile) + "*"))
+        File.Delete(file);
     return 0;
 }
 

@@ -9,7 +9,10 @@ public static class RepoPaths
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Replace('\\', '/').Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
 
-    public static string ApiAssembly => Path.Combine(Root, "src", "Verification.Api", "bin", Configuration, "net10.0", "Verification.Api.dll");
+    /// <summary>The API build to run; VERIFICATION_BENCH_API names another (a copy of an earlier build, for a before/after comparison).</summary>
+    public static string ApiAssembly => Environment.GetEnvironmentVariable("VERIFICATION_BENCH_API") is { Length: > 0 } other
+        ? Path.GetFullPath(other)
+        : Path.Combine(Root, "src", "Verification.Api", "bin", Configuration, "net10.0", "Verification.Api.dll");
 
     public static string BenchmarkAssembly => typeof(RepoPaths).Assembly.Location;
 
