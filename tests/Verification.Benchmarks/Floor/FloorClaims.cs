@@ -187,7 +187,7 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                     ReadHarm(r, 21),
                     JsonSerializer.Deserialize<List<Source>>(r.GetString(31), ColumnJson)!,
                     Text(r, 32), Key(r, 33), Text(r, 34), Key(r, 35), r.GetBoolean(36), [],
-                    r.IsDBNull(57) ? null : new VerdictResponse(r.GetGuid(39), Enum.Parse<VerdictRating>(r.GetString(40)), r.GetString(41), ReadHarm(r, 42),
+                    r.IsDBNull(39) ? null : new VerdictResponse(r.GetGuid(39), Enum.Parse<VerdictRating>(r.GetString(40)), r.GetString(41), ReadHarm(r, 42),
                         JsonSerializer.Deserialize<List<string>>(r.GetString(52), ColumnJson)!, r.GetGuid(53), Utc(r.GetDateTime(54)),
                         Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))));
             }

@@ -59,7 +59,7 @@ public static class FloorSql
     // ---- Reads: ClaimProjection.ToResponse as EF Core 10 translates it (GetClaim and the first page of ListClaims) ----
 
     public const string SqliteReadOneClaim = """
-        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v1"."Id", "v1"."Rating", "v1"."Rationale", "v1"."KilledMin", "v1"."KilledMax", "v1"."InjuredMin", "v1"."InjuredMax", "v1"."CiviliansKilledMin", "v1"."CiviliansKilledMax", "v1"."ChildrenKilledMin", "v1"."ChildrenKilledMax", "v1"."WomenKilledMin", "v1"."WomenKilledMax", "v1"."AttributedTo", "v1"."ProposedBy", "v1"."ProposedAt", "v1"."DecidedBy", "v1"."DecidedAt", "v1"."c"
+        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt"
         FROM (
             SELECT "c"."Id", "c"."Reference", "c"."Stage", "c"."Version", "c"."SubmittedBy", "c"."SubmittedAt", "c"."UpdatedAt", "c"."Title", "c"."Summary", "c"."ViolationTypeFlags", "c"."IncidentStart", "c"."IncidentEnd", "c"."TimePrecision", "c"."PlaceName", "c"."CountryCode", "c"."Admin1", "c"."Admin2", "c"."Latitude", "c"."Longitude", "c"."GeoPrecision", "c"."Perpetrators", "c"."KilledMin", "c"."KilledMax", "c"."InjuredMin", "c"."InjuredMax", "c"."CiviliansKilledMin", "c"."CiviliansKilledMax", "c"."ChildrenKilledMin", "c"."ChildrenKilledMax", "c"."WomenKilledMin", "c"."WomenKilledMax", "c"."Sources", "c"."ExternalId", "c"."ImportId", "c"."StageReason", "c"."DuplicateOf", "c"."ReopeningSuggested", "c"."VerdictProposalId"
             FROM "Claims" AS "c"
@@ -67,19 +67,12 @@ public static class FloorSql
             LIMIT 1
         ) AS "c1"
         LEFT JOIN "ClaimAssignments" AS "c0" ON "c1"."Id" = "c0"."ClaimId"
-        LEFT JOIN (
-            SELECT "v0"."Id", "v0"."Rating", "v0"."Rationale", "v0"."KilledMin", "v0"."KilledMax", "v0"."InjuredMin", "v0"."InjuredMax", "v0"."CiviliansKilledMin", "v0"."CiviliansKilledMax", "v0"."ChildrenKilledMin", "v0"."ChildrenKilledMax", "v0"."WomenKilledMin", "v0"."WomenKilledMax", "v0"."AttributedTo", "v0"."ProposedBy", "v0"."ProposedAt", "v0"."DecidedBy", "v0"."DecidedAt", "v0"."c", "v0"."ClaimId"
-            FROM (
-                SELECT "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt", 1 AS "c", "v"."ClaimId", ROW_NUMBER() OVER(PARTITION BY "v"."ClaimId", "v"."Id" ORDER BY "v"."Id") AS "row"
-                FROM "VerdictProposals" AS "v"
-            ) AS "v0"
-            WHERE "v0"."row" <= 1
-        ) AS "v1" ON "c1"."Id" = "v1"."ClaimId" AND "c1"."VerdictProposalId" = "v1"."Id"
-        ORDER BY "c1"."Id", "c0"."ClaimId"
+        LEFT JOIN "VerdictProposals" AS "v" ON "c1"."Id" = "v"."ClaimId" AND "c1"."VerdictProposalId" = "v"."Id"
+        ORDER BY "c1"."Id", "c0"."ClaimId", "c0"."UserId"
         """;
 
     public const string SqliteListFirstPage = """
-        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v1"."Id", "v1"."Rating", "v1"."Rationale", "v1"."KilledMin", "v1"."KilledMax", "v1"."InjuredMin", "v1"."InjuredMax", "v1"."CiviliansKilledMin", "v1"."CiviliansKilledMax", "v1"."ChildrenKilledMin", "v1"."ChildrenKilledMax", "v1"."WomenKilledMin", "v1"."WomenKilledMax", "v1"."AttributedTo", "v1"."ProposedBy", "v1"."ProposedAt", "v1"."DecidedBy", "v1"."DecidedAt", "v1"."c"
+        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt"
         FROM (
             SELECT "c"."Id", "c"."Reference", "c"."Stage", "c"."Version", "c"."SubmittedBy", "c"."SubmittedAt", "c"."UpdatedAt", "c"."Title", "c"."Summary", "c"."ViolationTypeFlags", "c"."IncidentStart", "c"."IncidentEnd", "c"."TimePrecision", "c"."PlaceName", "c"."CountryCode", "c"."Admin1", "c"."Admin2", "c"."Latitude", "c"."Longitude", "c"."GeoPrecision", "c"."Perpetrators", "c"."KilledMin", "c"."KilledMax", "c"."InjuredMin", "c"."InjuredMax", "c"."CiviliansKilledMin", "c"."CiviliansKilledMax", "c"."ChildrenKilledMin", "c"."ChildrenKilledMax", "c"."WomenKilledMin", "c"."WomenKilledMax", "c"."Sources", "c"."ExternalId", "c"."ImportId", "c"."StageReason", "c"."DuplicateOf", "c"."ReopeningSuggested", "c"."Number", "c"."VerdictProposalId"
             FROM "Claims" AS "c"
@@ -87,19 +80,12 @@ public static class FloorSql
             LIMIT @p
         ) AS "c1"
         LEFT JOIN "ClaimAssignments" AS "c0" ON "c1"."Id" = "c0"."ClaimId"
-        LEFT JOIN (
-            SELECT "v0"."Id", "v0"."Rating", "v0"."Rationale", "v0"."KilledMin", "v0"."KilledMax", "v0"."InjuredMin", "v0"."InjuredMax", "v0"."CiviliansKilledMin", "v0"."CiviliansKilledMax", "v0"."ChildrenKilledMin", "v0"."ChildrenKilledMax", "v0"."WomenKilledMin", "v0"."WomenKilledMax", "v0"."AttributedTo", "v0"."ProposedBy", "v0"."ProposedAt", "v0"."DecidedBy", "v0"."DecidedAt", "v0"."c", "v0"."ClaimId"
-            FROM (
-                SELECT "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt", 1 AS "c", "v"."ClaimId", ROW_NUMBER() OVER(PARTITION BY "v"."ClaimId", "v"."Id" ORDER BY "v"."Id") AS "row"
-                FROM "VerdictProposals" AS "v"
-            ) AS "v0"
-            WHERE "v0"."row" <= 1
-        ) AS "v1" ON "c1"."Id" = "v1"."ClaimId" AND "c1"."VerdictProposalId" = "v1"."Id"
-        ORDER BY "c1"."Number" DESC, "c1"."Id", "c0"."ClaimId"
+        LEFT JOIN "VerdictProposals" AS "v" ON "c1"."Id" = "v"."ClaimId" AND "c1"."VerdictProposalId" = "v"."Id"
+        ORDER BY "c1"."Number" DESC, "c1"."Id", "c0"."ClaimId", "c0"."UserId"
         """;
 
     public const string SqliteListAfterCursor = """
-        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v1"."Id", "v1"."Rating", "v1"."Rationale", "v1"."KilledMin", "v1"."KilledMax", "v1"."InjuredMin", "v1"."InjuredMax", "v1"."CiviliansKilledMin", "v1"."CiviliansKilledMax", "v1"."ChildrenKilledMin", "v1"."ChildrenKilledMax", "v1"."WomenKilledMin", "v1"."WomenKilledMax", "v1"."AttributedTo", "v1"."ProposedBy", "v1"."ProposedAt", "v1"."DecidedBy", "v1"."DecidedAt", "v1"."c"
+        SELECT "c1"."Id", "c1"."Reference", "c1"."Stage", "c1"."Version", "c1"."SubmittedBy", "c1"."SubmittedAt", "c1"."UpdatedAt", "c1"."Title", "c1"."Summary", "c1"."ViolationTypeFlags", "c1"."IncidentStart", "c1"."IncidentEnd", "c1"."TimePrecision", "c1"."PlaceName", "c1"."CountryCode", "c1"."Admin1", "c1"."Admin2", "c1"."Latitude", "c1"."Longitude", "c1"."GeoPrecision", "c1"."Perpetrators", "c1"."KilledMin", "c1"."KilledMax", "c1"."InjuredMin", "c1"."InjuredMax", "c1"."CiviliansKilledMin", "c1"."CiviliansKilledMax", "c1"."ChildrenKilledMin", "c1"."ChildrenKilledMax", "c1"."WomenKilledMin", "c1"."WomenKilledMax", "c1"."Sources", "c1"."ExternalId", "c1"."ImportId", "c1"."StageReason", "c1"."DuplicateOf", "c1"."ReopeningSuggested", "c0"."UserId", "c0"."ClaimId", "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt"
         FROM (
             SELECT "c"."Id", "c"."Reference", "c"."Stage", "c"."Version", "c"."SubmittedBy", "c"."SubmittedAt", "c"."UpdatedAt", "c"."Title", "c"."Summary", "c"."ViolationTypeFlags", "c"."IncidentStart", "c"."IncidentEnd", "c"."TimePrecision", "c"."PlaceName", "c"."CountryCode", "c"."Admin1", "c"."Admin2", "c"."Latitude", "c"."Longitude", "c"."GeoPrecision", "c"."Perpetrators", "c"."KilledMin", "c"."KilledMax", "c"."InjuredMin", "c"."InjuredMax", "c"."CiviliansKilledMin", "c"."CiviliansKilledMax", "c"."ChildrenKilledMin", "c"."ChildrenKilledMax", "c"."WomenKilledMin", "c"."WomenKilledMax", "c"."Sources", "c"."ExternalId", "c"."ImportId", "c"."StageReason", "c"."DuplicateOf", "c"."ReopeningSuggested", "c"."Number", "c"."VerdictProposalId"
             FROM "Claims" AS "c"
@@ -108,19 +94,12 @@ public static class FloorSql
             LIMIT @p
         ) AS "c1"
         LEFT JOIN "ClaimAssignments" AS "c0" ON "c1"."Id" = "c0"."ClaimId"
-        LEFT JOIN (
-            SELECT "v0"."Id", "v0"."Rating", "v0"."Rationale", "v0"."KilledMin", "v0"."KilledMax", "v0"."InjuredMin", "v0"."InjuredMax", "v0"."CiviliansKilledMin", "v0"."CiviliansKilledMax", "v0"."ChildrenKilledMin", "v0"."ChildrenKilledMax", "v0"."WomenKilledMin", "v0"."WomenKilledMax", "v0"."AttributedTo", "v0"."ProposedBy", "v0"."ProposedAt", "v0"."DecidedBy", "v0"."DecidedAt", "v0"."c", "v0"."ClaimId"
-            FROM (
-                SELECT "v"."Id", "v"."Rating", "v"."Rationale", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."AttributedTo", "v"."ProposedBy", "v"."ProposedAt", "v"."DecidedBy", "v"."DecidedAt", 1 AS "c", "v"."ClaimId", ROW_NUMBER() OVER(PARTITION BY "v"."ClaimId", "v"."Id" ORDER BY "v"."Id") AS "row"
-                FROM "VerdictProposals" AS "v"
-            ) AS "v0"
-            WHERE "v0"."row" <= 1
-        ) AS "v1" ON "c1"."Id" = "v1"."ClaimId" AND "c1"."VerdictProposalId" = "v1"."Id"
-        ORDER BY "c1"."Number" DESC, "c1"."Id", "c0"."ClaimId"
+        LEFT JOIN "VerdictProposals" AS "v" ON "c1"."Id" = "v"."ClaimId" AND "c1"."VerdictProposalId" = "v"."Id"
+        ORDER BY "c1"."Number" DESC, "c1"."Id", "c0"."ClaimId", "c0"."UserId"
         """;
 
     public const string PostgreSqlReadOneClaim = """
-        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v1."Id", v1."Rating", v1."Rationale", v1."KilledMin", v1."KilledMax", v1."InjuredMin", v1."InjuredMax", v1."CiviliansKilledMin", v1."CiviliansKilledMax", v1."ChildrenKilledMin", v1."ChildrenKilledMax", v1."WomenKilledMin", v1."WomenKilledMax", v1."AttributedTo", v1."ProposedBy", v1."ProposedAt", v1."DecidedBy", v1."DecidedAt", v1.c
+        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt"
         FROM (
             SELECT c."Id", c."Reference", c."Stage", c."Version", c."SubmittedBy", c."SubmittedAt", c."UpdatedAt", c."Title", c."Summary", c."ViolationTypeFlags", c."IncidentStart", c."IncidentEnd", c."TimePrecision", c."PlaceName", c."CountryCode", c."Admin1", c."Admin2", c."Latitude", c."Longitude", c."GeoPrecision", c."Perpetrators", c."KilledMin", c."KilledMax", c."InjuredMin", c."InjuredMax", c."CiviliansKilledMin", c."CiviliansKilledMax", c."ChildrenKilledMin", c."ChildrenKilledMax", c."WomenKilledMin", c."WomenKilledMax", c."Sources", c."ExternalId", c."ImportId", c."StageReason", c."DuplicateOf", c."ReopeningSuggested", c."VerdictProposalId"
             FROM "Claims" AS c
@@ -128,19 +107,12 @@ public static class FloorSql
             LIMIT 1
         ) AS c1
         LEFT JOIN "ClaimAssignments" AS c0 ON c1."Id" = c0."ClaimId"
-        LEFT JOIN (
-            SELECT v0."Id", v0."Rating", v0."Rationale", v0."KilledMin", v0."KilledMax", v0."InjuredMin", v0."InjuredMax", v0."CiviliansKilledMin", v0."CiviliansKilledMax", v0."ChildrenKilledMin", v0."ChildrenKilledMax", v0."WomenKilledMin", v0."WomenKilledMax", v0."AttributedTo", v0."ProposedBy", v0."ProposedAt", v0."DecidedBy", v0."DecidedAt", v0.c, v0."ClaimId"
-            FROM (
-                SELECT v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt", 1 AS c, v."ClaimId", ROW_NUMBER() OVER(PARTITION BY v."ClaimId", v."Id" ORDER BY v."Id") AS row
-                FROM "VerdictProposals" AS v
-            ) AS v0
-            WHERE v0.row <= 1
-        ) AS v1 ON c1."Id" = v1."ClaimId" AND c1."VerdictProposalId" = v1."Id"
-        ORDER BY c1."Id", c0."ClaimId"
+        LEFT JOIN "VerdictProposals" AS v ON c1."Id" = v."ClaimId" AND c1."VerdictProposalId" = v."Id"
+        ORDER BY c1."Id", c0."ClaimId", c0."UserId"
         """;
 
     public const string PostgreSqlListFirstPage = """
-        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v1."Id", v1."Rating", v1."Rationale", v1."KilledMin", v1."KilledMax", v1."InjuredMin", v1."InjuredMax", v1."CiviliansKilledMin", v1."CiviliansKilledMax", v1."ChildrenKilledMin", v1."ChildrenKilledMax", v1."WomenKilledMin", v1."WomenKilledMax", v1."AttributedTo", v1."ProposedBy", v1."ProposedAt", v1."DecidedBy", v1."DecidedAt", v1.c
+        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt"
         FROM (
             SELECT c."Id", c."Reference", c."Stage", c."Version", c."SubmittedBy", c."SubmittedAt", c."UpdatedAt", c."Title", c."Summary", c."ViolationTypeFlags", c."IncidentStart", c."IncidentEnd", c."TimePrecision", c."PlaceName", c."CountryCode", c."Admin1", c."Admin2", c."Latitude", c."Longitude", c."GeoPrecision", c."Perpetrators", c."KilledMin", c."KilledMax", c."InjuredMin", c."InjuredMax", c."CiviliansKilledMin", c."CiviliansKilledMax", c."ChildrenKilledMin", c."ChildrenKilledMax", c."WomenKilledMin", c."WomenKilledMax", c."Sources", c."ExternalId", c."ImportId", c."StageReason", c."DuplicateOf", c."ReopeningSuggested", c."Number", c."VerdictProposalId"
             FROM "Claims" AS c
@@ -148,19 +120,12 @@ public static class FloorSql
             LIMIT @p
         ) AS c1
         LEFT JOIN "ClaimAssignments" AS c0 ON c1."Id" = c0."ClaimId"
-        LEFT JOIN (
-            SELECT v0."Id", v0."Rating", v0."Rationale", v0."KilledMin", v0."KilledMax", v0."InjuredMin", v0."InjuredMax", v0."CiviliansKilledMin", v0."CiviliansKilledMax", v0."ChildrenKilledMin", v0."ChildrenKilledMax", v0."WomenKilledMin", v0."WomenKilledMax", v0."AttributedTo", v0."ProposedBy", v0."ProposedAt", v0."DecidedBy", v0."DecidedAt", v0.c, v0."ClaimId"
-            FROM (
-                SELECT v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt", 1 AS c, v."ClaimId", ROW_NUMBER() OVER(PARTITION BY v."ClaimId", v."Id" ORDER BY v."Id") AS row
-                FROM "VerdictProposals" AS v
-            ) AS v0
-            WHERE v0.row <= 1
-        ) AS v1 ON c1."Id" = v1."ClaimId" AND c1."VerdictProposalId" = v1."Id"
-        ORDER BY c1."Number" DESC, c1."Id", c0."ClaimId"
+        LEFT JOIN "VerdictProposals" AS v ON c1."Id" = v."ClaimId" AND c1."VerdictProposalId" = v."Id"
+        ORDER BY c1."Number" DESC, c1."Id", c0."ClaimId", c0."UserId"
         """;
 
     public const string PostgreSqlListAfterCursor = """
-        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v1."Id", v1."Rating", v1."Rationale", v1."KilledMin", v1."KilledMax", v1."InjuredMin", v1."InjuredMax", v1."CiviliansKilledMin", v1."CiviliansKilledMax", v1."ChildrenKilledMin", v1."ChildrenKilledMax", v1."WomenKilledMin", v1."WomenKilledMax", v1."AttributedTo", v1."ProposedBy", v1."ProposedAt", v1."DecidedBy", v1."DecidedAt", v1.c
+        SELECT c1."Id", c1."Reference", c1."Stage", c1."Version", c1."SubmittedBy", c1."SubmittedAt", c1."UpdatedAt", c1."Title", c1."Summary", c1."ViolationTypeFlags", c1."IncidentStart", c1."IncidentEnd", c1."TimePrecision", c1."PlaceName", c1."CountryCode", c1."Admin1", c1."Admin2", c1."Latitude", c1."Longitude", c1."GeoPrecision", c1."Perpetrators", c1."KilledMin", c1."KilledMax", c1."InjuredMin", c1."InjuredMax", c1."CiviliansKilledMin", c1."CiviliansKilledMax", c1."ChildrenKilledMin", c1."ChildrenKilledMax", c1."WomenKilledMin", c1."WomenKilledMax", c1."Sources", c1."ExternalId", c1."ImportId", c1."StageReason", c1."DuplicateOf", c1."ReopeningSuggested", c0."UserId", c0."ClaimId", v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt"
         FROM (
             SELECT c."Id", c."Reference", c."Stage", c."Version", c."SubmittedBy", c."SubmittedAt", c."UpdatedAt", c."Title", c."Summary", c."ViolationTypeFlags", c."IncidentStart", c."IncidentEnd", c."TimePrecision", c."PlaceName", c."CountryCode", c."Admin1", c."Admin2", c."Latitude", c."Longitude", c."GeoPrecision", c."Perpetrators", c."KilledMin", c."KilledMax", c."InjuredMin", c."InjuredMax", c."CiviliansKilledMin", c."CiviliansKilledMax", c."ChildrenKilledMin", c."ChildrenKilledMax", c."WomenKilledMin", c."WomenKilledMax", c."Sources", c."ExternalId", c."ImportId", c."StageReason", c."DuplicateOf", c."ReopeningSuggested", c."Number", c."VerdictProposalId"
             FROM "Claims" AS c
@@ -169,14 +134,7 @@ public static class FloorSql
             LIMIT @p
         ) AS c1
         LEFT JOIN "ClaimAssignments" AS c0 ON c1."Id" = c0."ClaimId"
-        LEFT JOIN (
-            SELECT v0."Id", v0."Rating", v0."Rationale", v0."KilledMin", v0."KilledMax", v0."InjuredMin", v0."InjuredMax", v0."CiviliansKilledMin", v0."CiviliansKilledMax", v0."ChildrenKilledMin", v0."ChildrenKilledMax", v0."WomenKilledMin", v0."WomenKilledMax", v0."AttributedTo", v0."ProposedBy", v0."ProposedAt", v0."DecidedBy", v0."DecidedAt", v0.c, v0."ClaimId"
-            FROM (
-                SELECT v."Id", v."Rating", v."Rationale", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."AttributedTo", v."ProposedBy", v."ProposedAt", v."DecidedBy", v."DecidedAt", 1 AS c, v."ClaimId", ROW_NUMBER() OVER(PARTITION BY v."ClaimId", v."Id" ORDER BY v."Id") AS row
-                FROM "VerdictProposals" AS v
-            ) AS v0
-            WHERE v0.row <= 1
-        ) AS v1 ON c1."Id" = v1."ClaimId" AND c1."VerdictProposalId" = v1."Id"
-        ORDER BY c1."Number" DESC, c1."Id", c0."ClaimId"
+        LEFT JOIN "VerdictProposals" AS v ON c1."Id" = v."ClaimId" AND c1."VerdictProposalId" = v."Id"
+        ORDER BY c1."Number" DESC, c1."Id", c0."ClaimId", c0."UserId"
         """;
 }
