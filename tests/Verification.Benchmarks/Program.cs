@@ -109,9 +109,7 @@ finally
     }
 }
 
-var changesFile = Path.Combine(RepoPaths.Root, "docs", "performance-changes.md");
-var run = new ReportWriter.Run(options.Command, options, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), notes, figures, phases,
-    File.Exists(changesFile) ? await File.ReadAllTextAsync(changesFile) : null);
+var run = new ReportWriter.Run(options.Command, options, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), notes, figures, phases);
 Directory.CreateDirectory(RepoPaths.Artifacts);
 var official = options.Command == "all" && !options.Quick;
 var suffix = options.Command + (options.Quick ? "-quick" : string.Empty);

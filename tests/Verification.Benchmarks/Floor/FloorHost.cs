@@ -35,7 +35,7 @@ public static class FloorHost
         var connectionString = Argument(args, "--connection");
         var evidence = Argument(args, "--evidence");
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Argument(args, "--content-root") });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

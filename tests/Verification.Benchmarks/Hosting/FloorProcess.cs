@@ -8,8 +8,11 @@ public static class FloorProcess
     public static async Task<ServerProcess> StartAsync(DatabaseProvider provider, string connectionString, string folder)
     {
         var environment = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        // An empty content root: the floor reads no appsettings.json (the API's is copied next to this program).
+        var contentRoot = Directory.CreateDirectory(Path.Combine(folder, "floor-root")).FullName;
         var process = ServerProcess.Start("floor", RepoPaths.BenchmarkAssembly,
-            ["floor", "--provider", provider.ToString(), "--connection", connectionString, "--evidence", Path.Combine(folder, "evidence-floor")],
+            ["floor", "--provider", provider.ToString(), "--connection", connectionString, "--evidence", Path.Combine(folder, "evidence-floor"),
+             "--content-root", contentRoot],
             environment, Path.Combine(folder, $"floor-{Guid.NewGuid():N}.log"));
         try
         {

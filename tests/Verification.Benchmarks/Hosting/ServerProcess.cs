@@ -32,7 +32,9 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var port = FreePort();
         var command = "exec dotnet " + string.Join(' ', new[] { assembly }.Concat(arguments).Select(Quote)) + " > " + Quote(logPath) + " 2>&1";
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // The host's own folder is its working directory and so its content root: the API reads the appsettings.json of its
+        // build output there (log levels), as it does in production; from elsewhere it would run with the framework defaults.
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))! };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";

@@ -98,6 +98,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
                     ["Investigator"] = await api.StaffTokenAsync("Investigator"),
                 },
                 HttpFigure.KidalClaim());
+            await CompareAnswersAsync(provider, api, floor.BaseAddress, context);
             foreach (var figure in HttpFigure.All)
             {
                 if (figure.NotAvailable is { } reason)
@@ -198,6 +199,21 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
 
     private static string Latencies(LoadResult r) =>
         $"p50 {r.P50Ms:N2} ms, p99 {r.P99Ms:N2} ms" + (r.Errors > 0 ? $", {r.Errors:N0} errors of {r.Requests:N0}" : string.Empty);
+
+    /// <summary>Both hosts must answer a read and a list page with the same JSON, or the comparison is not like for like.</summary>
+    private async Task CompareAnswersAsync(DatabaseProvider provider, ApiHost api, Uri floor, LoadContext context)
+    {
+        using var ours = api.Client(context.Tokens["Reviewer"]);
+        using var bare = new HttpClient { BaseAddress = floor };
+        var same = true;
+        foreach (var path in new[] { $"/api/v1/claims/{context.ClaimIds[0]}", $"/api/v1/claims/{context.ClaimIds[1]}", "/api/v1/claims?limit=50" })
+            same &= await ours.GetStringAsync(path) == await bare.GetStringAsync(path);
+        var note = same
+            ? $"{provider}: the API and the floor answer a read and a list page with byte-identical JSON (checked in this run)."
+            : $"{provider}: WARNING: the API's and the floor's JSON differ for the same read; the comparison is not like for like.";
+        _notes.Add(note);
+        log(note);
+    }
 
     /// <summary>The floor's copies of the read statements must still be what EF Core generates for the API.</summary>
     private void CheckFloorSql(DatabaseProvider provider)

@@ -18,8 +18,7 @@ public static class ReportWriter
         string LoadAtEnd,
         IReadOnlyList<string> Notes,
         IReadOnlyList<Figure> Figures,
-        IReadOnlyDictionary<string, double> PhaseSeconds,
-        string? ProductChanges);
+        IReadOnlyDictionary<string, double> PhaseSeconds);
 
     public static string Markdown(Run run)
     {
@@ -92,11 +91,11 @@ public static class ReportWriter
         foreach (var missed in judged.Where(f => f.Met == false))
             md.AppendLine($"- missed: {missed.Section}, {missed.Name}: {missed.Ratio:0.00} against {missed.TargetText}");
         md.AppendLine();
-        if (run.ProductChanges is { } changes)
-        {
-            md.AppendLine(changes.Trim());
-            md.AppendLine();
-        }
+        md.AppendLine("## Changes made in the product for speed");
+        md.AppendLine();
+        md.AppendLine("What was changed in `src/` because of these figures, with before/after measurements, is in");
+        md.AppendLine("[performance-changes.md](performance-changes.md); changes the model would need are proposed there too.");
+        md.AppendLine();
         return md.ToString();
     }
 
