@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Persistence;
@@ -18,10 +19,32 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db)
         if (message is not IBaseCommand || message is IOwnsTransactions || db.Database.CurrentTransaction is not null)
             return await next(message, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var response = await next(message, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return response;
+        // SQLite lets one writer in at a time (our transactions start with BEGIN IMMEDIATE). Microsoft.Data.Sqlite makes
+        // a writer that finds the database locked retry with Thread.Sleep(150) on its thread-pool thread, so a burst of
+        // concurrent commands parks most of the pool in sleeps while the one writer waits for a thread to finish on:
+        // 16 concurrent submissions reached almost nothing. Writers of this process queue here instead, without a thread.
+        var gate = db.Provider == DatabaseProvider.Sqlite ? SqliteWriters.For(db.Database.GetConnectionString()) : null;
+        if (gate is not null)
+            await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var response = await next(message, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return response;
+        }
+        finally
+        {
+            gate?.Release();
+        }
     }
+}
+
+/// <summary>One writer at a time per SQLite database file, within this process.</summary>
+internal static class SqliteWriters
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    public static SemaphoreSlim For(string? connectionString) => Gates.GetOrAdd(connectionString ?? string.Empty, static _ => new SemaphoreSlim(1, 1));
 }

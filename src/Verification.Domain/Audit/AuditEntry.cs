@@ -51,27 +51,84 @@ public sealed class AuditEntry
     public static byte[] CanonicalEncoding(long sequence, Guid id, DateTime at, string actor, string action, string? targetId,
         string changeDigest, string previousHash)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Field(buffer, sequence.ToString(CultureInfo.InvariantCulture));
-        Field(buffer, id.ToString("D"));
-        Field(buffer, at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-        Field(buffer, actor);
-        Field(buffer, action);
-        Field(buffer, targetId ?? string.Empty);
-        Field(buffer, changeDigest);
-        Field(buffer, previousHash);
-        return buffer.WrittenSpan.ToArray();
+        var buffer = new byte[MaxEncodedLength(actor, action, targetId, changeDigest, previousHash)];
+        var length = Encode(buffer, sequence, id, at, actor, action, targetId, changeDigest, previousHash);
+        return buffer[..length];
     }
 
-    public string ComputeHash() =>
-        Convert.ToHexStringLower(SHA256.HashData(CanonicalEncoding(Sequence, Id, At, Actor, Action, TargetId, ChangeDigest, PreviousHash)));
-
-    private static void Field(ArrayBufferWriter<byte> buffer, string value)
+    public string ComputeHash()
     {
-        var length = Encoding.UTF8.GetByteCount(value);
-        var prefix = length.ToString(CultureInfo.InvariantCulture) + ":";
-        Encoding.UTF8.GetBytes(prefix, buffer);
-        Encoding.UTF8.GetBytes(value, buffer);
+        Span<byte> hash = stackalloc byte[32];
+        ComputeHash(hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Whether <see cref="Hash"/> is the hash of the entry's fields, compared as lower-case hex without allocating.</summary>
+    internal bool HashMatchesFields()
+    {
+        Span<byte> hash = stackalloc byte[32];
+        ComputeHash(hash);
+        Span<char> hex = stackalloc char[64];
+        return Convert.TryToHexStringLower(hash, hex, out _) && Hash.AsSpan().SequenceEqual(hex);
+    }
+
+    // The chain is hashed on every append and re-hashed entry by entry on every verification: the encoding is written
+    // straight into one buffer (on the stack for entries of ordinary size), with no intermediate strings.
+    private void ComputeHash(Span<byte> destination)
+    {
+        var max = MaxEncodedLength(Actor, Action, TargetId, ChangeDigest, PreviousHash);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = Encode(buffer, Sequence, Id, At, Actor, Action, TargetId, ChangeDigest, PreviousHash);
+            SHA256.HashData(buffer[..length], destination);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static int MaxEncodedLength(string actor, string action, string? targetId, string changeDigest, string previousHash) =>
+        // Three formatted fields (at most 20 + 36 + 27 bytes) and eight length prefixes of at most 11 bytes each.
+        83 + 8 * 11 + Encoding.UTF8.GetMaxByteCount(actor.Length) + Encoding.UTF8.GetMaxByteCount(action.Length)
+        + Encoding.UTF8.GetMaxByteCount(targetId?.Length ?? 0) + Encoding.UTF8.GetMaxByteCount(changeDigest.Length)
+        + Encoding.UTF8.GetMaxByteCount(previousHash.Length);
+
+    private static int Encode(Span<byte> destination, long sequence, Guid id, DateTime at, string actor, string action, string? targetId,
+        string changeDigest, string previousHash)
+    {
+        Span<byte> formatted = stackalloc byte[40];
+        var written = 0;
+        sequence.TryFormat(formatted, out var length, default, CultureInfo.InvariantCulture);
+        written += Field(destination[written..], formatted[..length]);
+        id.TryFormat(formatted, out length, "D");
+        written += Field(destination[written..], formatted[..length]);
+        at.ToUniversalTime().TryFormat(formatted, out length, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        written += Field(destination[written..], formatted[..length]);
+        written += Field(destination[written..], actor);
+        written += Field(destination[written..], action);
+        written += Field(destination[written..], targetId ?? string.Empty);
+        written += Field(destination[written..], changeDigest);
+        written += Field(destination[written..], previousHash);
+        return written;
+    }
+
+    private static int Field(Span<byte> destination, ReadOnlySpan<byte> value)
+    {
+        value.Length.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        destination[written++] = (byte)':';
+        value.CopyTo(destination[written..]);
+        return written + value.Length;
+    }
+
+    private static int Field(Span<byte> destination, string value)
+    {
+        Encoding.UTF8.GetByteCount(value).TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        destination[written++] = (byte)':';
+        return written + Encoding.UTF8.GetBytes(value, destination[written..]);
     }
 }
 
@@ -96,7 +153,7 @@ public sealed class AuditChainVerifier
     {
         if (FirstInvalid is not null)
             return false;
-        if (entry.Sequence != _expected || entry.PreviousHash != _previous || entry.ComputeHash() != entry.Hash)
+        if (entry.Sequence != _expected || entry.PreviousHash != _previous || !entry.HashMatchesFields())
         {
             FirstInvalid = entry;
             return false;

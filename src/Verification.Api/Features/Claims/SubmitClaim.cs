@@ -40,9 +40,15 @@ public static class SubmitClaim
     internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, IOptions<JsonOptions> json)
         : ICommandHandler<Command, Result>
     {
+        // The answer is built from the claim just saved instead of being read back: it is the same data, and on SQLite
+        // the read would run inside the write transaction, holding the database's one write lock for another query.
+        private static readonly Func<Claim, ClaimResponse> ToResponse = ClaimProjection.ToResponse.Compile();
+
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
+            // Whole microseconds, the precision every provider stores, so the answer shows the time a later read will show.
+            var utc = clock.GetUtcNow().UtcDateTime;
+            var now = new DateTime(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
             var requestHash = command.IdempotencyKey is null ? null
                 : Hashing.Sha256Hex(JsonSerializer.Serialize(command.Body, json.Value.SerializerOptions));
             if (command.IdempotencyKey is { } key)
@@ -71,7 +77,7 @@ public static class SubmitClaim
             db.Claims.Add(claim);
             await db.SaveChangesAsync(cancellationToken);
 
-            var response = await db.Claims.AsNoTracking().Where(c => c.Id == claim.Id).Select(ClaimProjection.ToResponse).SingleAsync(cancellationToken);
+            var response = ToResponse(claim);
             var body = JsonSerializer.Serialize(response, json.Value.SerializerOptions);
             if (command.IdempotencyKey is { } newKey)
             {

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Verification.Persistence;
+
+namespace Verification.Benchmarks;
+
+/// <summary>What one run measures and how long: the full run, or --quick with small counts for a smoke run.</summary>
+public sealed record BenchOptions
+{
+    public required string Command { get; init; }
+    public bool Quick { get; init; }
+    public int Claims { get; init; } = 100_000;
+    public int SmallClaims { get; init; } = 1_000;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public int Connections { get; init; } = 16;
+    public long MaxRequests { get; init; } = 2_000_000;
+    public long UploadBytes { get; init; } = 1L << 30;
+    public IReadOnlyList<DatabaseProvider> Providers { get; init; } = [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+    public bool UseWrk { get; init; } = true;
+
+    /// <summary>Scratch space for databases, evidence and logs; deleted at the end unless --keep.</summary>
+    public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "verification-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+    public bool Keep { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var command = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0].ToLowerInvariant() : "all";
+        var options = new BenchOptions { Command = command };
+        if (args.Contains("--quick"))
+        {
+            options = options with
+            {
+                Quick = true,
+                Claims = 5_000,
+                SmallClaims = 500,
+                Duration = TimeSpan.FromSeconds(3),
+                Warmup = TimeSpan.FromSeconds(1),
+                UploadBytes = 64L << 20,
+            };
+        }
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--claims" => options with { Claims = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--small-claims" => options with { SmallClaims = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--connections" => options with { Connections = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--upload-mib" => options with { UploadBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
+                "--providers" => options with { Providers = [.. value.Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true))] },
+                "--work" => options with { WorkFolder = Path.GetFullPath(value) },
+                _ => options,
+            };
+        }
+        if (args.Contains("--no-wrk"))
+            options = options with { UseWrk = false };
+        if (args.Contains("--keep"))
+            options = options with { Keep = true };
+        return options;
+    }
+
+    public string Describe() =>
+        $"{Claims:N0} claims (and {SmallClaims:N0} for the size comparison), {Duration.TotalSeconds:0} s per figure after {Warmup.TotalSeconds:0} s of warm-up, " +
+        $"{Connections} connections, upload of {UploadBytes / (1 << 20):N0} MiB" + (Quick ? " (--quick: a smoke run, not a measurement)" : string.Empty);
+}

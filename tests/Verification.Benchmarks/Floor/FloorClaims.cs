@@ -1,0 +1,239 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Verification.Api.Features.Claims;
+using Verification.Api.Infrastructure.Http;
+using Verification.Domain.Audit;
+using Verification.Domain.Claims;
+using Verification.Domain.Common;
+using Verification.Domain.Verdicts;
+using Verification.Persistence;
+
+namespace Verification.Benchmarks.Floor;
+
+/// <summary>
+/// The floor's data access: the API's statements (<see cref="FloorSql"/>) with plain ADO.NET, rows mapped by hand
+/// into the API's own response records so that both hosts send the same JSON.
+/// </summary>
+public sealed class FloorClaims(DatabaseProvider provider, string connectionString) : IAsyncDisposable
+{
+    // The JSON text columns (perpetrators, sources, attributions) are written as the API's JsonColumn writes them.
+    private static readonly JsonSerializerOptions ColumnJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly NpgsqlDataSource? _postgres = provider == DatabaseProvider.PostgreSql ? NpgsqlDataSource.Create(connectionString) : null;
+
+    public async Task<ClaimResponse?> ReadAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = FloorSql.ReadOneClaim(provider);
+        Add(command, "@id", Key(id));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var claims = await ReadClaimsAsync(reader, ct);
+        return claims.Count > 0 ? claims[0] : null;
+    }
+
+    public async Task<Page<ClaimResponse>> ListAsync(int limit, long? after, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = after is null ? FloorSql.ListFirstPage(provider) : FloorSql.ListAfterCursor(provider);
+        if (after is { } position)
+            Add(command, "@after", position);
+        Add(command, "@p", limit + 1);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = await ReadClaimsAsync(reader, ct);
+        if (rows.Count <= limit)
+            return new Page<ClaimResponse>(rows, null);
+        var items = rows.GetRange(0, limit);
+        Claim.TryParseReference(items[^1].Reference, out var last);
+        return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, and
+    /// the audit entry after the chain head (under PostgreSQL's advisory lock), as the API's handler and audit
+    /// behaviour do. The input is taken as sent: the floor validates nothing.
+    /// </summary>
+    public async Task<ClaimResponse> SubmitAsync(ClaimInput input, Guid submitter, string changeDigest, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        var types = (input.ViolationTypes ?? []).Distinct().Order().ToArray();
+        var flags = types.Aggregate(0, (f, t) => f | Claim.Flag(t));
+        var incident = input.Incident!;
+        var place = incident.Location!;
+        var location = new Location(place.PlaceName!.Trim(), place.CountryCode!.Trim().ToUpperInvariant(), place.Admin1, place.Admin2,
+            place.Latitude, place.Longitude, place.GeoPrecision!.Value);
+        var perpetrators = (input.Perpetrators ?? []).Select(p => new Perpetrator(p.Name!.Trim(), p.Type!.Value)).ToArray();
+        var sources = (input.Sources ?? []).Select(s => new Source(s.Type!.Value, s.Description?.Trim(), s.Url?.Trim())).ToArray();
+        var harm = input.Harm ?? Harm.Unknown;
+        var start = incident.StartDate!.Value;
+        var end = incident.EndDate ?? start;
+        var id = Guid.CreateVersion7();
+
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        long number;
+        await using (var command = Command(connection, transaction, FloorSql.InsertClaimNumber))
+        {
+            Add(command, "@p0", now);
+            number = Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        var reference = Claim.FormatReference(now.Year, number);
+
+        // EF Core sends the claim and its event as one batch on PostgreSQL and one statement at a time on SQLite.
+        var claimCommand = Command(connection, transaction, provider == DatabaseProvider.PostgreSql
+            ? FloorSql.InsertClaim + "\n" + FloorSql.InsertClaimEvent
+            : FloorSql.InsertClaim);
+        await using (claimCommand)
+        {
+            object?[] values =
+            [
+                Key(id), null, null, false, null, number, JsonSerializer.Serialize(perpetrators, ColumnJson), reference, false,
+                JsonSerializer.Serialize(sources, ColumnJson), nameof(ClaimStage.Submitted), null, now, Key(submitter),
+                input.Summary!.Trim(), input.Title!.Trim(), now, null, 1L, flags,
+                harm.ChildrenKilledMax, harm.ChildrenKilledMin, harm.CiviliansKilledMax, harm.CiviliansKilledMin, harm.InjuredMax, harm.InjuredMin,
+                harm.KilledMax, harm.KilledMin, harm.WomenKilledMax, harm.WomenKilledMin,
+                end, start, incident.TimePrecision!.Value.ToString(), location.Admin1, location.Admin2, location.CountryCode,
+                location.GeoPrecision.ToString(), location.Latitude, location.Longitude, location.PlaceName,
+            ];
+            for (var i = 0; i < values.Length; i++)
+                Add(claimCommand, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            if (provider == DatabaseProvider.PostgreSql)
+                AddEvent(claimCommand, id, submitter, now, reference);
+            await claimCommand.ExecuteNonQueryAsync(ct);
+        }
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var eventCommand = Command(connection, transaction, FloorSql.InsertClaimEvent);
+            AddEvent(eventCommand, id, submitter, now, reference);
+            await eventCommand.ExecuteNonQueryAsync(ct);
+        }
+
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            await using var lockCommand = Command(connection, transaction, FloorSql.PostgreSqlAuditLock);
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+        long sequence = 0;
+        var previous = AuditEntry.GenesisHash;
+        await using (var head = Command(connection, transaction, provider == DatabaseProvider.Sqlite ? FloorSql.SqliteAuditHead : FloorSql.PostgreSqlAuditHead))
+        await using (var reader = await head.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                sequence = reader.GetInt64(0);
+                previous = reader.GetString(1);
+            }
+        }
+        var entry = AuditEntry.Append(sequence, previous, now, $"user:{submitter}", "SubmitClaim", id.ToString(), changeDigest);
+        await using (var audit = Command(connection, transaction, FloorSql.InsertAuditEntry))
+        {
+            object?[] values = [entry.Sequence, entry.Action, entry.Actor, entry.At, entry.ChangeDigest, entry.Hash, Key(entry.Id), entry.PreviousHash, entry.TargetId];
+            for (var i = 0; i < values.Length; i++)
+                Add(audit, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            await audit.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+
+        return new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
+            new IncidentResponse(start, end, incident.TimePrecision!.Value, location), perpetrators, harm, sources,
+            null, null, null, null, false, [], null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+    }
+
+    private void AddEvent(DbCommand command, Guid claimId, Guid actor, DateTime at, string reference)
+    {
+        Add(command, "@p40", Key(Guid.CreateVersion7()));
+        Add(command, "@p41", "Submitted");
+        Add(command, "@p42", Key(actor));
+        Add(command, "@p43", at);
+        Add(command, "@p44", Key(claimId));
+        Add(command, "@p45", reference);
+    }
+
+    /// <summary>
+    /// Rows as the projection's SQL returns them: one per claim and assignment (LEFT JOIN), the verdict columns
+    /// on each. The column order is the SELECT list of <see cref="FloorSql"/>.
+    /// </summary>
+    private static async Task<List<ClaimResponse>> ReadClaimsAsync(DbDataReader r, CancellationToken ct)
+    {
+        var claims = new List<ClaimResponse>();
+        ClaimResponse? current = null;
+        List<Guid>? assigned = null;
+        while (await r.ReadAsync(ct))
+        {
+            var id = r.GetGuid(0);
+            if (current is null || current.Id != id)
+            {
+                if (current is not null)
+                    claims.Add(current with { AssignedTo = assigned! });
+                assigned = [];
+                current = new ClaimResponse(
+                    id, r.GetString(1), Enum.Parse<ClaimStage>(r.GetString(2)), r.GetInt64(3), r.GetGuid(4), Utc(r.GetDateTime(5)), Utc(r.GetDateTime(6)),
+                    r.GetString(7), r.GetString(8), ClaimProjection.ViolationTypesOf(r.GetInt32(9)),
+                    new IncidentResponse(r.GetFieldValue<DateOnly>(10), r.GetFieldValue<DateOnly>(11), Enum.Parse<TimePrecision>(r.GetString(12)),
+                        new Location(r.GetString(13), r.GetString(14), Text(r, 15), Text(r, 16), Number(r, 17), Number(r, 18), Enum.Parse<GeoPrecision>(r.GetString(19)))),
+                    JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(20), ColumnJson)!,
+                    ReadHarm(r, 21),
+                    JsonSerializer.Deserialize<List<Source>>(r.GetString(31), ColumnJson)!,
+                    Text(r, 32), Key(r, 33), Text(r, 34), Key(r, 35), r.GetBoolean(36), [],
+                    r.IsDBNull(39) ? null : new VerdictResponse(r.GetGuid(39), Enum.Parse<VerdictRating>(r.GetString(40)), r.GetString(41), ReadHarm(r, 42),
+                        JsonSerializer.Deserialize<List<string>>(r.GetString(52), ColumnJson)!, r.GetGuid(53), Utc(r.GetDateTime(54)),
+                        Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))));
+            }
+            if (!r.IsDBNull(37))
+                assigned!.Add(r.GetGuid(37));
+        }
+        if (current is not null)
+            claims.Add(current with { AssignedTo = assigned! });
+        return claims;
+    }
+
+    private static Harm ReadHarm(DbDataReader r, int first) => new(
+        Int(r, first), Int(r, first + 1), Int(r, first + 2), Int(r, first + 3), Int(r, first + 4),
+        Int(r, first + 5), Int(r, first + 6), Int(r, first + 7), Int(r, first + 8), Int(r, first + 9));
+
+    private static int? Int(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static double? Number(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static Guid? Key(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetGuid(i);
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    /// <summary>EF Core stores a Guid in SQLite as upper-case text (plain ADO.NET would bind a blob).</summary>
+    private object Key(Guid id) => provider == DatabaseProvider.Sqlite ? id.ToString().ToUpperInvariant() : id;
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+            return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

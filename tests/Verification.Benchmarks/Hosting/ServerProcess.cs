@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Verification.Benchmarks.Hosting;
+
+/// <summary>
+/// A web host in a process of its own (the API, or the floor), listening on a free loopback port, with its console
+/// output written straight to a log file by the shell (so the benchmark process spends nothing on it).
+/// Its memory is read from /proc: VmRSS now, VmHWM the peak, which can be reset to the current size.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string name, int port, string logPath)
+    {
+        _process = process;
+        Name = name;
+        Port = port;
+        LogPath = logPath;
+    }
+
+    public string Name { get; }
+    public int Port { get; }
+    public string LogPath { get; }
+    public int Pid => _process.Id;
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public static ServerProcess Start(string name, string assembly, IEnumerable<string> arguments, IDictionary<string, string> environment, string logPath)
+    {
+        var port = FreePort();
+        var command = "exec dotnet " + string.Join(' ', new[] { assembly }.Concat(arguments).Select(Quote)) + " > " + Quote(logPath) + " 2>&1";
+        // The host's own folder is its working directory and so its content root: the API reads the appsettings.json of its
+        // build output there (log levels), as it does in production; from elsewhere it would run with the framework defaults.
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))! };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
+        return new ServerProcess(process, name, port, logPath);
+    }
+
+    /// <summary>Waits until <paramref name="path"/> answers 2xx; a host that exits or takes over two minutes is an error.</summary>
+    public async Task WaitReadyAsync(string path, TimeSpan? timeout = null)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) while starting; see {LogPath}:\n{Tail()}");
+            try
+            {
+                using var response = await client.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{Name} did not answer {path} in time; see {LogPath}:\n{Tail()}");
+    }
+
+    /// <summary>Resident set size now and its peak since start (or since the last <see cref="ResetPeak"/>), in bytes.</summary>
+    public (long Rss, long Peak) Memory()
+    {
+        long rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                rss = Kilobytes(line) * 1024;
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                peak = Kilobytes(line) * 1024;
+        }
+        return (rss, peak);
+    }
+
+    /// <summary>Resets VmHWM to the current RSS (Linux: "5" to /proc/PID/clear_refs). False where that is not allowed.</summary>
+    public bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{Pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public string Tail(int lines = 30)
+    {
+        try
+        {
+            return string.Join('\n', File.ReadLines(LogPath).TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first, so the host shuts down as it would in production; SIGKILL if it does not within 15 s.
+            using (var term = Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
+                await term.WaitForExitAsync();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Verification.Benchmarks.Floor;
+using Verification.Benchmarks.Hosting;
+using Verification.Benchmarks.Report;
+using Verification.Benchmarks.Seeding;
+using Verification.Persistence;
+
+namespace Verification.Benchmarks.Load;
+
+/// <summary>
+/// HTTP load over loopback, per database: our API (its own Kestrel process) and the floor host on the same
+/// database, one after the other, for each figure of <see cref="HttpFigures"/>; then p99 at 70% of peak, and the
+/// list page on a database of 1,000 claims against the one of 100,000.
+/// </summary>
+public sealed class HttpSuite(BenchOptions options, Action<string> log)
+{
+    private readonly List<string> _notes = [];
+
+    public IReadOnlyList<string> Notes => _notes;
+
+    public async Task<IReadOnlyList<Figure>> RunAsync()
+    {
+        var figures = new List<Figure>();
+        var useWrk = options.UseWrk && Wrk.EnsureInstalled(log) is null;
+        _notes.Add(useWrk
+            ? $"Load generator: wrk 4.1 ({Math.Min(Environment.ProcessorCount, options.Connections)} threads, {options.Connections} connections, closed loop), on the same machine."
+            : $"Load generator: this program's own driver ({options.Connections} connections, closed loop): {(options.UseWrk ? Wrk.EnsureInstalled(log) : "--no-wrk")}.");
+        PostgresCluster? cluster = null;
+        try
+        {
+            var databases = new List<Databases>();
+            foreach (var provider in options.Providers)
+            {
+                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable() is { } why)
+                {
+                    figures.AddRange(HttpFigure.All.Select(f => Figure.Missing(Section(provider), f.Name, "not measured: " + why, f.TargetText)));
+                    continue;
+                }
+                if (provider == DatabaseProvider.PostgreSql)
+                    cluster = PostgresCluster.Start();
+                databases.Add(Prepare(provider, cluster));
+            }
+
+            // Seeding is the slow part of a run (EF Core inserts row by row on SQLite): all databases are loaded at once,
+            // before anything is measured.
+            log($"seeding {options.Claims:N0} and {options.SmallClaims:N0} claims per database through the domain and EF Core ({string.Join(", ", databases.Select(d => d.Provider))}, in parallel)");
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(databases.SelectMany(d => new[]
+            {
+                Task.Run(() => ClaimSeeder.SeedAsync(d.Provider, d.Large, options.Claims)),
+                Task.Run(() => ClaimSeeder.SeedAsync(d.Provider, d.Small, options.SmallClaims)),
+            }));
+            _notes.Add($"Seeding {options.Claims:N0} + {options.SmallClaims:N0} claims into each of {databases.Count} database(s), in parallel, took {clock.Elapsed.TotalSeconds:N0} s " +
+                       "(Claim.Submit, and for one claim in four triage, a Weak verdict and its confirmation; one in ten assigned; one audit entry per claim).");
+            log($"seeded in {clock.Elapsed.TotalSeconds:N0} s");
+
+            foreach (var database in databases)
+                figures.AddRange(await RunProviderAsync(database, useWrk));
+        }
+        finally
+        {
+            cluster?.Dispose();
+        }
+        return figures;
+    }
+
+    private sealed record Databases(DatabaseProvider Provider, string Folder, string Large, string Small);
+
+    private Databases Prepare(DatabaseProvider provider, PostgresCluster? cluster)
+    {
+        var folder = Path.Combine(options.WorkFolder, provider.ToString().ToLowerInvariant());
+        Directory.CreateDirectory(folder);
+        string Database(string name) => provider == DatabaseProvider.Sqlite
+            ? $"Data Source={Path.Combine(folder, name + ".db")}"
+            : cluster!.CreateDatabase(name);
+        return new Databases(provider, folder, Database("bench_large"), Database("bench_small"));
+    }
+
+    private static string Section(DatabaseProvider provider) => $"HTTP, {provider}";
+
+    private async Task<IReadOnlyList<Figure>> RunProviderAsync(Databases database, bool useWrk)
+    {
+        var (provider, folder, large, small) = database;
+        var section = Section(provider);
+        CheckFloorSql(provider);
+
+        var figures = new List<Figure>();
+        var results = new Dictionary<string, LoadResult>();
+        LoadContext context;
+        await using (var api = await ApiHost.StartAsync(provider, large, folder))
+        await using (var floor = await FloorProcess.StartAsync(provider, large, folder))
+        {
+            context = new LoadContext(
+                await ClaimSeeder.SampleClaimIdsAsync(provider, large, 2000),
+                new Dictionary<string, string>
+                {
+                    ["Reviewer"] = await api.StaffTokenAsync("Reviewer"),
+                    ["Investigator"] = await api.StaffTokenAsync("Investigator"),
+                },
+                HttpFigure.KidalClaim());
+            await CompareAnswersAsync(provider, api, floor.BaseAddress, context);
+            foreach (var figure in HttpFigure.All)
+            {
+                if (figure.NotAvailable is { } reason)
+                {
+                    figures.Add(Figure.Missing(section, figure.Name, reason, figure.TargetText));
+                    continue;
+                }
+                log($"{provider}: {figure.Name}");
+                var ours = await MeasureAsync(api.Process.BaseAddress, figure.Ours!(context), useWrk, folder);
+                log($"  ours:  {ours}");
+                var bare = await MeasureAsync(floor.BaseAddress, figure.Floor!(context), useWrk, folder);
+                log($"  floor: {bare}");
+                results[figure.Name] = ours;
+                figures.Add(new Figure
+                {
+                    Section = section,
+                    Name = figure.Name,
+                    Value = ours.Throughput,
+                    Unit = "req/s",
+                    ValueDetail = Latencies(ours),
+                    Baseline = bare.Throughput,
+                    BaselineName = "floor",
+                    BaselineDetail = Latencies(bare),
+                    Ratio = bare.Throughput > 0 ? ours.Throughput / bare.Throughput : null,
+                    RatioMeaning = "ours ÷ floor",
+                    TargetKind = TargetKind.AtLeast,
+                    Target = figure.Target,
+                    TargetText = figure.TargetText,
+                });
+            }
+
+            // p99 at 70% of peak: the peak with the driver itself (closed loop), then a constant 70% of it (open loop).
+            log($"{provider}: p99 at 70% of peak (read one claim)");
+            var read = HttpFigure.All[0].Ours!(context);
+            await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Warmup, options.MaxRequests);
+            var peak = await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Duration, options.MaxRequests);
+            log($"  peak:  {peak}");
+            var rate = 0.7 * peak.Throughput;
+            var steady = await LoadDriver.ConstantRateAsync(api.Process.BaseAddress, read, rate, options.Duration, maxOutstanding: 256);
+            log($"  70%:   {steady}");
+            figures.Add(new Figure
+            {
+                Section = section,
+                Name = "p99 latency at 70% of peak (read one claim)",
+                Value = steady.P99Ms,
+                Unit = "ms",
+                ValueDetail = $"at {steady.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Errors:N0} errors",
+                Baseline = steady.P50Ms,
+                BaselineName = "p50, same run",
+                Ratio = steady.P50Ms > 0 ? steady.P99Ms / steady.P50Ms : null,
+                RatioMeaning = "p99 ÷ p50",
+                TargetKind = TargetKind.AtMost,
+                Target = 5,
+                TargetText = "p99 ≤ 5 × p50",
+                Note = "Open loop at a constant rate, latency counted from when each request was due (own driver).",
+            });
+        }
+
+        // The list page on a database of SmallClaims, against the large one measured above.
+        var listName = HttpFigure.All[1].Name;
+        if (results.TryGetValue(listName, out var largeList))
+        {
+            log($"{provider}: list page of 50 at {options.SmallClaims:N0} claims");
+            await using var api = await ApiHost.StartAsync(provider, small, folder);
+            var smallContext = context with { Tokens = new Dictionary<string, string> { ["Reviewer"] = await api.StaffTokenAsync("Reviewer") } };
+            var smallList = await MeasureAsync(api.Process.BaseAddress, HttpFigure.All[1].Ours!(smallContext), useWrk, folder);
+            log($"  ours at {options.SmallClaims:N0}: {smallList}");
+            figures.Add(new Figure
+            {
+                Section = section,
+                Name = $"list page at {options.Claims:N0} vs {options.SmallClaims:N0} claims",
+                Value = largeList.MeanMs,
+                Unit = "ms",
+                ValueDetail = $"mean time per page at {options.Claims:N0} claims ({largeList.Throughput:N0} req/s)",
+                Baseline = smallList.MeanMs,
+                BaselineName = $"at {options.SmallClaims:N0} claims",
+                BaselineDetail = $"{smallList.Throughput:N0} req/s",
+                Ratio = smallList.MeanMs > 0 ? largeList.MeanMs / smallList.MeanMs : null,
+                RatioMeaning = "time ÷ time",
+                TargetKind = TargetKind.AtMost,
+                Target = 1.5,
+                TargetText = "≤ 1.5 × the time",
+            });
+        }
+        return figures;
+    }
+
+    private async Task<LoadResult> MeasureAsync(Uri baseAddress, LoadRequest request, bool useWrk, string folder)
+    {
+        if (useWrk)
+        {
+            await Wrk.RunAsync(baseAddress, request, options.Connections, options.Warmup, options.MaxRequests, folder);
+            return await Wrk.RunAsync(baseAddress, request, options.Connections, options.Duration, options.MaxRequests, folder);
+        }
+        await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Warmup, options.MaxRequests);
+        return await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Duration, options.MaxRequests);
+    }
+
+    private static string Latencies(LoadResult r) =>
+        $"p50 {r.P50Ms:N2} ms, p99 {r.P99Ms:N2} ms" + (r.Errors > 0 ? $", {r.Errors:N0} errors of {r.Requests:N0}" : string.Empty);
+
+    /// <summary>Both hosts must answer a read and a list page with the same JSON, or the comparison is not like for like.</summary>
+    private async Task CompareAnswersAsync(DatabaseProvider provider, ApiHost api, Uri floor, LoadContext context)
+    {
+        using var ours = api.Client(context.Tokens["Reviewer"]);
+        using var bare = new HttpClient { BaseAddress = floor };
+        var same = true;
+        foreach (var path in new[] { $"/api/v1/claims/{context.ClaimIds[0]}", $"/api/v1/claims/{context.ClaimIds[1]}", "/api/v1/claims?limit=50" })
+            same &= await ours.GetStringAsync(path) == await bare.GetStringAsync(path);
+        var note = same
+            ? $"{provider}: the API and the floor answer a read and a list page with byte-identical JSON (checked in this run)."
+            : $"{provider}: WARNING: the API's and the floor's JSON differ for the same read; the comparison is not like for like.";
+        _notes.Add(note);
+        log(note);
+    }
+
+    /// <summary>The floor's copies of the read statements must still be what EF Core generates for the API.</summary>
+    private void CheckFloorSql(DatabaseProvider provider)
+    {
+        var read = EfSql.SameStatement(FloorSql.ReadOneClaim(provider), EfSql.ReadOneClaim(provider).Replace("LIMIT @p", "LIMIT 1", StringComparison.Ordinal));
+        var list = EfSql.SameStatement(FloorSql.ListFirstPage(provider), EfSql.ListFirstPage(provider));
+        var note = read && list
+            ? $"{provider}: the floor's read and list SQL is the SQL EF Core generates for the API (checked in this run)."
+            : $"{provider}: WARNING: the floor's SQL differs from what EF Core now generates (read {(read ? "same" : "differs")}, list {(list ? "same" : "differs")}); run `-- sql` and update FloorSql.";
+        _notes.Add(note);
+        log(note);
+    }
+}

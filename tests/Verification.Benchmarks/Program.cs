@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Verification.Benchmarks;
+using Verification.Benchmarks.Floor;
+using Verification.Benchmarks.Hosting;
+using Verification.Benchmarks.InProcess;
+using Verification.Benchmarks.Load;
+using Verification.Benchmarks.Report;
+using Verification.Benchmarks.Streams;
+using Verification.Persistence;
+
+// dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams [--quick] [options]
+//   all      everything; writes docs/performance.md and artifacts/perf.json
+//   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload
+//   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
+//   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
+// Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
+// Options: --quick, --claims N, --small-claims N, --seconds S, --connections C, --upload-mib M,
+//          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
+
+if (args.Length > 0 && args[0] == "floor")
+    return await FloorHost.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "sql")
+{
+    foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+    {
+        Console.WriteLine($"-- {provider}: read one claim (floor copy {(EfSql.SameStatement(FloorSql.ReadOneClaim(provider), EfSql.ReadOneClaim(provider).Replace("LIMIT @p", "LIMIT 1", StringComparison.Ordinal)) ? "matches" : "DIFFERS")})");
+        Console.WriteLine(EfSql.ReadOneClaim(provider));
+        Console.WriteLine($"-- {provider}: list, first page (floor copy {(EfSql.SameStatement(FloorSql.ListFirstPage(provider), EfSql.ListFirstPage(provider)) ? "matches" : "DIFFERS")})");
+        Console.WriteLine(EfSql.ListFirstPage(provider));
+        Console.WriteLine($"-- {provider}: list after a cursor (floor copy {(EfSql.SameStatement(FloorSql.ListAfterCursor(provider), EfSql.ListAfterCursor(provider)) ? "matches" : "DIFFERS")})");
+        Console.WriteLine(EfSql.ListAfterCursor(provider));
+    }
+    return 0;
+}
+
+if (args.Length > 1 && args[0] == "seed")
+{
+    // Times the bulk seeding alone: seed N [Sqlite|PostgreSql]
+    var seedProvider = args.Length > 2 ? Enum.Parse<DatabaseProvider>(args[2], ignoreCase: true) : DatabaseProvider.Sqlite;
+    using var seedCluster = seedProvider == DatabaseProvider.PostgreSql ? PostgresCluster.Start() : null;
+    var seedFile = Path.Combine(Path.GetTempPath(), $"verification-seed-{Guid.NewGuid():N}.db");
+    var seedConnection = seedCluster?.CreateDatabase("seed_timing") ?? $"Data Source={seedFile}";
+    var took = await Verification.Benchmarks.Seeding.ClaimSeeder.SeedAsync(seedProvider, seedConnection, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine($"seeded {args[1]} claims ({seedProvider}) in {took.TotalSeconds:N1} s");
+    foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(seedFile) + "*"))
+        File.Delete(file);
+    return 0;
+}
+
+var options = BenchOptions.Parse(args);
+if (options.Command is not ("all" or "http" or "inproc" or "streams"))
+{
+    Console.Error.WriteLine($"Unknown command '{options.Command}': use all, http, inproc, streams or sql.");
+    return 2;
+}
+var clock = Stopwatch.StartNew();
+void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
+
+var startedAt = DateTime.UtcNow;
+var machine = Machine.Describe();
+Log($"Verification benchmarks: {options.Command}; {options.Describe()}");
+Log($"{machine.Cores} cores, {machine.MemoryGiB:N1} GiB, {machine.Os}, {machine.DotNet}; load average {machine.LoadAtStart}");
+if (!File.Exists(RepoPaths.ApiAssembly))
+{
+    Console.Error.WriteLine($"The API build is missing at {RepoPaths.ApiAssembly}; build in {RepoPaths.Configuration} first (dotnet run builds it).");
+    return 1;
+}
+Directory.CreateDirectory(options.WorkFolder);
+
+var figures = new List<Figure>();
+var notes = new List<string>
+{
+    $"The API under test is the real build (src/Verification.Api, {RepoPaths.Configuration}) run as its own Kestrel process on 127.0.0.1 with its shipped " +
+    "configuration (server GC, console request logging to a file); the floor host runs as a second process (server GC too); the load generator is a third.",
+};
+var phases = new Dictionary<string, double>();
+async Task Phase(string name, Func<Task> work)
+{
+    var started = clock.Elapsed;
+    await work();
+    phases[name] = Math.Round((clock.Elapsed - started).TotalSeconds, 1);
+}
+
+try
+{
+    if (options.Command is "all" or "inproc")
+        await Phase("in-process", () => { figures.AddRange(new InProcessSuite(options, Log).Run()); return Task.CompletedTask; });
+    if (options.Command is "all" or "http")
+    {
+        await Phase("HTTP", async () =>
+        {
+            var http = new HttpSuite(options, Log);
+            figures.AddRange(await http.RunAsync());
+            notes.AddRange(http.Notes);
+        });
+    }
+    if (options.Command is "all" or "streams")
+    {
+        await Phase("streams", async () => figures.AddRange(await new StreamsSuite(options, Log).RunAsync()));
+        notes.Add("Streams: each host's peak resident set (VmHWM in /proc/<pid>/status) is reset to its current size just before the upload " +
+                  "and read just after; growth = peak after − resident before. The API and the floor both flush the file to disk (fsync).");
+    }
+}
+finally
+{
+    if (!options.Keep)
+    {
+        try { Directory.Delete(options.WorkFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+var run = new ReportWriter.Run(options.Command, options, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), notes, figures, phases);
+Directory.CreateDirectory(RepoPaths.Artifacts);
+var official = options.Command == "all" && !options.Quick;
+var suffix = options.Command + (options.Quick ? "-quick" : string.Empty);
+var markdownPath = official ? Path.Combine(RepoPaths.Root, "docs", "performance.md") : Path.Combine(RepoPaths.Artifacts, $"performance-{suffix}.md");
+var jsonPath = Path.Combine(RepoPaths.Artifacts, official ? "perf.json" : $"perf-{suffix}.json");
+await File.WriteAllTextAsync(markdownPath, ReportWriter.Markdown(run));
+await File.WriteAllTextAsync(jsonPath, ReportWriter.Json(run));
+
+Log($"Done in {clock.Elapsed.TotalMinutes:N1} min. Wrote {markdownPath} and {jsonPath}.");
+foreach (var f in figures)
+{
+    var met = f.Met switch { true => "met", false => "MISSED", null => "-" };
+    Console.WriteLine(f.NotMeasured is { } why
+        ? $"  {f.Section} | {f.Name}: {why}"
+        : $"  {f.Section} | {f.Name}: {f.Value:N2} {f.Unit} vs {f.Baseline:N2} -> ratio {f.Ratio:N2} [{met}]");
+}
+return 0;
