@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Verification.Api.Tests.Infrastructure;
 
@@ -132,6 +133,19 @@ public sealed partial class DashboardSignInTests(SqliteApiFixture fixture) : ICl
         await Expect.Status(await coordinator.PutAsJsonAsync($"/api/v1/users/{second.Id}/roles", new { roles = new[] { "Reviewer" } }), HttpStatusCode.OK);
 
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync("/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task In_production_behind_a_TLS_proxy_the_form_works_and_the_sign_in_cookie_is_Secure()
+    {
+        // The proxy ends TLS, so the API sees plain HTTP; the browser sees HTTPS and must get a Secure cookie.
+        using var production = Api.Factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        var browser = production.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        browser.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        var signIn = await SignInThroughFormAsync(browser, ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var cookie = SetCookies(signIn).Single(c => c.StartsWith(JobsCookie + "=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("secure", cookie.Split(';').Select(p => p.Trim()));
     }
 
     /// <summary>A client that behaves like a browser: keeps cookies, asks for HTML, and shows redirects instead of following them.</summary>

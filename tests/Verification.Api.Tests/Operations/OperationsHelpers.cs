@@ -14,7 +14,7 @@ namespace Verification.Api.Tests.Operations;
 internal static class Eventually
 {
     /// <summary>Polls until <paramref name="done"/> holds (background jobs finish on their own time), or fails with what was seen last.</summary>
-    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 60, Func<string>? diagnose = null)
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, int seconds = 120, Func<string>? diagnose = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

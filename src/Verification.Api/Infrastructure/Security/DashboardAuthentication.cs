@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -61,18 +60,19 @@ public static class DashboardAuthentication
             o.Cookie.Name = ".Verification.Antiforgery";
             o.Cookie.Path = PathPrefix;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Behind a proxy that terminates TLS the API sees plain HTTP (it reads no forwarded headers), and
+            // antiforgery refuses to run at all with Always there. This cookie is no credential: it only pairs with
+            // the form's hidden field.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__antiforgery";
         });
-        // Secure cookies need HTTPS; the tests and a developer's machine speak plain HTTP to localhost.
+        // The sign-in cookie is Secure whatever the last hop was: a browser only ever sees it over HTTPS. The tests and
+        // a developer's machine speak plain HTTP to localhost, so there it follows the request.
         auth.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-            .Configure<IHostEnvironment>((o, env) => o.Cookie.SecurePolicy = SecurePolicy(env));
-        auth.Services.AddOptions<AntiforgeryOptions>()
-            .Configure<IHostEnvironment>((o, env) => o.Cookie.SecurePolicy = SecurePolicy(env));
+            .Configure<IHostEnvironment>((o, env) => o.Cookie.SecurePolicy =
+                env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
         return auth;
     }
-
-    private static CookieSecurePolicy SecurePolicy(IHostEnvironment env) =>
-        env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
     private static bool AcceptsHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
