@@ -84,7 +84,10 @@ internal sealed class PartnerWorld : IAsyncDisposable
     {
         var proposal = await Reviewer.Client.PostWithIfMatch($"/api/v1/claims/{id}/verdict-proposals", new
         {
-            rating, rationale = $"Rated {rating} on the sources at hand.", harm, attributedTo = new[] { "Wagner Group" },
+            rating,
+            rationale = $"Rated {rating} on the sources at hand.",
+            harm,
+            attributedTo = new[] { "Wagner Group" },
         }, etag);
         await Expect.Status(proposal, HttpStatusCode.Created);
         var proposalId = (await proposal.Json()).GetProperty("id").GetGuid();
@@ -125,7 +128,9 @@ internal sealed class PartnerWorld : IAsyncDisposable
         var link = await AddJson(new { kind = "Link", url = "https://example.org/footage", origin = "Local journalist", stance = "Supports" });
         var testimony = await AddJson(new
         {
-            kind = "Testimony", origin = "Resident of Kidal", stance = "Supports",
+            kind = "Testimony",
+            origin = "Resident of Kidal",
+            stance = "Supports",
             testimony = new { text = testimonyText, witness = new { name = witness, contact } },
         });
         var upload = await Investigator.Client.PostAsync($"/api/v1/claims/{id}/evidence", KidalWalkthroughTests.Multipart(
@@ -199,8 +204,8 @@ internal static class PartnerShape
                 break;
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
-                foreach (var inner in PathsOf(item, prefix + "[]"))
-                    yield return inner;
+                    foreach (var inner in PathsOf(item, prefix + "[]"))
+                        yield return inner;
                 break;
         }
     }

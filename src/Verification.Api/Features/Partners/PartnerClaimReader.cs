@@ -18,10 +18,10 @@ public sealed class PartnerClaimReader(VerificationDb db)
 {
     public async Task<Page<PartnerClaim>> PageAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
-        var claims = Decided(filter);
+        var decisions = Decided(filter);
         if (PartnerCursor.TryDecode(cursor, out var after))
-            claims = claims.Where(c => c.UpdatedAt > after.UpdatedAt || c.UpdatedAt == after.UpdatedAt && c.Number > after.Number);
-        var rows = await Project(claims.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Number).Take(limit + 1)).ToListAsync(ct);
+            decisions = decisions.Where(d => d.Claim.UpdatedAt > after.UpdatedAt || d.Claim.UpdatedAt == after.UpdatedAt && d.Claim.Number > after.Number);
+        var rows = await Project(InPartnerOrder(decisions).Take(limit + 1)).ToListAsync(ct);
         var items = rows.Take(limit).Select(r => Shape(r, level)).ToList();
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
         return new Page<PartnerClaim>(items, next);
@@ -30,21 +30,21 @@ public sealed class PartnerClaimReader(VerificationDb db)
     /// <summary>The claim if it is decided now, otherwise null (a partner never learns that an undecided claim exists).</summary>
     public async Task<PartnerClaim?> FindAsync(Guid claimId, SharingLevel level, CancellationToken ct)
     {
-        var row = await Project(db.Claims.AsNoTracking().Where(c => c.Id == claimId && c.Stage == ClaimStage.Decided)).FirstOrDefaultAsync(ct);
+        var row = await Project(WithVerdict(db.Claims.AsNoTracking().Where(c => c.Id == claimId))).FirstOrDefaultAsync(ct);
         return row is null ? null : Shape(row, level);
     }
 
     /// <summary>Every matching claim, one database row at a time: nothing is collected in memory, whatever the count.</summary>
     public async IAsyncEnumerable<PartnerClaim> StreamAsync(IPartnerClaimFilter filter, SharingLevel level, [EnumeratorCancellation] CancellationToken ct)
     {
-        var rows = Project(Decided(filter).OrderBy(c => c.UpdatedAt).ThenBy(c => c.Number)).AsAsyncEnumerable();
+        var rows = Project(InPartnerOrder(Decided(filter))).AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(ct))
             yield return Shape(row, level);
     }
 
-    private IQueryable<Claim> Decided(IPartnerClaimFilter filter)
+    private IQueryable<Decision> Decided(IPartnerClaimFilter filter)
     {
-        var claims = db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided);
+        var claims = db.Claims.AsNoTracking();
         if (filter.UpdatedSince is { } since)
         {
             var from = since.UtcDateTime;
@@ -60,45 +60,57 @@ public sealed class PartnerClaimReader(VerificationDb db)
             var flag = Claim.Flag(type);
             claims = claims.Where(c => (c.ViolationTypeFlags & flag) != 0);
         }
+        var decisions = WithVerdict(claims);
         if (filter.Rating is { } rating)
-            claims = claims.Where(c => c.Proposals.Any(p => p.Id == c.VerdictProposalId && p.Rating == rating));
-        return claims;
+            decisions = decisions.Where(d => d.Verdict.Rating == rating);
+        return decisions;
     }
 
-    private IQueryable<Row> Project(IQueryable<Claim> claims) => claims.Select(c => new Row
+    /// <summary>
+    /// Decided claims with their verdict, joined on the claim's own VerdictProposalId: an indexed equi-join. (A
+    /// FirstOrDefault over the claim's proposals becomes a ROW_NUMBER window over the whole proposals table on every
+    /// query: seconds per query at 100,000 claims on SQLite, whatever the filter.)
+    /// </summary>
+    private IQueryable<Decision> WithVerdict(IQueryable<Claim> claims) =>
+        claims.Where(c => c.Stage == ClaimStage.Decided)
+            .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id,
+                (c, p) => new Decision { Claim = c, Verdict = p });
+
+    private static IQueryable<Decision> InPartnerOrder(IQueryable<Decision> decisions) =>
+        decisions.OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number);
+
+    private IQueryable<Row> Project(IQueryable<Decision> decisions) => decisions.Select(d => new Row
     {
-        Id = c.Id,
-        Number = c.Number,
-        Reference = c.Reference,
-        UpdatedAt = c.UpdatedAt,
-        Title = c.Title,
-        Summary = c.Summary,
-        ViolationTypeFlags = c.ViolationTypeFlags,
-        StartDate = c.Incident.StartDate,
-        EndDate = c.Incident.EndDate,
-        TimePrecision = c.Incident.TimePrecision,
-        PlaceName = c.Location.PlaceName,
-        CountryCode = c.Location.CountryCode,
-        Admin1 = c.Location.Admin1,
-        Admin2 = c.Location.Admin2,
-        Latitude = c.Location.Latitude,
-        Longitude = c.Location.Longitude,
-        GeoPrecision = c.Location.GeoPrecision,
-        Perpetrators = c.Perpetrators,
-        Sources = c.Sources,
-        Verdict = c.Proposals.Where(p => p.Id == c.VerdictProposalId)
-            .Select(p => new VerdictRow
-            {
-                Rating = p.Rating,
-                Rationale = p.Rationale,
-                AttributedTo = p.AttributedTo,
-                DecidedAt = p.DecidedAt,
-                Harm = new PartnerHarm(p.Harm.KilledMin, p.Harm.KilledMax, p.Harm.InjuredMin, p.Harm.InjuredMax,
-                    p.Harm.CiviliansKilledMin, p.Harm.CiviliansKilledMax, p.Harm.ChildrenKilledMin, p.Harm.ChildrenKilledMax,
-                    p.Harm.WomenKilledMin, p.Harm.WomenKilledMax),
-            })
-            .FirstOrDefault(),
-        Evidence = db.Evidence.Where(e => e.ClaimId == c.Id && e.ReviewStatus == ReviewStatus.Accepted)
+        Id = d.Claim.Id,
+        Number = d.Claim.Number,
+        Reference = d.Claim.Reference,
+        UpdatedAt = d.Claim.UpdatedAt,
+        Title = d.Claim.Title,
+        Summary = d.Claim.Summary,
+        ViolationTypeFlags = d.Claim.ViolationTypeFlags,
+        StartDate = d.Claim.Incident.StartDate,
+        EndDate = d.Claim.Incident.EndDate,
+        TimePrecision = d.Claim.Incident.TimePrecision,
+        PlaceName = d.Claim.Location.PlaceName,
+        CountryCode = d.Claim.Location.CountryCode,
+        Admin1 = d.Claim.Location.Admin1,
+        Admin2 = d.Claim.Location.Admin2,
+        Latitude = d.Claim.Location.Latitude,
+        Longitude = d.Claim.Location.Longitude,
+        GeoPrecision = d.Claim.Location.GeoPrecision,
+        Perpetrators = d.Claim.Perpetrators,
+        Sources = d.Claim.Sources,
+        Verdict = new VerdictRow
+        {
+            Rating = d.Verdict.Rating,
+            Rationale = d.Verdict.Rationale,
+            AttributedTo = d.Verdict.AttributedTo,
+            DecidedAt = d.Verdict.DecidedAt,
+            Harm = new PartnerHarm(d.Verdict.Harm.KilledMin, d.Verdict.Harm.KilledMax, d.Verdict.Harm.InjuredMin, d.Verdict.Harm.InjuredMax,
+                d.Verdict.Harm.CiviliansKilledMin, d.Verdict.Harm.CiviliansKilledMax, d.Verdict.Harm.ChildrenKilledMin,
+                d.Verdict.Harm.ChildrenKilledMax, d.Verdict.Harm.WomenKilledMin, d.Verdict.Harm.WomenKilledMax),
+        },
+        Evidence = db.Evidence.Where(e => e.ClaimId == d.Claim.Id && e.ReviewStatus == ReviewStatus.Accepted)
             .OrderBy(e => e.SubmittedAt)
             .Select(e => new EvidenceRow
             {
@@ -116,8 +128,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
 
     private static PartnerClaim Shape(Row row, SharingLevel level)
     {
-        // A decided claim always has its verdict; a row without one would be a broken invariant, not a partner's problem.
-        var verdict = row.Verdict ?? throw new InvalidOperationException($"Decided claim {row.Id} has no verdict.");
+        var verdict = row.Verdict;
         var decidedAt = verdict.DecidedAt ?? row.UpdatedAt;
         return new PartnerClaim(
             row.Id, row.Reference, row.UpdatedAt, row.Title, row.Summary,
@@ -137,6 +148,12 @@ public sealed class PartnerClaimReader(VerificationDb db)
 
     private static double? Coordinate(double? value, SharingLevel level) =>
         value is { } v && level == SharingLevel.Public ? Math.Round(v, 1, MidpointRounding.AwayFromZero) : value;
+
+    private sealed class Decision
+    {
+        public Claim Claim { get; init; } = null!;
+        public VerdictProposal Verdict { get; init; } = null!;
+    }
 
     private sealed class Row
     {
@@ -159,7 +176,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
         public GeoPrecision GeoPrecision { get; init; }
         public IReadOnlyList<Perpetrator> Perpetrators { get; init; } = [];
         public IReadOnlyList<Source> Sources { get; init; } = [];
-        public VerdictRow? Verdict { get; init; }
+        public VerdictRow Verdict { get; init; } = null!;
         public List<EvidenceRow> Evidence { get; init; } = [];
     }
 

@@ -50,11 +50,11 @@ public static class PartnerExportFormats
 
     public static Task WriteAsync(string format, HttpResponse response, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
         CancellationToken ct) => format switch
-    {
-        Csv => WriteCsvAsync(response.Body, claims, ct),
-        GeoJson => WriteGeoJsonAsync(response.BodyWriter, claims, json, ct),
-        _ => WriteNdjsonAsync(response.BodyWriter, claims, json, ct),
-    };
+        {
+            Csv => WriteCsvAsync(response.Body, claims, ct),
+            GeoJson => WriteGeoJsonAsync(response.BodyWriter, claims, json, ct),
+            _ => WriteNdjsonAsync(response.BodyWriter, claims, json, ct),
+        };
 
     /// <summary>One partner claim as compact JSON per line (application/x-ndjson).</summary>
     public static async Task WriteNdjsonAsync(PipeWriter pipe, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json, CancellationToken ct)
