@@ -41,8 +41,17 @@ public static class JobSetup
                     break;
             }
         });
+        // Hangfire's default job activator is a process-wide static, set by whichever host configured Hangfire last;
+        // each host's jobs must run in that host's own container (and database), so each gets an activator of its own.
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         if (configuration.GetValue("Jobs:RunServer", true))
-            services.AddHangfireServer(o => o.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount)));
+        {
+            services.AddHangfireServer((provider, o) =>
+            {
+                o.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(2, Environment.ProcessorCount));
+                o.Activator = provider.GetRequiredService<JobActivator>();
+            });
+        }
         services.AddTransient<CommandJob>();
         return services;
     }

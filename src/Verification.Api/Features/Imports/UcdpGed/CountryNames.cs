@@ -26,8 +26,10 @@ public static class CountryNames
         ["macedonia fyr"] = "MK",         // older UCDP releases; CLDR: "North Macedonia"
         ["czech republic"] = "CZ",        // CLDR: "Czechia"
         ["east timor"] = "TL",            // CLDR: "Timor-Leste"
-        ["burma"] = "MM",
-        ["cape verde"] = "CV",
+        ["burma"] = "MM",                 // CLDR: "Myanmar (Burma)"
+        // CLDR also keeps the retired CS (Serbia and Montenegro, deleted from ISO 3166 in 2006) under the English
+        // name "Serbia", so the name is ambiguous in the table; UCDP's "Serbia (Yugoslavia)" is today's Serbia.
+        ["serbia"] = "RS",
     };
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Table = new(Build);
