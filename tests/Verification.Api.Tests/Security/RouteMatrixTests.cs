@@ -14,17 +14,21 @@ namespace Verification.Api.Tests.Security;
 /// </summary>
 public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper output) : IClassFixture<SqliteApiFixture>
 {
-    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage }
+    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage, Importer, Partner }
 
-    /// <summary>Which object a route acts on; an investigator who may not see it must get 404.</summary>
-    public enum Scope { None, Claim, Evidence }
+    /// <summary>
+    /// Which object a route acts on. An investigator who may not see a claim gets 404; only the importer and
+    /// coordinators see an import; a partner sees decided claims and its own subscriptions only (the probe's claim is
+    /// undecided and the probe's id names no subscription of theirs, so a partner must get 404).
+    /// </summary>
+    public enum Scope { None, Claim, Evidence, Import, PartnerObject }
 
-    public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator }
+    public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, Partner }
 
     private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
 
     /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
-    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId);
+    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId);
 
     private static readonly Dictionary<string, Rule> Rules = new()
     {
@@ -52,6 +56,20 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/evidence/{id}/content"] = new(Access.Staff, Scope.Evidence),
         ["GET /api/v1/evidence/{id}/custody"] = new(Access.Staff, Scope.Evidence),
         ["POST /api/v1/evidence/{id}/review"] = new(Access.Reviewer, Scope.Evidence, _ => new { decision = "Accept", sourceReliability = "C", informationCredibility = 3 }),
+        ["POST /api/v1/partners"] = new(Access.Coordinator, Scope.None, _ => new { name = $"Probe {Guid.NewGuid():N}", sharingLevel = "Public" }),
+        ["GET /api/v1/partners"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/partners/{id}"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/partners/{id}/keys"] = new(Access.Coordinator, Scope.None),
+        ["DELETE /api/v1/partners/{id}/keys"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/partner/claims"] = new(Access.Partner, Scope.None),
+        ["GET /api/v1/partner/claims/{id}"] = new(Access.Partner, Scope.PartnerObject),
+        ["GET /api/v1/partner/exports/claims"] = new(Access.Partner, Scope.None),
+        ["POST /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None, _ => new { url = "https://hooks.example.org/verification", events = new[] { "claim.decided" } }),
+        ["GET /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None),
+        ["GET /api/v1/partner/webhooks/{id}/deliveries"] = new(Access.Partner, Scope.PartnerObject),
+        ["POST /api/v1/imports"] = new(Access.Importer, Scope.None),
+        ["GET /api/v1/imports"] = new(Access.Staff, Scope.None),
+        ["GET /api/v1/imports/{id}"] = new(Access.Staff, Scope.Import),
         ["GET /api/v1/audit"] = new(Access.Coordinator, Scope.None),
         ["GET /api/v1/audit/verify"] = new(Access.Coordinator, Scope.None),
         ["GET /api/v1/audit/head"] = new(Access.Coordinator, Scope.None),
@@ -74,8 +92,13 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var reviewer = await api.NewPersonAsync("Reviewer");
         var proposer = await api.NewPersonAsync("Reviewer");
         var coordinator = await api.CoordinatorAsync();
+        var issued = await (await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = "Matrix partner", sharingLevel = "Restricted" })).Json();
+        var partner = api.Factory.CreateClient();
+        partner.DefaultRequestHeaders.Add("X-Api-Key", issued.GetProperty("apiKey").GetString());
+        var importId = await StartDryRunImport(own);
         var callers = new Dictionary<Caller, HttpClient>
         {
+            [Caller.Partner] = partner,
             [Caller.Anonymous] = api.Anonymous,
             [Caller.OwnInvestigator] = own.Client,
             [Caller.OtherInvestigator] = other.Client,
@@ -90,7 +113,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
             var rule = Rules[route];
             // A fresh world per route. Within a route one caller's probe may move the claim (a withdraw, a triage),
             // but who may act never depends on the stage, so the next caller still meets the same rule.
-            var world = await BuildWorld(own, proposer, other);
+            var world = await BuildWorld(own, proposer, other, coordinator, importId);
             foreach (var (caller, client) in callers)
             {
                 var (method, path) = Split(route, world);
@@ -123,9 +146,14 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
             return null;
         if (caller == Caller.Anonymous)
             return 401;
+        if (rule.Access == Access.Partner)
+            return caller != Caller.Partner ? 403 : rule.Scope == Scope.PartnerObject ? 404 : null;
+        if (caller == Caller.Partner)
+            return 403;
         var allowed = rule.Access switch
         {
             Access.Staff => true,
+            Access.Importer => caller is Caller.OwnInvestigator or Caller.OtherInvestigator or Caller.Coordinator,
             Access.Investigator => caller is Caller.OwnInvestigator or Caller.OtherInvestigator,
             Access.Reviewer => caller == Caller.Reviewer,
             Access.Coordinator => caller == Caller.Coordinator,
@@ -134,13 +162,28 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         };
         if (!allowed)
             return 403;
-        if (rule.Scope != Scope.None && caller == Caller.OtherInvestigator)
+        if (rule.Scope is Scope.Claim or Scope.Evidence && caller == Caller.OtherInvestigator)
+            return 404;
+        if (rule.Scope == Scope.Import && caller is Caller.OtherInvestigator or Caller.Reviewer)
             return 404;
         return null;
     }
 
-    private async Task<World> BuildWorld(Person own, Person proposer, Person other)
+    private async Task<Guid> StartDryRunImport(Person importer)
     {
+        var content = new MultipartFormDataContent();
+        content.Add(new StringContent("""{"format":"ucdp-ged-csv","dryRun":true}""", System.Text.Encoding.UTF8, "application/json"), "options");
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(Claims.KidalWalkthroughTests.SamplePath("ucdp-ged-23.1-car/events.csv")));
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        content.Add(file, "file", "events.csv");
+        var response = await importer.Client.PostAsync("/api/v1/imports", content);
+        await Expect.Status(response, HttpStatusCode.Accepted);
+        return (await response.Json()).GetProperty("id").GetGuid();
+    }
+
+    private async Task<World> BuildWorld(Person own, Person proposer, Person other, HttpClient coordinator, Guid importId)
+    {
+        var target = await (await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Target {Guid.NewGuid():N}", sharingLevel = "Public" })).Json();
         var (claim, etag) = await own.Client.SubmitClaimAsync();
         var id = claim.GetProperty("id").GetGuid();
         var file = await own.Client.PostAsync($"/api/v1/claims/{id}/evidence",
@@ -150,7 +193,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var proposal = await proposer.Client.PostWithIfMatch($"/api/v1/claims/{id}/verdict-proposals",
             new { rating = "Weak", rationale = "One source." }, triaged.Headers.ETag!.Tag);
         await Expect.Status(proposal, HttpStatusCode.Created);
-        return new World(id, (await file.Json()).GetProperty("id").GetGuid(), (await proposal.Json()).GetProperty("id").GetGuid(), other.Id);
+        return new World(id, (await file.Json()).GetProperty("id").GetGuid(), (await proposal.Json()).GetProperty("id").GetGuid(), other.Id,
+            target.GetProperty("id").GetGuid(), importId);
     }
 
     private static (string Method, string Path) Split(string route, World world)
@@ -160,6 +204,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
             .Replace("{proposalId}", world.ProposalId.ToString())
             .Replace("/evidence/{id}", $"/evidence/{world.EvidenceId}")
             .Replace("/users/{id}", $"/users/{world.UserId}")
+            .Replace("/partners/{id}", $"/partners/{world.PartnerId}")
+            .Replace("/imports/{id}", $"/imports/{world.ImportId}")
             .Replace("{id}", world.ClaimId.ToString());
         return (route[..space], path);
     }
