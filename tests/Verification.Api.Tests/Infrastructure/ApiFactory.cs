@@ -64,6 +64,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            // A stopped host's idle PostgreSQL connections would otherwise stay open for minutes; across a whole run
+            // they add up to the cluster's connection limit, and then the hosts still running cannot reach it.
+            if (Provider == DatabaseProvider.PostgreSql)
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(ConnectionString));
             try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

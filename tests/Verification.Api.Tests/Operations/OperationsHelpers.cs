@@ -113,7 +113,9 @@ internal static class Operations
     {
         var response = await client.PostAsJsonAsync($"/api/v1/claims/{claimId}/evidence", new
         {
-            kind = "Testimony", stance = "Supports", origin = "Interview in Kidal",
+            kind = "Testimony",
+            stance = "Supports",
+            origin = "Interview in Kidal",
             testimony = new { text, witness = new { name = witnessName, contact = "+223 00 00 00 00" } },
         });
         await Expect.Status(response, HttpStatusCode.Created);

@@ -21,29 +21,27 @@ public static class JobSetup
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = DatabaseSetup.ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
-        services.AddHangfire((provider, config) =>
+        // This host's own storage and job activator, registered before AddHangfire: Hangfire's defaults read the
+        // process-wide JobStorage.Current and JobActivator.Current, which belong to whichever host configured Hangfire
+        // last. With several hosts in one process (the two-instance tests) a job could otherwise run in another
+        // host's container, against another database.
+        services.AddSingleton<JobStorage>(_ => options.Provider switch
         {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()));
-            switch (options.Provider)
-            {
-                case DatabaseProvider.Sqlite:
-                    config.UseSQLiteStorage(HangfireSqliteFile(connectionString), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(2) });
-                    break;
-                case DatabaseProvider.PostgreSql:
-                    config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
-                        new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) });
-                    break;
-                case DatabaseProvider.SqlServer:
-                    config.UseSqlServerStorage(connectionString, new Hangfire.SqlServer.SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
-                    break;
-            }
+            DatabaseProvider.Sqlite => new SQLiteStorage(HangfireSqliteFile(connectionString),
+                new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(2) }),
+            DatabaseProvider.PostgreSql => PostgreSql(connectionString,
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(2) }),
+            DatabaseProvider.SqlServer => new Hangfire.SqlServer.SqlServerStorage(connectionString,
+                new Hangfire.SqlServer.SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }),
+            _ => throw new ArgumentOutOfRangeException(nameof(configuration), options.Provider, "Unknown Database:Provider."),
         });
-        // Hangfire's default job activator is a process-wide static, set by whichever host configured Hangfire last;
-        // each host's jobs must run in that host's own container (and database), so each gets an activator of its own.
-        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (configuration.GetValue("Jobs:RunServer", true))
         {
             services.AddHangfireServer((provider, o) =>
@@ -55,6 +53,9 @@ public static class JobSetup
         services.AddTransient<CommandJob>();
         return services;
     }
+
+    private static PostgreSqlStorage PostgreSql(string connectionString, PostgreSqlStorageOptions storageOptions) =>
+        new(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
 
     /// <summary>Hangfire's SQLite storage keeps its own file next to the database (data/verification.hangfire.db).</summary>
     internal static string HangfireSqliteFile(string connectionString)
