@@ -92,6 +92,16 @@ internal static class Importing
         return $"{rows} rows in {seconds:F2} s = {rows / Math.Max(seconds, 0.001):F0} rows/s";
     }
 
+    /// <summary>
+    /// The sample's rows per second of this process's CPU time since <paramref name="before"/> (API and test share the
+    /// process; a PostgreSQL server's own time is not in it): a rate that a busy shared machine does not distort.
+    /// </summary>
+    public static string CpuRate(TimeSpan before)
+    {
+        var seconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+        return $"{seconds:F2} s of API CPU = {UcdpEvents / Math.Max(seconds, 0.001):F0} rows per CPU second";
+    }
+
     public static int Int(this JsonElement e, string name) => e.GetProperty(name).GetInt32();
 
     public static string? Str(this JsonElement e, string name) => e.GetProperty(name).GetString();

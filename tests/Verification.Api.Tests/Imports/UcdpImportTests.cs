@@ -21,9 +21,10 @@ public sealed class UcdpImportTests(ITestOutputHelper output)
         var investigator = await api.NewPersonAsync("Investigator");
         var options = new { format = "ucdp-ged-csv", dryRun = false, datasetVersion = "23.1" };
 
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var id = await investigator.Client.StartImportAsync(Importing.UcdpCsv, options);
         var import = await investigator.Client.FinishedAsync(id);
-        output.WriteLine($"{provider}, ucdp-ged-csv: {Importing.Rate(import)}");
+        output.WriteLine($"{provider}, ucdp-ged-csv: {Importing.Rate(import)}; {Importing.CpuRate(cpu)}");
 
         Assert.Equal("Succeeded", import.Str("status"));
         Assert.Equal("ucdp-ged-csv", import.Str("format"));
@@ -66,9 +67,10 @@ public sealed class UcdpImportTests(ITestOutputHelper output)
         await using var api = await TestApi.StartAsync(provider);
         var investigator = await api.NewPersonAsync("Investigator");
 
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var id = await investigator.Client.StartImportAsync(Importing.UcdpGeojson, new { format = "ucdp-ged-geojson", datasetVersion = "23.1" });
         var import = await investigator.Client.FinishedAsync(id);
-        output.WriteLine($"{provider}, ucdp-ged-geojson: {Importing.Rate(import)}");
+        output.WriteLine($"{provider}, ucdp-ged-geojson: {Importing.Rate(import)}; {Importing.CpuRate(cpu)}");
 
         Assert.Equal("Succeeded", import.Str("status"));
         Assert.Equal(Importing.UcdpEvents, import.Int("totalRows"));

@@ -111,8 +111,16 @@ public sealed class VerificationRoundTripTests
             new JsonObject { ["name"] = "Unknown armed men (\\ <unconfirmed>)", ["type"] = "Unknown" });
         awkward["harm"] = new JsonObject
         {
-            ["killedMin"] = 12, ["killedMax"] = 30, ["injuredMin"] = 5, ["injuredMax"] = 40, ["civiliansKilledMin"] = 10,
-            ["civiliansKilledMax"] = 25, ["childrenKilledMin"] = 2, ["childrenKilledMax"] = 6, ["womenKilledMin"] = 1, ["womenKilledMax"] = 8,
+            ["killedMin"] = 12,
+            ["killedMax"] = 30,
+            ["injuredMin"] = 5,
+            ["injuredMax"] = 40,
+            ["civiliansKilledMin"] = 10,
+            ["civiliansKilledMax"] = 25,
+            ["childrenKilledMin"] = 2,
+            ["childrenKilledMax"] = 6,
+            ["womenKilledMin"] = 1,
+            ["womenKilledMax"] = 8,
         };
         awkward["sources"] = new JsonArray(
             new JsonObject { ["type"] = "NgoReport", ["description"] = "Report <p. 4>; annex: A: B", ["url"] = "https://example.org/report?id=4&lang=fr" },

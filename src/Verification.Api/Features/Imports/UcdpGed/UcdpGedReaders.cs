@@ -249,13 +249,15 @@ public sealed class UcdpGedGeojsonReader : IImportFormatReader
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("properties", out var properties)
                 || properties.ValueKind != JsonValueKind.Object)
                 return ImportRow.Invalid(_row, [new RowProblem("properties", "A feature is an object with a properties object.")]);
-            return UcdpGedMapping.ToRow(_row, name => Text(properties, name), Point(root), context);
+            // One pass over the properties: looking each field up in the element itself scans all of them every time.
+            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var property in properties.EnumerateObject())
+                fields.TryAdd(property.Name, Text(property.Value));
+            return UcdpGedMapping.ToRow(_row, name => fields.GetValueOrDefault(name), Point(root), context);
         }
 
-        private static string? Text(JsonElement properties, string name)
+        private static string? Text(JsonElement value)
         {
-            if (!properties.TryGetProperty(name, out var value))
-                return null;
             var text = value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString(),
