@@ -39,7 +39,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             var resume = new TaskCompletionSource();
             var body = new GeneratedStream(200 * MiB, pauseAfter: 50 * MiB, resume.Task);
             var upload = investigator.PostAsync($"/api/v1/claims/{claimId}/evidence", Upload(body, "video/mp4"));
-            var partial = await WaitForTemporaryFileAsync(minimumBytes: 40 * MiB, TimeSpan.FromSeconds(60), upload);
+            var partial = await WaitForTemporaryFileAsync(minimumBytes: 40 * MiB, TimeSpan.FromSeconds(120), upload);
             output.WriteLine($"killing the API with {new FileInfo(partial).Length / MiB} MiB of {200} received");
 
             await api.KillAsync();
@@ -129,7 +129,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var api = ApiProcess.Start(_folder, settings);
         try
         {
-            await api.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
         }
         catch
         {

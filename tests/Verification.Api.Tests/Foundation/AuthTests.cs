@@ -222,7 +222,7 @@ public sealed class AuthTests(SqliteApiFixture fixture) : IClassFixture<SqliteAp
         try
         {
             await using var api = ApiProcess.Start(folder, ProcessSettings(folder, email: null, password: null));
-            await api.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
             var match = Regex.Match(api.Output, @"password:\s+(\S+)");
             Assert.True(match.Success, $"no password was printed:\n{api.Output}");
             var password = match.Groups[1].Value;

@@ -107,7 +107,7 @@ public sealed class PlatformTests(SqliteApiFixture fixture) : IClassFixture<Sqli
         {
             await using var api = ApiProcess.Start(folder,
                 AuthTests.ProcessSettings(folder, ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword));
-            await api.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
             using var client = api.CreateClient();
             foreach (var route in new[] { "/health/live", "/api/v1/claims", "/openapi/v1.json" })
             {

@@ -21,6 +21,12 @@ public sealed class ApiProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    /// <summary>
+    /// How long a start may take before a test gives up. Generous on purpose: on a busy two-core machine running the
+    /// whole suite a start has taken most of a minute. Waiting returns as soon as the API is ready.
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
     public static string ApiDll => Path.Combine(AppContext.BaseDirectory, "Verification.Api.dll");
 
     public Process Process { get; }
@@ -87,7 +93,7 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Waits until /health/ready answers 200; fails with the process's output if it exits or takes too long.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
