@@ -81,18 +81,47 @@ async Task Phase(string name, Func<Task> work)
     phases[name] = Math.Round((clock.Elapsed - started).TotalSeconds, 1);
 }
 
+Directory.CreateDirectory(RepoPaths.Artifacts);
+var official = options.Command == "all" && !options.Quick;
+var suffix = options.Command + (options.Quick ? "-quick" : string.Empty);
+var markdownPath = official ? Path.Combine(RepoPaths.Root, "docs", "performance.md") : Path.Combine(RepoPaths.Artifacts, $"performance-{suffix}.md");
+var jsonPath = Path.Combine(RepoPaths.Artifacts, official ? "perf.json" : $"perf-{suffix}.json");
+var inFlight = new List<Figure>();
+IReadOnlyList<string> liveNotes = [];
+
+// The report is written after every figure, marked incomplete until the end: a run that is cut short (a killed
+// process on a shared machine) still leaves everything it measured.
+async Task WriteReportAsync(bool complete)
+{
+    var allNotes = notes.Concat(liveNotes).ToList();
+    if (!complete)
+        allNotes.Insert(0, "**INCOMPLETE RUN**: this report was written while the run was still going; the figures below are the ones measured before it stopped.");
+    var run = new ReportWriter.Run(options.Command, options, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), allNotes,
+        [.. figures, .. inFlight], phases);
+    await File.WriteAllTextAsync(markdownPath, ReportWriter.Markdown(run));
+    await File.WriteAllTextAsync(jsonPath, ReportWriter.Json(run));
+}
+
 try
 {
     if (options.Command is "all" or "inproc")
+    {
         await Phase("in-process", () => { figures.AddRange(new InProcessSuite(options, Log).Run()); return Task.CompletedTask; });
+        await WriteReportAsync(complete: false);
+    }
     if (options.Command is "all" or "http")
     {
         await Phase("HTTP", async () =>
         {
-            var http = new HttpSuite(options, Log);
-            figures.AddRange(await http.RunAsync());
+            var http = new HttpSuite(options, Log, f => { inFlight.Add(f); WriteReportAsync(complete: false).GetAwaiter().GetResult(); });
+            liveNotes = http.Notes;
+            var measured = await http.RunAsync();
+            inFlight.Clear();
+            liveNotes = [];
+            figures.AddRange(measured);
             notes.AddRange(http.Notes);
         });
+        await WriteReportAsync(complete: false);
     }
     if (options.Command is "all" or "streams")
     {
@@ -109,15 +138,7 @@ finally
     }
 }
 
-var run = new ReportWriter.Run(options.Command, options, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), notes, figures, phases);
-Directory.CreateDirectory(RepoPaths.Artifacts);
-var official = options.Command == "all" && !options.Quick;
-var suffix = options.Command + (options.Quick ? "-quick" : string.Empty);
-var markdownPath = official ? Path.Combine(RepoPaths.Root, "docs", "performance.md") : Path.Combine(RepoPaths.Artifacts, $"performance-{suffix}.md");
-var jsonPath = Path.Combine(RepoPaths.Artifacts, official ? "perf.json" : $"perf-{suffix}.json");
-await File.WriteAllTextAsync(markdownPath, ReportWriter.Markdown(run));
-await File.WriteAllTextAsync(jsonPath, ReportWriter.Json(run));
-
+await WriteReportAsync(complete: true);
 Log($"Done in {clock.Elapsed.TotalMinutes:N1} min. Wrote {markdownPath} and {jsonPath}.");
 foreach (var f in figures)
 {

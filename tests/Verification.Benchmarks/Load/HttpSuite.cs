@@ -12,7 +12,7 @@ namespace Verification.Benchmarks.Load;
 /// database, one after the other, for each figure of <see cref="HttpFigures"/>; then p99 at 70% of peak, and the
 /// list page on a database of 1,000 claims against the one of 100,000.
 /// </summary>
-public sealed class HttpSuite(BenchOptions options, Action<string> log)
+public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<Figure>? measured = null)
 {
     private readonly List<string> _notes = [];
 
@@ -103,7 +103,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
             {
                 if (figure.NotAvailable is { } reason)
                 {
-                    figures.Add(Figure.Missing(section, figure.Name, reason, figure.TargetText));
+                    Keep(figures, Figure.Missing(section, figure.Name, reason, figure.TargetText));
                     continue;
                 }
                 log($"{provider}: {figure.Name}");
@@ -112,7 +112,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
                 var bare = await MeasureAsync(floor.BaseAddress, figure.Floor!(context), useWrk, folder);
                 log($"  floor: {bare}");
                 results[figure.Name] = ours;
-                figures.Add(new Figure
+                Keep(figures, new Figure
                 {
                     Section = section,
                     Name = figure.Name,
@@ -139,7 +139,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
             var rate = 0.7 * peak.Throughput;
             var steady = await LoadDriver.ConstantRateAsync(api.Process.BaseAddress, read, rate, options.Duration, maxOutstanding: 256);
             log($"  70%:   {steady}");
-            figures.Add(new Figure
+            Keep(figures, new Figure
             {
                 Section = section,
                 Name = "p99 latency at 70% of peak (read one claim)",
@@ -166,7 +166,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
             var smallContext = context with { Tokens = new Dictionary<string, string> { ["Reviewer"] = await api.StaffTokenAsync("Reviewer") } };
             var smallList = await MeasureAsync(api.Process.BaseAddress, HttpFigure.All[1].Ours!(smallContext), useWrk, folder);
             log($"  ours at {options.SmallClaims:N0}: {smallList}");
-            figures.Add(new Figure
+            Keep(figures, new Figure
             {
                 Section = section,
                 Name = $"list page at {options.Claims:N0} vs {options.SmallClaims:N0} claims",
@@ -184,6 +184,13 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log)
             });
         }
         return figures;
+    }
+
+    /// <summary>Keeps a figure and reports it at once, so a run that is cut short still leaves what it measured.</summary>
+    private void Keep(List<Figure> figures, Figure figure)
+    {
+        figures.Add(figure);
+        measured?.Invoke(figure);
     }
 
     private async Task<LoadResult> MeasureAsync(Uri baseAddress, LoadRequest request, bool useWrk, string folder)
