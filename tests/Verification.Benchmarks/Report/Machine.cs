@@ -13,7 +13,7 @@ public sealed record Machine(int Cores, string Cpu, double MemoryGiB, string Os,
         FirstValue("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Math.Round(Kilobytes(FirstValue("/proc/meminfo", "MemTotal")) / 1024.0 / 1024.0, 1),
         (FirstValue("/etc/os-release", "PRETTY_NAME", '=') ?? RuntimeInformation.OSDescription).Trim('"'),
-        RuntimeInformation.OSDescription,
+        File.Exists("/proc/sys/kernel/osrelease") ? "Linux " + File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription,
         $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})",
         Git("rev-parse --short HEAD") + (Git("status --porcelain --untracked-files=no").Length > 0 ? " (with uncommitted changes)" : string.Empty),
         LoadAverage());
