@@ -56,7 +56,8 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
         typeof(AuditBehaviour<,>),
     ];
 });
-builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+// Validators hold no state; built once, not per request (building one assembles its rule tree and property accessors).
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
 // One message per field: a missing list is "required", not also "too long" and a crash in the next rule.
 ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
 

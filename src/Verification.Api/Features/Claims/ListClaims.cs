@@ -77,8 +77,11 @@ public static class ListClaims
 
             // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
             // claims submitted while a client pages through land before its first page, never twice in it.
+            // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
+            // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
+            var take = query.Limit + 1;
             var rows = await claims.OrderByDescending(c => c.Number)
-                .Take(query.Limit + 1)
+                .Take(take)
                 .Select(ClaimProjection.ToResponse)
                 .ToListAsync(cancellationToken);
             if (rows.Count <= query.Limit)

@@ -19,7 +19,9 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
         services.AddSingleton(options);
-        services.AddDbContext<VerificationDb>(db => db.UseVerificationDatabase(options.Provider, connectionString));
+        // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
+        // options object (with its provider extensions and warnings configuration) on every request.
+        services.AddDbContextPool<VerificationDb>(db => db.UseVerificationDatabase(options.Provider, connectionString));
         return services;
     }
 
