@@ -26,7 +26,10 @@ using Verification.Persistence;
 if (BackupCommandLine.Handles(args))
     return await BackupCommandLine.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once at start. Reloading on change would watch the whole content root, and the embedded
+// database and evidence store live below it: every committed write woke the file watcher (5% of the CPU of a
+// submission in the benchmark's profile). An operator's later argument can still turn it back on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 // SQL text is for debugging sessions, not for the default log: it would drown the request lines.
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 

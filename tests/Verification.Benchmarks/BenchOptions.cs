@@ -12,6 +12,9 @@ public sealed record BenchOptions
     public int SmallClaims { get; init; } = 1_000;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Once per server start, per route and host, before any figure (see HttpSuite.WarmUpAsync).</summary>
+    public TimeSpan ServerWarmup { get; init; } = TimeSpan.FromSeconds(8);
     public int Connections { get; init; } = 16;
     public long MaxRequests { get; init; } = 2_000_000;
     public long UploadBytes { get; init; } = 1L << 30;
@@ -35,6 +38,7 @@ public sealed record BenchOptions
                 SmallClaims = 500,
                 Duration = TimeSpan.FromSeconds(3),
                 Warmup = TimeSpan.FromSeconds(1),
+                ServerWarmup = TimeSpan.FromSeconds(2),
                 UploadBytes = 64L << 20,
             };
         }
@@ -45,6 +49,7 @@ public sealed record BenchOptions
             {
                 "--claims" => options with { Claims = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--small-claims" => options with { SmallClaims = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--server-warmup" => options with { ServerWarmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--connections" => options with { Connections = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--upload-mib" => options with { UploadBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },

@@ -14,7 +14,7 @@ using Verification.Persistence;
 //   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
 //   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
-// Options: --quick, --claims N, --small-claims N, --seconds S, --connections C, --upload-mib M,
+// Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
 //          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
 
 if (args.Length > 0 && args[0] == "floor")

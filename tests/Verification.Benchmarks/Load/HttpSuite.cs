@@ -99,6 +99,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 },
                 HttpFigure.KidalClaim());
             await CompareAnswersAsync(provider, api, floor.BaseAddress, context);
+            await WarmUpAsync(provider, api.Process.BaseAddress, floor.BaseAddress, context, useWrk, folder);
             foreach (var figure in HttpFigure.All)
             {
                 if (figure.NotAvailable is { } reason)
@@ -202,6 +203,29 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         }
         await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Warmup, options.MaxRequests);
         return await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Duration, options.MaxRequests);
+    }
+
+    /// <summary>
+    /// Both hosts serve every figure's requests for a while before anything is measured. A freshly started .NET server
+    /// runs its code first unoptimised and recompiles what is hot in the background (tiered compilation); on two
+    /// shared cores that took well over the per-figure warm-up for the API, which has far more code on each path than
+    /// the floor, so the first figures measured the JIT. Servers in use run for days: the figures are of that state.
+    /// </summary>
+    private async Task WarmUpAsync(DatabaseProvider provider, Uri api, Uri floor, LoadContext context, bool useWrk, string folder)
+    {
+        log($"{provider}: warming both hosts up ({options.ServerWarmup.TotalSeconds:0} s per route and host)");
+        foreach (var figure in HttpFigure.All.Where(f => f.NotAvailable is null))
+        {
+            foreach (var (host, request) in new[] { (api, figure.Ours!(context)), (floor, figure.Floor!(context)) })
+            {
+                if (useWrk)
+                    await Wrk.RunAsync(host, request, options.Connections, options.ServerWarmup, options.MaxRequests, folder);
+                else
+                    await LoadDriver.ClosedLoopAsync(host, request, options.Connections, options.ServerWarmup, options.MaxRequests);
+            }
+        }
+        _notes.Add($"Before the first figure, both hosts served each figure's requests for {options.ServerWarmup.TotalSeconds:0} s (tiered compilation " +
+                   $"settles); each figure then has its own {options.Warmup.TotalSeconds:0} s of warm-up before its {options.Duration.TotalSeconds:0} s of measurement.");
     }
 
     private static string Latencies(LoadResult r) =>

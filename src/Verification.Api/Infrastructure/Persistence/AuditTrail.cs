@@ -26,13 +26,18 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
         if (changes.Count == 0)
             return;
 
-        await db.SaveChangesAsync(ct);
         switch (db.Provider)
         {
+            case DatabaseProvider.Sqlite:
+                // SQLite's write transaction already holds the only write lock: the change and its entry go in one save.
+                break;
             case DatabaseProvider.PostgreSql:
+                // The change is written before the lock is taken, so the lock is held for the entry alone.
+                await db.SaveChangesAsync(ct);
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditLockKey})", ct);
                 break;
             case DatabaseProvider.SqlServer:
+                await db.SaveChangesAsync(ct);
                 await db.Database.ExecuteSqlRawAsync(
                     "EXEC sp_getapplock @Resource = 'verification-audit-head', @LockMode = 'Exclusive', @LockOwner = 'Transaction'", ct);
                 break;
