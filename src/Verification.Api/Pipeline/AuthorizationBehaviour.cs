@@ -7,7 +7,8 @@ using Verification.Persistence;
 namespace Verification.Api.Pipeline;
 
 /// <summary>
-/// Object-level authorization (OWASP API1): before any command on a claim or an evidence item runs, the caller
+/// Object-level authorization (OWASP API1): before any command on a claim or an evidence item, or any read of a
+/// claim's history, evidence or proposals runs, the caller
 /// must be able to see that claim. An investigator who neither submitted nor was assigned to it gets 404, so the
 /// answer does not reveal that it exists. Role checks (function level) sit on the endpoints.
 /// </summary>
@@ -22,6 +23,9 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(VerificationDb d
         {
             case IClaimCommand c:
                 await EnsureClaimVisible(c.ClaimId, cancellationToken);
+                break;
+            case IClaimQuery q:
+                await EnsureClaimVisible(q.ClaimId, cancellationToken);
                 break;
             case IEvidenceCommand e:
                 var claimId = await db.Evidence.Where(x => x.Id == e.EvidenceId).Select(x => (Guid?)x.ClaimId)

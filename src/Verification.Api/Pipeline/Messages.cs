@@ -8,6 +8,12 @@ public interface IClaimCommand
     Guid ClaimId { get; }
 }
 
+/// <summary>A read of something that belongs to one claim (its history, evidence, proposals): the same check, before the handler.</summary>
+public interface IClaimQuery
+{
+    Guid ClaimId { get; }
+}
+
 /// <summary>A command that changes a claim's stage or fields and so needs the If-Match the caller read.</summary>
 public interface IVersionedClaimCommand : IClaimCommand
 {

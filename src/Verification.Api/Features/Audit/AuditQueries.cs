@@ -13,16 +13,15 @@ public sealed record AuditEntryResponse(Guid Id, long Sequence, DateTime At, str
 public static class ListAuditEntries
 {
     public sealed record Query(string? EntityId, string? Actor, DateTime? From, DateTime? To, int Limit, string? Cursor)
-        : IQuery<Page<AuditEntryResponse>>;
+        : IQuery<Page<AuditEntryResponse>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+            this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
             RuleFor(q => q.EntityId).MaximumLength(100);
             RuleFor(q => q.Actor).MaximumLength(100);
-            RuleFor(q => q.Cursor).Must(c => c is null || Paging.TryDecodeNumber(c, out _)).WithMessage("The cursor is not one this API issued.");
         }
     }
 

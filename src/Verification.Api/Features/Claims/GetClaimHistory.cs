@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
 using Verification.Domain.Common;
 using Verification.Persistence;
 
@@ -10,27 +11,20 @@ namespace Verification.Api.Features.Claims;
 
 public static class GetClaimHistory
 {
-    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<HistoryEntry>>;
+    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<HistoryEntry>>, IClaimQuery, IPagedQuery;
 
     /// <summary>One event of the timeline; evidence events name their item.</summary>
     public sealed record HistoryEntry(Guid Id, DateTime At, Guid? Actor, string Action, string Details, Guid? EvidenceId);
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user) : IQueryHandler<Query, Page<HistoryEntry>>
+    internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<HistoryEntry>>
     {
         public async ValueTask<Page<HistoryEntry>> Handle(Query query, CancellationToken cancellationToken)
         {
-            if (!await ClaimVisibility.CanSee(db, user, query.ClaimId, cancellationToken))
-                throw new NotFound("Claim", query.ClaimId);
-
             // A claim's timeline is its own events plus the custody events of its evidence, merged by time.
             var claimEvents = await db.ClaimEvents.AsNoTracking().Where(e => e.ClaimId == query.ClaimId)
                 .Select(e => new HistoryEntry(e.Id, e.At, e.Actor, e.Action, e.Details, null))

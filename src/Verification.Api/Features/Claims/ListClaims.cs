@@ -19,18 +19,17 @@ public static class ListClaims
         string? Q,
         Guid? ImportId,
         int Limit,
-        string? Cursor) : IQuery<Page<ClaimResponse>>;
+        string? Cursor) : IQuery<Page<ClaimResponse>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+            this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
             RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
             RuleFor(q => q.Q).MaximumLength(200);
             RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
                 .WithMessage("'to' must not be before 'from'.");
-            RuleFor(q => q.Cursor).Must(c => c is null || Paging.TryDecodeNumber(c, out _)).WithMessage("The cursor is not one this API issued.");
         }
     }
 

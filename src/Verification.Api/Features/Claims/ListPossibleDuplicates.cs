@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
 using Verification.Persistence;
@@ -10,7 +11,7 @@ namespace Verification.Api.Features.Claims;
 /// <summary>The claims that duplicate screening found alike, for the reviewer who triages or corroborates this one.</summary>
 public static class ListPossibleDuplicates
 {
-    public sealed record Query(Guid ClaimId) : IQuery<IReadOnlyList<PossibleDuplicateResponse>>;
+    public sealed record Query(Guid ClaimId) : IQuery<IReadOnlyList<PossibleDuplicateResponse>>, IClaimQuery;
 
     public sealed record PossibleDuplicateResponse(Guid ClaimId, string Reference, ClaimStage Status, string Title, DateTime FlaggedAt, string Reasons);
 
@@ -18,8 +19,6 @@ public static class ListPossibleDuplicates
     {
         public async ValueTask<IReadOnlyList<PossibleDuplicateResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            if (!await ClaimVisibility.CanSee(db, user, query.ClaimId, cancellationToken))
-                throw new NotFound("Claim", query.ClaimId);
             return await db.PossibleDuplicates.AsNoTracking().Where(d => d.ClaimId == query.ClaimId)
                 .Join(db.Claims.AsNoTracking().VisibleTo(user), d => d.OtherClaimId, c => c.Id, (d, c) => new { d, c })
                 .OrderBy(x => x.d.FlaggedAt).ThenBy(x => x.c.Number)

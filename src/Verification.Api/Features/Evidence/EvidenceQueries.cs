@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
 using Verification.Domain.Common;
 using Verification.Domain.Evidence;
 using Verification.Persistence;
@@ -12,23 +13,17 @@ namespace Verification.Api.Features.Evidence;
 
 public static class ListClaimEvidence
 {
-    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<EvidenceResponse>>;
+    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<EvidenceResponse>>, IClaimQuery, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, EvidenceResponses responses) : IQueryHandler<Query, Page<EvidenceResponse>>
+    internal sealed class Handler(VerificationDb db, EvidenceResponses responses) : IQueryHandler<Query, Page<EvidenceResponse>>
     {
         public async ValueTask<Page<EvidenceResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            if (!await ClaimVisibility.CanSee(db, user, query.ClaimId, cancellationToken))
-                throw new NotFound("Claim", query.ClaimId);
             var items = await db.Evidence.AsNoTracking().Where(e => e.ClaimId == query.ClaimId).ToListAsync(cancellationToken);
             return TimelinePaging.Page(items.Select(responses.From), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
         }
@@ -53,17 +48,13 @@ public static class GetEvidence
 
 public static class GetCustody
 {
-    public sealed record Query(Guid EvidenceId, int Limit, string? Cursor) : IQuery<Page<CustodyEntry>>;
+    public sealed record Query(Guid EvidenceId, int Limit, string? Cursor) : IQuery<Page<CustodyEntry>>, IPagedQuery;
 
     public sealed record CustodyEntry(Guid Id, Guid EvidenceId, DateTime At, Guid? Actor, CustodyAction Action, string Details);
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db, ICurrentUser user) : IQueryHandler<Query, Page<CustodyEntry>>

@@ -8,15 +8,11 @@ namespace Verification.Api.Features.Users;
 
 public static class ListUsers
 {
-    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<UserResponse>>;
+    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<UserResponse>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || Paging.TryDecode(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => Paging.TryDecode(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<UserResponse>>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
+using Verification.Api.Pipeline;
 using Verification.Domain.Common;
 using Verification.Persistence;
 
@@ -11,23 +12,17 @@ namespace Verification.Api.Features.Verdicts;
 
 public static class ListVerdictProposals
 {
-    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<ProposalResponse>>;
+    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<ProposalResponse>>, IClaimQuery, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user) : IQueryHandler<Query, Page<ProposalResponse>>
+    internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<ProposalResponse>>
     {
         public async ValueTask<Page<ProposalResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            if (!await ClaimVisibility.CanSee(db, user, query.ClaimId, cancellationToken))
-                throw new NotFound("Claim", query.ClaimId);
             var proposals = await db.VerdictProposals.AsNoTracking().Where(p => p.ClaimId == query.ClaimId)
                 .Select(ProposalProjection.ToResponse).ToListAsync(cancellationToken);
             return TimelinePaging.Page(proposals, p => p.ProposedAt, p => p.Id, query.Limit, query.Cursor);

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using FluentValidation;
 
 namespace Verification.Api.Infrastructure.Http;
 
@@ -32,5 +33,22 @@ public static class Paging
     {
         number = 0;
         return cursor is not null && TryDecode(cursor, out var position) && long.TryParse(position, out number);
+    }
+}
+
+/// <summary>A keyset-paged list query: a page size and, after the first page, the cursor the previous page gave.</summary>
+public interface IPagedQuery
+{
+    int Limit { get; }
+    string? Cursor { get; }
+}
+
+public static class PagingRules
+{
+    /// <summary>The rules every list shares: 1 ≤ limit ≤ <see cref="Paging.MaxLimit"/>, and a cursor this list itself issued.</summary>
+    public static void PagedBy<T>(this AbstractValidator<T> validator, Func<string, bool> cursorIssued) where T : IPagedQuery
+    {
+        validator.RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
+        validator.RuleFor(q => q.Cursor).Must(c => c is null || cursorIssued(c)).WithMessage("The cursor is not one this API issued.");
     }
 }
