@@ -42,19 +42,30 @@ public static class BulkInsert
         foreach (var chunk in rows.Chunk(rowsPerStatement))
         {
             var text = new StringBuilder(head, head.Length + chunk.Length * properties.Count * 8);
-            var parameters = new List<DbParameter>(chunk.Length * properties.Count);
+            var parameters = new List<DbParameter>(chunk.Length * 2);
+            // A value equal to the same column's in the row before reuses its parameter: rows of one batch often share most
+            // columns (the time, the action, the details of an export), and fewer parameters bind much faster (SQLite).
+            var previous = new (object? Value, string Placeholder)?[mappings.Count];
             for (var r = 0; r < chunk.Length; r++)
             {
                 text.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < mappings.Count; c++)
                 {
-                    var name = "b" + parameters.Count.ToString(CultureInfo.InvariantCulture);
                     if (c > 0)
                         text.Append(", ");
-                    text.Append(sql.GenerateParameterNamePlaceholder(name));
                     var (getter, mapping, nullable) = mappings[c];
+                    var value = getter.GetClrValue(chunk[r]);
+                    if (previous[c] is { } same && Equals(same.Value, value))
+                    {
+                        text.Append(same.Placeholder);
+                        continue;
+                    }
+                    var name = "b" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                    var placeholder = sql.GenerateParameterNamePlaceholder(name);
+                    text.Append(placeholder);
+                    previous[c] = (value, placeholder);
                     // CreateParameter applies the column's value converter (enums by name, times as UTC) and provider type.
-                    parameters.Add(mapping.CreateParameter(factory, sql.GenerateParameterName(name), getter.GetClrValue(chunk[r]), nullable));
+                    parameters.Add(mapping.CreateParameter(factory, sql.GenerateParameterName(name), value, nullable));
                 }
                 text.Append(')');
             }
