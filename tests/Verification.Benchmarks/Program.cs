@@ -10,9 +10,10 @@ using Verification.Persistence;
 
 // dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams [--quick] [options]
 //   all      everything; writes docs/performance.md and artifacts/perf.json
-//   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload
+//   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
 //   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
 //   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
+//   shares N  times N Shared custody events written as an export writes them, tracked EF Core inserts vs set-based (SQLite)
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
 // Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
 //          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
@@ -29,8 +30,17 @@ if (args.Length > 0 && args[0] == "sql")
         Console.WriteLine(EfSql.ListFirstPage(provider));
         Console.WriteLine($"-- {provider}: list after a cursor (floor copy {(EfSql.SameStatement(FloorSql.ListAfterCursor(provider), EfSql.ListAfterCursor(provider)) ? "matches" : "DIFFERS")})");
         Console.WriteLine(EfSql.ListAfterCursor(provider));
+        Console.WriteLine($"-- {provider}: partner page (floor copy {(EfSql.SameStatement(FloorSql.PartnerFirstPage(provider), EfSql.PartnerFirstPage(provider)) ? "matches" : "DIFFERS")})");
+        Console.WriteLine(EfSql.PartnerFirstPage(provider));
     }
     return 0;
+}
+
+if (args.Length > 1 && args[0] == "shares")
+{
+    var sharesFile = Path.Combine(Path.GetTempPath(), $"verification-shares-{Guid.NewGuid():N}.db");
+    try { return await ShareWrites.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), DatabaseProvider.Sqlite, $"Data Source={sharesFile}"); }
+    finally { foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sharesFile) + "*")) File.Delete(file); }
 }
 
 if (args.Length > 1 && args[0] == "seed")
@@ -79,6 +89,7 @@ async Task Phase(string name, Func<Task> work)
     var started = clock.Elapsed;
     await work();
     phases[name] = Math.Round((clock.Elapsed - started).TotalSeconds, 1);
+    Log($"phase {name} took {phases[name]:N0} s");
 }
 
 Directory.CreateDirectory(RepoPaths.Artifacts);
@@ -102,6 +113,7 @@ async Task WriteReportAsync(bool complete)
     await File.WriteAllTextAsync(jsonPath, ReportWriter.Json(run));
 }
 
+HttpSuite? http = null;
 try
 {
     if (options.Command is "all" or "inproc")
@@ -113,7 +125,7 @@ try
     {
         await Phase("HTTP", async () =>
         {
-            var http = new HttpSuite(options, Log, f => { inFlight.Add(f); WriteReportAsync(complete: false).GetAwaiter().GetResult(); });
+            http = new HttpSuite(options, Log, f => { inFlight.Add(f); WriteReportAsync(complete: false).GetAwaiter().GetResult(); });
             liveNotes = http.Notes;
             var measured = await http.RunAsync();
             inFlight.Clear();
@@ -125,9 +137,10 @@ try
     }
     if (options.Command is "all" or "streams")
     {
-        await Phase("streams", async () => figures.AddRange(await new StreamsSuite(options, Log).RunAsync()));
+        await Phase("streams", async () => figures.AddRange(await new StreamsSuite(options, Log, http?.SqliteLarge).RunAsync()));
         notes.Add("Streams: each host's peak resident set (VmHWM in /proc/<pid>/status) is reset to its current size just before the upload " +
-                  "and read just after; growth = peak after − resident before. The API and the floor both flush the file to disk (fsync).");
+                  "and read just after; growth = peak after − resident before. The API and the floor both flush the file to disk (fsync). " +
+                  "The same for each export, read to its last byte by a Restricted partner; its claims and Shared custody events are counted.");
     }
 }
 finally

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
+using Verification.Api.Features.Partners;
 using Verification.Persistence;
 
 namespace Verification.Benchmarks.Floor;
@@ -34,6 +35,22 @@ public static class EfSql
         var after = 1L;
         return Body(db.Claims.AsNoTracking().Where(c => c.Number < after).OrderByDescending(c => c.Number).Take(limit)
             .Select(ClaimProjection.ToResponse).ToQueryString());
+    }
+
+    /// <summary>The first partner page (GET /api/v1/partner/claims?limit=50): ListPartnerClaims through PartnerClaimReader, no filters.</summary>
+    public static string PartnerFirstPage(DatabaseProvider provider)
+    {
+        using var db = Context(provider);
+        return Body(new PartnerClaimReader(db).PageSql(NoFilter.Instance, 50, cursor: null));
+    }
+
+    private sealed class NoFilter : IPartnerClaimFilter
+    {
+        public static readonly NoFilter Instance = new();
+        public DateTimeOffset? UpdatedSince => null;
+        public string? CountryCode => null;
+        public Verification.Domain.Verdicts.VerdictRating? Rating => null;
+        public Verification.Domain.Claims.ViolationType? ViolationType => null;
     }
 
     /// <summary>Compares two statements ignoring layout and parameter names (EF names them after the C# variables).</summary>

@@ -5,10 +5,13 @@ using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Verification.Api.Features.Claims;
+using Verification.Api.Features.Partners;
 using Verification.Api.Infrastructure.Http;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
+using Verification.Domain.Evidence;
+using Verification.Domain.Partners;
 using Verification.Domain.Verdicts;
 using Verification.Persistence;
 
@@ -52,6 +55,57 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
         Claim.TryParseReference(items[^1].Reference, out var last);
         return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>
+    /// The first partner page, shaped as PartnerClaimReader shapes it: one row per claim and accepted evidence item
+    /// (LEFT JOIN), the items the verdict rests on (reviewed by the time it was decided), coordinates as recorded for a
+    /// Restricted partner (the benchmark's) and rounded to one decimal for a Public one.
+    /// </summary>
+    public async Task<Page<PartnerClaim>> PartnerPageAsync(int limit, SharingLevel level, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = FloorSql.PartnerFirstPage(provider);
+        Add(command, "@p", limit + 1);
+        await using var r = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(PartnerClaim Claim, long Number)>();
+        List<PartnerEvidence>? evidence = null;
+        var decidedAt = default(DateTime);
+        while (await r.ReadAsync(ct))
+        {
+            var id = r.GetGuid(0);
+            if (rows.Count == 0 || rows[^1].Claim.Id != id)
+            {
+                var updatedAt = Utc(r.GetDateTime(3));
+                decidedAt = r.IsDBNull(22) ? updatedAt : Utc(r.GetDateTime(22));
+                evidence = [];
+                var claim = new PartnerClaim(
+                    id, r.GetString(2), updatedAt, r.GetString(4), r.GetString(5), ClaimProjection.ViolationTypesOf(r.GetInt32(6)),
+                    new PartnerIncident(r.GetFieldValue<DateOnly>(7), r.GetFieldValue<DateOnly>(8), Enum.Parse<TimePrecision>(r.GetString(9)),
+                        new PartnerLocation(r.GetString(10), r.GetString(11), Text(r, 12), Text(r, 13),
+                            Coordinate(Number(r, 14), level), Coordinate(Number(r, 15), level), Enum.Parse<GeoPrecision>(r.GetString(16)))),
+                    [.. JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(17), ColumnJson)!.Select(p => new PartnerPerpetrator(p.Name, p.Type))],
+                    new PartnerHarm(Int(r, 23), Int(r, 24), Int(r, 25), Int(r, 26), Int(r, 27), Int(r, 28), Int(r, 29), Int(r, 30), Int(r, 31), Int(r, 32)),
+                    new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(19)), r.GetString(20),
+                        JsonSerializer.Deserialize<List<string>>(r.GetString(21), ColumnJson)!, decidedAt),
+                    [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(18), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
+                    evidence);
+                rows.Add((claim, r.GetInt64(1)));
+            }
+            if (!r.IsDBNull(34) && !r.IsDBNull(41) && Utc(r.GetDateTime(41)) <= decidedAt)
+            {
+                evidence!.Add(new PartnerEvidence(r.GetGuid(34), Enum.Parse<EvidenceKind>(r.GetString(35)), r.GetString(36),
+                    Enum.Parse<EvidenceStance>(r.GetString(37)), Enum.Parse<ReviewStatus>(r.GetString(38)),
+                    r.IsDBNull(39) ? null : Enum.Parse<SourceReliability>(r.GetString(39)), Int(r, 40)));
+            }
+        }
+        var items = rows.Take(limit).Select(row => row.Claim).ToList();
+        var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].Claim.UpdatedAt, rows[limit - 1].Number) : null;
+        return new Page<PartnerClaim>(items, next);
+    }
+
+    private static double? Coordinate(double? value, SharingLevel level) =>
+        value is { } v && level == SharingLevel.Public ? Math.Round(v, 1, MidpointRounding.AwayFromZero) : value;
 
     /// <summary>
     /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, and

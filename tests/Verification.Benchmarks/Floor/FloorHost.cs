@@ -69,6 +69,10 @@ public static class FloorHost
             return Results.Ok(await claims.ListAsync(limit ?? Paging.DefaultLimit, after, ct));
         });
 
+        // The partner page as the benchmark's partner (Restricted) sees it; the first page only, which is what the figure loads.
+        app.MapGet("/api/v1/partner/claims", async (int? limit, CancellationToken ct) =>
+            Results.Ok(await claims.PartnerPageAsync(limit ?? Paging.DefaultLimit, Verification.Domain.Partners.SharingLevel.Restricted, ct)));
+
         app.MapPost("/api/v1/claims", async (ClaimInput body, HttpResponse response, CancellationToken ct) =>
         {
             var digest = Hashing.Sha256Hex(JsonSerializer.Serialize(body, json));

@@ -16,6 +16,8 @@ public static class FloorSql
 
     public static string ListAfterCursor(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? SqliteListAfterCursor : PostgreSqlListAfterCursor;
 
+    public static string PartnerFirstPage(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? SqlitePartnerFirstPage : PostgreSqlPartnerFirstPage;
+
     // ---- Submitting a claim: SubmitClaim.Handler's two SaveChanges, then AuditTrail.AppendAsync (same text on both providers) ----
 
     public const string InsertClaimNumber = """
@@ -136,5 +138,43 @@ public static class FloorSql
         LEFT JOIN "ClaimAssignments" AS c0 ON c1."Id" = c0."ClaimId"
         LEFT JOIN "VerdictProposals" AS v ON c1."Id" = v."ClaimId" AND c1."VerdictProposalId" = v."Id"
         ORDER BY c1."Number" DESC, c1."Id", c0."ClaimId", c0."UserId"
+        """;
+
+    // ---- The partner page: PartnerClaimReader.PageAsync (ListPartnerClaims) without filters or cursor ----
+
+    public const string SqlitePartnerFirstPage = """
+        SELECT "s"."Id", "s"."Number", "s"."Reference", "s"."UpdatedAt", "s"."Title", "s"."Summary", "s"."ViolationTypeFlags", "s"."IncidentStart", "s"."IncidentEnd", "s"."TimePrecision", "s"."PlaceName", "s"."CountryCode", "s"."Admin1", "s"."Admin2", "s"."Latitude", "s"."Longitude", "s"."GeoPrecision", "s"."Perpetrators", "s"."Sources", "s"."Rating", "s"."Rationale", "s"."AttributedTo", "s"."DecidedAt", "s"."KilledMin", "s"."KilledMax", "s"."InjuredMin", "s"."InjuredMax", "s"."CiviliansKilledMin", "s"."CiviliansKilledMax", "s"."ChildrenKilledMin", "s"."ChildrenKilledMax", "s"."WomenKilledMin", "s"."WomenKilledMax", "s"."Id0", "e0"."Id", "e0"."Kind", "e0"."Sha256", "e0"."Stance", "e0"."ReviewStatus", "e0"."SourceReliability", "e0"."InformationCredibility", "e0"."ReviewedAt"
+        FROM (
+            SELECT "c"."Id", "c"."Number", "c"."Reference", "c"."UpdatedAt", "c"."Title", "c"."Summary", "c"."ViolationTypeFlags", "c"."IncidentStart", "c"."IncidentEnd", "c"."TimePrecision", "c"."PlaceName", "c"."CountryCode", "c"."Admin1", "c"."Admin2", "c"."Latitude", "c"."Longitude", "c"."GeoPrecision", "c"."Perpetrators", "c"."Sources", "v"."Rating", "v"."Rationale", "v"."AttributedTo", "v"."DecidedAt", "v"."KilledMin", "v"."KilledMax", "v"."InjuredMin", "v"."InjuredMax", "v"."CiviliansKilledMin", "v"."CiviliansKilledMax", "v"."ChildrenKilledMin", "v"."ChildrenKilledMax", "v"."WomenKilledMin", "v"."WomenKilledMax", "v"."Id" AS "Id0"
+            FROM "Claims" AS "c"
+            INNER JOIN "VerdictProposals" AS "v" ON "c"."VerdictProposalId" = "v"."Id"
+            WHERE "c"."Stage" = 'Decided'
+            ORDER BY "c"."UpdatedAt", "c"."Number"
+            LIMIT @p
+        ) AS "s"
+        LEFT JOIN (
+            SELECT "e"."Id", "e"."Kind", "e"."Sha256", "e"."Stance", "e"."ReviewStatus", "e"."SourceReliability", "e"."InformationCredibility", "e"."ReviewedAt", "e"."SubmittedAt", "e"."ClaimId"
+            FROM "Evidence" AS "e"
+            WHERE "e"."ReviewStatus" = 'Accepted'
+        ) AS "e0" ON "s"."Id" = "e0"."ClaimId"
+        ORDER BY "s"."UpdatedAt", "s"."Number", "s"."Id", "s"."Id0", "e0"."SubmittedAt"
+        """;
+
+    public const string PostgreSqlPartnerFirstPage = """
+        SELECT s."Id", s."Number", s."Reference", s."UpdatedAt", s."Title", s."Summary", s."ViolationTypeFlags", s."IncidentStart", s."IncidentEnd", s."TimePrecision", s."PlaceName", s."CountryCode", s."Admin1", s."Admin2", s."Latitude", s."Longitude", s."GeoPrecision", s."Perpetrators", s."Sources", s."Rating", s."Rationale", s."AttributedTo", s."DecidedAt", s."KilledMin", s."KilledMax", s."InjuredMin", s."InjuredMax", s."CiviliansKilledMin", s."CiviliansKilledMax", s."ChildrenKilledMin", s."ChildrenKilledMax", s."WomenKilledMin", s."WomenKilledMax", s."Id0", e0."Id", e0."Kind", e0."Sha256", e0."Stance", e0."ReviewStatus", e0."SourceReliability", e0."InformationCredibility", e0."ReviewedAt"
+        FROM (
+            SELECT c."Id", c."Number", c."Reference", c."UpdatedAt", c."Title", c."Summary", c."ViolationTypeFlags", c."IncidentStart", c."IncidentEnd", c."TimePrecision", c."PlaceName", c."CountryCode", c."Admin1", c."Admin2", c."Latitude", c."Longitude", c."GeoPrecision", c."Perpetrators", c."Sources", v."Rating", v."Rationale", v."AttributedTo", v."DecidedAt", v."KilledMin", v."KilledMax", v."InjuredMin", v."InjuredMax", v."CiviliansKilledMin", v."CiviliansKilledMax", v."ChildrenKilledMin", v."ChildrenKilledMax", v."WomenKilledMin", v."WomenKilledMax", v."Id" AS "Id0"
+            FROM "Claims" AS c
+            INNER JOIN "VerdictProposals" AS v ON c."VerdictProposalId" = v."Id"
+            WHERE c."Stage" = 'Decided'
+            ORDER BY c."UpdatedAt", c."Number"
+            LIMIT @p
+        ) AS s
+        LEFT JOIN (
+            SELECT e."Id", e."Kind", e."Sha256", e."Stance", e."ReviewStatus", e."SourceReliability", e."InformationCredibility", e."ReviewedAt", e."SubmittedAt", e."ClaimId"
+            FROM "Evidence" AS e
+            WHERE e."ReviewStatus" = 'Accepted'
+        ) AS e0 ON s."Id" = e0."ClaimId"
+        ORDER BY s."UpdatedAt", s."Number", s."Id", s."Id0", e0."SubmittedAt"
         """;
 }

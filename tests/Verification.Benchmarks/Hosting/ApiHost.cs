@@ -33,6 +33,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["Bootstrap__CoordinatorPassword"] = Password,
             // Tokens outlive the run; sign-ins are few. Everything else is the shipped default.
             ["Auth__AccessTokenMinutes"] = "240",
+            // The per-partner budget (120 a minute by default) would turn a load test into 429s; the limiter still runs.
+            ["Partners__RequestsPerMinute"] = "1000000000",
         };
         var process = ServerProcess.Start("API", RepoPaths.ApiAssembly, [], environment, Path.Combine(folder, $"api-{Guid.NewGuid():N}.log"));
         var host = new ApiHost(process);
@@ -60,6 +62,24 @@ public sealed class ApiHost : IAsyncDisposable
         if (!created.IsSuccessStatusCode)
             throw new InvalidOperationException($"Creating a {role} failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         return await SignInAsync(email, Password);
+    }
+
+    /// <summary>A partner organisation registered by the coordinator through POST /api/v1/partners; returns its API key.</summary>
+    public async Task<string> PartnerKeyAsync(string sharingLevel)
+    {
+        using var client = Client(await SignInAsync(CoordinatorEmail, Password));
+        using var created = await client.PostAsJsonAsync("/api/v1/partners", new { name = $"Benchmark partner {Guid.NewGuid():N}", sharingLevel });
+        if (!created.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Creating a partner failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+    }
+
+    /// <summary>A client that presents a partner key as "Authorization: ApiKey …".</summary>
+    public HttpClient PartnerClient(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = Process.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", apiKey);
+        return client;
     }
 
     public HttpClient Client(string token)

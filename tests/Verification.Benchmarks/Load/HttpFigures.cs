@@ -7,6 +7,12 @@ namespace Verification.Benchmarks.Load;
 public sealed record LoadContext(IReadOnlyList<Guid> ClaimIds, IReadOnlyDictionary<string, string> Tokens, byte[] ClaimBody)
 {
     public string Bearer(string role) => "Bearer " + Tokens[role];
+
+    /// <summary>The partner's key as docs/partners.md shows it: "Authorization: ApiKey vk_…".</summary>
+    public string PartnerKey() => "ApiKey " + Tokens[Partner];
+
+    /// <summary>The <see cref="Tokens"/> entry that holds the API key of the benchmark's partner (Restricted, created through POST /api/v1/partners).</summary>
+    public const string Partner = "Partner";
 }
 
 /// <summary>
@@ -26,9 +32,11 @@ public sealed record HttpFigure(string Name, double Target, Func<LoadContext, Lo
         new("list page of 50 (reviewer)", 0.6,
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/claims?limit=50"], null, c.Bearer("Reviewer")),
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/claims?limit=50"], null, null)),
-        // When the partner routes land: Ours = GET /api/v1/partner/claims?limit=50 with "ApiKey <key>" (a partner created
-        // through POST /api/v1/partners), Floor = the same route in FloorHost running the SQL the partner query generates.
-        new("partner page of 50", 0.6, null, null, NotAvailable: "not measured: partner routes not on this branch"),
+        // A Restricted partner created through POST /api/v1/partners, its key in the Authorization header; the floor runs the
+        // SQL that PartnerClaimReader's page generates and shapes it the same way.
+        new("partner page of 50 (Restricted partner)", 0.6,
+            c => new LoadRequest(HttpMethod.Get, ["/api/v1/partner/claims?limit=50"], null, c.PartnerKey()),
+            c => new LoadRequest(HttpMethod.Get, ["/api/v1/partner/claims?limit=50"], null, null)),
         // Last: it adds rows (a few thousand) to the database the other figures read.
         new("submit a claim (with its audit entry)", 0.5,
             c => new LoadRequest(HttpMethod.Post, ["/api/v1/claims"], c.ClaimBody, c.Bearer("Investigator")),

@@ -18,6 +18,9 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
 
     public IReadOnlyList<string> Notes => _notes;
 
+    /// <summary>The large SQLite database once seeded (every claim decided): the streams suite exports from it.</summary>
+    public string? SqliteLarge { get; private set; }
+
     public async Task<IReadOnlyList<Figure>> RunAsync()
     {
         var figures = new List<Figure>();
@@ -39,6 +42,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 if (provider == DatabaseProvider.PostgreSql)
                     cluster = PostgresCluster.Start();
                 databases.Add(Prepare(provider, cluster));
+                if (provider == DatabaseProvider.Sqlite)
+                    SqliteLarge = databases[^1].Large;
             }
 
             // Seeding is the slow part of a run (EF Core inserts row by row on SQLite): all databases are loaded at once,
@@ -51,7 +56,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 Task.Run(() => ClaimSeeder.SeedAsync(d.Provider, d.Small, options.SmallClaims)),
             }));
             _notes.Add($"Seeding {options.Claims:N0} + {options.SmallClaims:N0} claims into each of {databases.Count} database(s), in parallel, took {clock.Elapsed.TotalSeconds:N0} s " +
-                       "(Claim.Submit, and for one claim in four triage, a Weak verdict and its confirmation; one in ten assigned; one audit entry per claim).");
+                       "(Claim.Submit, triage, a verdict proposed and confirmed by a second reviewer, so every claim is decided; one in ten with two accepted " +
+                       "evidence items and a Fair verdict, the others Weak; one in ten assigned; one audit entry per claim).");
             log($"seeded in {clock.Elapsed.TotalSeconds:N0} s");
 
             foreach (var database in databases)
@@ -96,6 +102,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 {
                     ["Reviewer"] = await api.StaffTokenAsync("Reviewer"),
                     ["Investigator"] = await api.StaffTokenAsync("Investigator"),
+                    [LoadContext.Partner] = await api.PartnerKeyAsync("Restricted"),
                 },
                 HttpFigure.KidalClaim());
             await CompareAnswersAsync(provider, api, floor.BaseAddress, context);
@@ -236,11 +243,19 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
     {
         using var ours = api.Client(context.Tokens["Reviewer"]);
         using var bare = new HttpClient { BaseAddress = floor };
+        using var partner = api.PartnerClient(context.Tokens[LoadContext.Partner]);
         var same = true;
         foreach (var path in new[] { $"/api/v1/claims/{context.ClaimIds[0]}", $"/api/v1/claims/{context.ClaimIds[1]}", "/api/v1/claims?limit=50" })
             same &= await ours.GetStringAsync(path) == await bare.GetStringAsync(path);
+        // The partner page must be a real page (50 decided claims, some with evidence) and the same bytes on both hosts.
+        const string partnerPage = "/api/v1/partner/claims?limit=50";
+        var partnerJson = await partner.GetStringAsync(partnerPage);
+        var partnerItems = System.Text.Json.JsonDocument.Parse(partnerJson).RootElement.GetProperty("items");
+        if (partnerItems.GetArrayLength() != 50 || !partnerItems.EnumerateArray().Any(c => c.GetProperty("evidence").GetArrayLength() > 0))
+            throw new InvalidOperationException($"{provider}: the partner page is not a page of 50 decided claims with evidence; the seeding is wrong.");
+        same &= partnerJson == await bare.GetStringAsync(partnerPage);
         var note = same
-            ? $"{provider}: the API and the floor answer a read and a list page with byte-identical JSON (checked in this run)."
+            ? $"{provider}: the API and the floor answer a read, a list page and a partner page with byte-identical JSON (checked in this run)."
             : $"{provider}: WARNING: the API's and the floor's JSON differ for the same read; the comparison is not like for like.";
         _notes.Add(note);
         log(note);
@@ -251,10 +266,13 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
     {
         var read = EfSql.SameStatement(FloorSql.ReadOneClaim(provider), EfSql.ReadOneClaim(provider).Replace("LIMIT @p", "LIMIT 1", StringComparison.Ordinal));
         var list = EfSql.SameStatement(FloorSql.ListFirstPage(provider), EfSql.ListFirstPage(provider));
-        var note = read && list
-            ? $"{provider}: the floor's read and list SQL is the SQL EF Core generates for the API (checked in this run)."
-            : $"{provider}: WARNING: the floor's SQL differs from what EF Core now generates (read {(read ? "same" : "differs")}, list {(list ? "same" : "differs")}); run `-- sql` and update FloorSql.";
+        var partner = EfSql.SameStatement(FloorSql.PartnerFirstPage(provider), EfSql.PartnerFirstPage(provider));
+        var note = read && list && partner
+            ? $"{provider}: the floor's read, list and partner page SQL is the SQL EF Core generates for the API (checked in this run)."
+            : $"{provider}: WARNING: the floor's SQL differs from what EF Core now generates (read {Same(read)}, list {Same(list)}, partner page {Same(partner)}); run `-- sql` and update FloorSql.";
         _notes.Add(note);
         log(note);
     }
+
+    private static string Same(bool same) => same ? "same" : "differs";
 }

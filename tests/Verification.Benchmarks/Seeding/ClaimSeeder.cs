@@ -6,16 +6,19 @@ using Npgsql;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
+using Verification.Domain.Evidence;
 using Verification.Domain.Verdicts;
 using Verification.Persistence;
 
 namespace Verification.Benchmarks.Seeding;
 
 /// <summary>
-/// Loads claims in bulk through the domain and EF Core, never through HTTP: each claim is made by Claim.Submit
-/// (one in four then triaged, given a Weak verdict and confirmed by a second reviewer, one in ten assigned to a
-/// second investigator), its number is a real ClaimNumbers row, and each submission has its audit-chain entry,
-/// so the tables hold what a year of use would leave. Batches of a few thousand, change detection off.
+/// Loads claims in bulk through the domain and EF Core, never through HTTP: each claim is made by Claim.Submit, triaged,
+/// given a verdict by one reviewer and confirmed by a second (so every claim is decided and a partner can see it: the
+/// partner page and the exports read them), one in ten is assigned to a second investigator, and one in ten carries two
+/// evidence items (a link and a testimony from different origins) accepted before a Fair verdict, the others a Weak one.
+/// Its number is a real ClaimNumbers row, and each submission has its audit-chain entry. Batches of a few thousand,
+/// change detection off.
 /// </summary>
 public static class ClaimSeeder
 {
@@ -78,8 +81,9 @@ public static class ClaimSeeder
             {
                 var index = start + i;
                 var at = numbers[i].IssuedAt;
-                var claim = NewClaim(random, index, numbers[i].Id, at);
+                var (claim, evidence) = NewClaim(random, index, numbers[i].Id, at);
                 db.Claims.Add(claim);
+                db.Evidence.AddRange(evidence);
                 var entry = AuditEntry.Append(auditSequence, auditHash, at, $"user:{claim.SubmittedBy}", "SubmitClaim", claim.Id.ToString(),
                     Hashing.Sha256Hex(claim.Id.ToString()));
                 db.AuditEntries.Add(entry);
@@ -117,7 +121,7 @@ public static class ClaimSeeder
 
     private static DateTime SubmittedAt(DateTime now, int count, int index) => now.AddMinutes(-5.0 * (count - index));
 
-    private static Claim NewClaim(Random random, int index, long number, DateTime at)
+    private static (Claim Claim, IReadOnlyList<EvidenceItem> Evidence) NewClaim(Random random, int index, long number, DateTime at)
     {
         var place = Places[index % Places.Length];
         var start = DateOnly.FromDateTime(at).AddDays(-random.Next(1, 30));
@@ -139,13 +143,33 @@ public static class ClaimSeeder
         var claim = Claim.Submit(Guid.CreateVersion7(new DateTimeOffset(at)), number, submitter, at, details);
         if (index % 10 == 3)
             claim.Assign(Investigators[(index + 1) % Investigators.Length], Coordinator, at.AddMinutes(30));
-        if (index % 4 == 1)
+        claim.Triage(ReviewerA, TriageDecision.Accept, null, null, at.AddHours(1));
+
+        // One claim in ten: two accepted items from different origins, reviewed before the verdict, so a partner sees them
+        // (and each export records a Shared custody event on each); enough corroboration for a Fair verdict.
+        List<EvidenceItem> evidence = [];
+        if (index % 10 == 7)
         {
-            claim.Triage(ReviewerA, TriageDecision.Accept, null, null, at.AddHours(1));
-            var proposal = claim.ProposeVerdict(Guid.CreateVersion7(new DateTimeOffset(at.AddHours(2))), ReviewerA, VerdictRating.Weak,
-                "A single local report; nothing independent yet.", null, [Actors[index % Actors.Length].Name], Corroboration.None, at.AddHours(2));
-            claim.ConfirmVerdict(proposal.Id, ReviewerB, at.AddHours(3));
+            evidence.Add(EvidenceItem.Receive(Guid.CreateVersion7(new DateTimeOffset(at.AddMinutes(70))), claim.Id,
+                new EvidenceItem.Intake(EvidenceKind.Link, "Radio report", null, $"https://radio.example.org/reports/{index}", null, null,
+                    "Local radio", EvidenceStance.Supports, null, null), null, submitter, at.AddMinutes(70)));
+            evidence.Add(EvidenceItem.Receive(Guid.CreateVersion7(new DateTimeOffset(at.AddMinutes(80))), claim.Id,
+                new EvidenceItem.Intake(EvidenceKind.Testimony, "Resident's account", null, null, null, null,
+                    "Resident interview", EvidenceStance.Supports, "I saw the strike on the market from my roof.", null), null, submitter, at.AddMinutes(80)));
+            foreach (var item in evidence)
+            {
+                claim.AttachEvidence(item.Id, item.Kind.ToString(), submitter, item.SubmittedAt);
+                item.Review(ReviewerA, ReviewDecision.Accept, null, SourceReliability.B, 2, at.AddMinutes(90));
+                claim.RecordEvidenceReview(item.Id, $"{item.ReviewStatus} {item.SourceReliability}{item.InformationCredibility}", ReviewerA, at.AddMinutes(90));
+            }
         }
-        return claim;
+        var corroboration = Corroboration.Assess(evidence.Select(e => (e.ReviewStatus, e.Stance, e.Origin)));
+        var (rating, rationale) = evidence.Count > 0
+            ? (VerdictRating.Fair, "A radio report and a resident's account, independent of each other, agree.")
+            : (VerdictRating.Weak, "A single local report; nothing independent yet.");
+        var proposal = claim.ProposeVerdict(Guid.CreateVersion7(new DateTimeOffset(at.AddHours(2))), ReviewerA, rating,
+            rationale, null, [Actors[index % Actors.Length].Name], corroboration, at.AddHours(2));
+        claim.ConfirmVerdict(proposal.Id, ReviewerB, at.AddHours(3));
+        return (claim, evidence);
     }
 }

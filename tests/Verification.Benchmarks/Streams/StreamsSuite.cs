@@ -10,14 +10,13 @@ namespace Verification.Benchmarks.Streams;
 /// <summary>
 /// Streams: a large evidence upload through POST /api/v1/claims/{id}/evidence (multipart) against the floor's raw
 /// upload with SHA-256, each host in its own process, with the growth of its peak resident set during the upload
-/// (VmHWM reset to the current size just before, read just after). Exports are not on this branch yet.
+/// (VmHWM reset to the current size just before, read just after); then the partner exports (<see cref="ExportRuns"/>)
+/// on <paramref name="exportDatabase"/>, the HTTP suite's large SQLite database when it ran first.
 /// </summary>
-public sealed class StreamsSuite(BenchOptions options, Action<string> log)
+public sealed class StreamsSuite(BenchOptions options, Action<string> log, string? exportDatabase = null)
 {
     public const string Section = "Streams";
     private const double MiB = 1024 * 1024;
-
-    private static readonly string[] ExportFormats = ["ndjson", "csv", "geojson"];
 
     public async Task<IReadOnlyList<Figure>> RunAsync()
     {
@@ -84,15 +83,9 @@ public sealed class StreamsSuite(BenchOptions options, Action<string> log)
             });
         }
 
-        foreach (var count in new[] { 10_000, 100_000 })
-        {
-            foreach (var format in ExportFormats)
-            {
-                figures.Add(Figure.Missing(Section, $"export of {count:N0} claims, {format}: time per claim and peak working set",
-                    "not measured: partner exports (GET /api/v1/partner/exports/claims) not on this branch",
-                    count == 100_000 ? "≤ 11 × the time of 10,000; growth ≤ 64 MiB" : null));
-            }
-        }
+        var exports = Stopwatch.StartNew();
+        figures.AddRange(await new ExportRuns(options, log).RunAsync(exportDatabase, folder));
+        log($"streams: exports took {exports.Elapsed.TotalSeconds:N0} s");
         return figures;
     }
 

@@ -18,13 +18,22 @@ public sealed class PartnerClaimReader(VerificationDb db)
 {
     public async Task<Page<PartnerClaim>> PageAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
-        var decisions = Decided(filter);
-        if (PartnerCursor.TryDecode(cursor, out var after))
-            decisions = decisions.Where(d => d.Claim.UpdatedAt > after.UpdatedAt || d.Claim.UpdatedAt == after.UpdatedAt && d.Claim.Number > after.Number);
-        var rows = await Project(InPartnerOrder(decisions).Take(limit + 1)).ToListAsync(ct);
+        var rows = await PageQuery(filter, limit, cursor).ToListAsync(ct);
         var items = rows.Take(limit).Select(r => Shape(r, level)).ToList();
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
         return new Page<PartnerClaim>(items, next);
+    }
+
+    /// <summary>The SQL of <see cref="PageAsync"/>: the benchmark's floor host runs a copy of it and checks that the copy still matches.</summary>
+    internal string PageSql(IPartnerClaimFilter filter, int limit, string? cursor) => PageQuery(filter, limit, cursor).ToQueryString();
+
+    /// <summary>One more row than the page holds: its presence says there is a next page.</summary>
+    private IQueryable<Row> PageQuery(IPartnerClaimFilter filter, int limit, string? cursor)
+    {
+        var decisions = Decided(filter);
+        if (PartnerCursor.TryDecode(cursor, out var after))
+            decisions = decisions.Where(d => d.Claim.UpdatedAt > after.UpdatedAt || d.Claim.UpdatedAt == after.UpdatedAt && d.Claim.Number > after.Number);
+        return Project(InPartnerOrder(decisions).Take(limit + 1));
     }
 
     /// <summary>The claim if it is decided now, otherwise null (a partner never learns that an undecided claim exists).</summary>
