@@ -13,7 +13,6 @@ using Verification.Persistence;
 //   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
 //   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
 //   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
-//   shares N  times N Shared custody events written as an export writes them, tracked EF Core inserts vs set-based (SQLite)
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
 // Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
 //          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
@@ -34,13 +33,6 @@ if (args.Length > 0 && args[0] == "sql")
         Console.WriteLine(EfSql.PartnerFirstPage(provider));
     }
     return 0;
-}
-
-if (args.Length > 1 && args[0] == "shares")
-{
-    var sharesFile = Path.Combine(Path.GetTempPath(), $"verification-shares-{Guid.NewGuid():N}.db");
-    try { return await ShareWrites.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), DatabaseProvider.Sqlite, $"Data Source={sharesFile}"); }
-    finally { foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sharesFile) + "*")) File.Delete(file); }
 }
 
 if (args.Length > 1 && args[0] == "seed")

@@ -77,7 +77,7 @@ public sealed class PartnerExportTests
     [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
     public async Task An_export_is_one_audit_entry_and_a_Shared_custody_event_on_each_evidence_item_it_exposed(DatabaseProvider provider)
     {
-        // On each provider: the Shared events are written with a set-based insert built from the EF Core model.
+        // On each provider: every exported evidence summary becomes exactly one Shared custody event.
         await using var world = await PartnerWorld.StartAsync(provider);
         var partner = await world.NewPartnerAsync();
         var claim = await world.FullyEvidencedAsync();

@@ -3,7 +3,6 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
@@ -48,8 +47,8 @@ public static class RecordPartnerExport
 
 /// <summary>
 /// Every evidence summary an export hands to a partner is a <c>Shared</c> link in that item's chain of custody. Written in
-/// batches while the export streams, each batch in its own short transaction as set-based inserts; not audited one by
-/// one, because the export's own audit entry already names the share and the custody events carry its id.
+/// batches while the export streams, each in its own short transaction; not audited one by one, because the export's own
+/// audit entry already names the share and the custody events carry its id.
 /// </summary>
 public static class RecordEvidenceShared
 {
@@ -69,12 +68,9 @@ public static class RecordEvidenceShared
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            // Set-based: a few multi-row INSERTs per batch, not one tracked entity and one statement per item. Each share
-            // used to cost about a millisecond on SQLite, which made the custody events most of an export's time.
-            var shares = command.EvidenceIds.Distinct()
-                .Select(evidenceId => PartnerShare.Of(evidenceId, command.PartnerId, command.ExportId, command.Format, now))
-                .ToList();
-            await db.InsertRowsAsync(shares, cancellationToken);
+            foreach (var evidenceId in command.EvidenceIds.Distinct())
+                db.CustodyEvents.Add(PartnerShare.Of(evidenceId, command.PartnerId, command.ExportId, command.Format, now));
+            await db.SaveChangesAsync(cancellationToken);
             return new Result(command.EvidenceIds.Count);
         }
     }
