@@ -12,15 +12,14 @@ namespace Verification.Api.Features.Partners;
 public static class ListPartnerClaims
 {
     public sealed record Query(PartnerCaller Partner, DateTimeOffset? UpdatedSince, string? CountryCode, VerdictRating? Rating,
-        ViolationType? ViolationType, int Limit, string? Cursor) : IQuery<Page<PartnerClaim>>, IPartnerClaimFilter;
+        ViolationType? ViolationType, int Limit, string? Cursor) : IQuery<Page<PartnerClaim>>, IPartnerClaimFilter, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
             this.AddFilterRules();
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || PartnerCursor.TryDecode(c, out _)).WithMessage("The cursor is not one this API issued.");
+            this.PagedBy(c => PartnerCursor.TryDecode(c, out _));
         }
     }
 

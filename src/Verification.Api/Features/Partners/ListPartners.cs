@@ -10,15 +10,11 @@ namespace Verification.Api.Features.Partners;
 
 public static class ListPartners
 {
-    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<PartnerResponse>>;
+    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<PartnerResponse>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<PartnerResponse>>

@@ -12,15 +12,11 @@ namespace Verification.Api.Features.Partners;
 
 public static class ListWebhooks
 {
-    public sealed record Query(PartnerCaller Partner, int Limit, string? Cursor) : IQuery<Page<WebhookResponse>>;
+    public sealed record Query(PartnerCaller Partner, int Limit, string? Cursor) : IQuery<Page<WebhookResponse>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TimelinePaging.TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<WebhookResponse>>
@@ -39,7 +35,7 @@ public static class ListWebhooks
 /// <summary>The delivery log of one of the caller's subscriptions, newest event first, each with its attempts.</summary>
 public static class ListWebhookDeliveries
 {
-    public sealed record Query(PartnerCaller Partner, Guid SubscriptionId, int Limit, string? Cursor) : IQuery<Page<Delivery>>;
+    public sealed record Query(PartnerCaller Partner, Guid SubscriptionId, int Limit, string? Cursor) : IQuery<Page<Delivery>>, IPagedQuery;
 
     /// <summary><see cref="Id"/> is the X-Webhook-Id of every attempt at this event.</summary>
     public sealed record Delivery(Guid Id, string Event, Guid ClaimId, DateTime OccurredAt, WebhookDeliveryStatus Status, int Attempts,
@@ -49,11 +45,7 @@ public static class ListWebhookDeliveries
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || Paging.TryDecodeNumber(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, Page<Delivery>>
