@@ -34,16 +34,15 @@ public sealed class StuckImportTests
         // The crash between commit and enqueue: the import's job is gone from Hangfire.
         var services = api.Factory.Services;
         var pending = services.GetRequiredService<PendingJobs>();
-        Assert.Equal([id], pending.Commands<RunImport.Command>().Select(c => c.ImportId));
-        var monitoring = services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        foreach (var job in monitoring.EnqueuedJobs("default", 0, 100).Where(j => j.Value.Job?.Args.OfType<RunImport.Command>().Any(c => c.ImportId == id) == true))
-            Assert.True(services.GetRequiredService<IBackgroundJobClient>().Delete(job.Key));
-        Assert.Empty(pending.Commands<RunImport.Command>());
+        var queued = pending.Of<RunImport.Command>();
+        Assert.Equal([id], queued.Select(j => j.Command.ImportId));
+        Assert.True(services.GetRequiredService<IBackgroundJobClient>().Delete(queued[0].JobId));
+        Assert.Empty(pending.Of<RunImport.Command>());
 
         // Two sweeps: the first queues the run, the second finds it waiting and queues nothing.
         Assert.Equal([id], (await SweepAsync(api)).Requeued);
         Assert.Empty((await SweepAsync(api)).Requeued);
-        Assert.Equal([id], pending.Commands<RunImport.Command>().Select(c => c.ImportId));
+        Assert.Equal([id], pending.Of<RunImport.Command>().Select(j => j.Command.ImportId));
         Assert.Equal("Queued", (await (await investigator.Client.GetAsync($"/api/v1/imports/{id}")).Json()).Str("status"));
 
         // A host with a job server picks the run up, as the importer.
@@ -59,7 +58,7 @@ public sealed class StuckImportTests
         // The recurring job is registered and, run through Hangfire, leaves a finished import alone.
         worker.Services.GetRequiredService<IRecurringJobManager>().Trigger(RecurringJobs.RequeueStuckImportsId);
         await Task.Delay(TimeSpan.FromSeconds(5));
-        Assert.Empty(pending.Commands<RunImport.Command>());
+        Assert.Empty(pending.Of<RunImport.Command>());
         await using var db = api.Factory.CreateDb();
         Assert.Equal(1, await db.Imports.Where(i => i.Id == id).Select(i => i.Attempts).SingleAsync());
     }

@@ -41,7 +41,7 @@ public static class RequeueStuckImports
             if (stuck.Count == 0)
                 return new Result([]);
 
-            var waiting = pending.Commands<RunImport.Command>().Select(c => c.ImportId).ToHashSet();
+            var waiting = pending.Of<RunImport.Command>().Select(j => j.Command.ImportId).ToHashSet();
             var requeued = new List<Guid>();
             foreach (var import in stuck.Where(i => !waiting.Contains(i.Id)))
             {
