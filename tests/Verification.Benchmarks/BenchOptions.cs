@@ -21,6 +21,9 @@ public sealed record BenchOptions
     public IReadOnlyList<DatabaseProvider> Providers { get; init; } = [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
     public bool UseWrk { get; init; } = true;
 
+    /// <summary>Rows of the large UCDP CSV import (the `imports` command); the baseline import has a tenth of them.</summary>
+    public int ImportRows { get; init; } = 100_000;
+
     /// <summary>Scratch space for databases, evidence and logs; deleted at the end unless --keep.</summary>
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "verification-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
     public bool Keep { get; init; }
@@ -40,6 +43,7 @@ public sealed record BenchOptions
                 Warmup = TimeSpan.FromSeconds(1),
                 ServerWarmup = TimeSpan.FromSeconds(2),
                 UploadBytes = 64L << 20,
+                ImportRows = 5_000,
             };
         }
         for (var i = 0; i < args.Count - 1; i++)
@@ -54,6 +58,7 @@ public sealed record BenchOptions
                 "--connections" => options with { Connections = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--upload-mib" => options with { UploadBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
                 "--providers" => options with { Providers = [.. value.Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true))] },
+                "--import-rows" => options with { ImportRows = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--work" => options with { WorkFolder = Path.GetFullPath(value) },
                 _ => options,
             };
@@ -67,5 +72,5 @@ public sealed record BenchOptions
 
     public string Describe() =>
         $"{Claims:N0} claims (and {SmallClaims:N0} for the size comparison), {Duration.TotalSeconds:0} s per figure after {Warmup.TotalSeconds:0} s of warm-up, " +
-        $"{Connections} connections, upload of {UploadBytes / (1 << 20):N0} MiB" + (Quick ? " (--quick: a smoke run, not a measurement)" : string.Empty);
+        $"{Connections} connections, upload of {UploadBytes / (1 << 20):N0} MiB, import of {ImportRows:N0} rows" + (Quick ? " (--quick: a smoke run, not a measurement)" : string.Empty);
 }

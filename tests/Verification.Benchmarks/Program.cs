@@ -8,14 +8,15 @@ using Verification.Benchmarks.Report;
 using Verification.Benchmarks.Streams;
 using Verification.Persistence;
 
-// dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams [--quick] [options]
+// dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams|imports [--quick] [options]
 //   all      everything; writes docs/performance.md and artifacts/perf.json
 //   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
+//   imports  a UCDP CSV import of 100,000 rows against one of 10,000 (--import-rows N), SQLite and PostgreSQL
 //   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
 //   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
 // Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
-//          --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
+//          --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
 
 if (args.Length > 0 && args[0] == "floor")
     return await FloorHost.RunAsync(args[1..]);
@@ -50,9 +51,9 @@ if (args.Length > 1 && args[0] == "seed")
 }
 
 var options = BenchOptions.Parse(args);
-if (options.Command is not ("all" or "http" or "inproc" or "streams"))
+if (options.Command is not ("all" or "http" or "inproc" or "streams" or "imports"))
 {
-    Console.Error.WriteLine($"Unknown command '{options.Command}': use all, http, inproc, streams or sql.");
+    Console.Error.WriteLine($"Unknown command '{options.Command}': use all, http, inproc, streams, imports or sql.");
     return 2;
 }
 var clock = Stopwatch.StartNew();
@@ -133,6 +134,13 @@ try
         notes.Add("Streams: each host's peak resident set (VmHWM in /proc/<pid>/status) is reset to its current size just before the upload " +
                   "and read just after; growth = peak after − resident before. The API and the floor both flush the file to disk (fsync). " +
                   "The same for each export, read to its last byte by a Restricted partner; its claims and Shared custody events are counted.");
+    }
+    if (options.Command is "all" or "imports")
+    {
+        await WriteReportAsync(complete: false);
+        var imports = new Verification.Benchmarks.Imports.ImportSuite(options, Log);
+        await Phase("imports", async () => figures.AddRange(await imports.RunAsync()));
+        notes.AddRange(imports.Notes);
     }
 }
 finally

@@ -52,7 +52,7 @@ public sealed class TwoInstancesTests
         Assert.Equal(head.GetProperty("sequence").GetInt64(), verify.GetProperty("checked").GetInt64());
 
         // One job storage: both instances see the same single set of recurring jobs.
-        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "sweep-expired", "verify-audit-chain"];
+        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sweep-expired", "verify-audit-chain"];
         Assert.Equal(expected, RecurringJobIds(first));
         Assert.Equal(expected, RecurringJobIds(second));
 

@@ -19,13 +19,21 @@ namespace Verification.Api.Features.Imports;
 /// </summary>
 public static class ImportClaims
 {
-    public sealed record Command(Guid ImportId, int FirstRow, int LastRow, IReadOnlyList<ImportRow> Rows) : ICommand<Result>;
+    /// <param name="EarlierInFile">
+    /// A dry run's external ids of the valid rows before this batch. A real run finds an id repeated further down the
+    /// file in the database (the first occurrence was created) and skips the repeat; a dry run writes nothing, so it is
+    /// told which ids the earlier rows would have created, and its counts are the real run's. Empty for a real run.
+    /// </param>
+    public sealed record Command(Guid ImportId, int FirstRow, int LastRow, IReadOnlyList<ImportRow> Rows,
+        [property: NotAudited] IReadOnlySet<string>? EarlierInFile = null) : ICommand<Result>;
 
     /// <summary>
     /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
     /// whether it was typed in or imported (docs/imports.md).
     /// </summary>
-    public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges) : IAuditChanges, IMaybeUnchanged
+    /// <param name="ValidExternalIds">The external ids of the batch's valid rows (created or skipped): what a dry run passes on to later batches.</param>
+    public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds)
+        : IAuditChanges, IMaybeUnchanged
     {
         public bool Unchanged => AuditChanges.Count == 0;
     }
@@ -45,7 +53,7 @@ public static class ImportClaims
             var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId)>();
             foreach (var row in command.Rows)
             {
-                var problems = Check(row, reader, today, out var details);
+                var problems = Check(row, reader, validator, today, out var details);
                 if (problems.Count > 0)
                 {
                     failed++;
@@ -60,6 +68,8 @@ public static class ImportClaims
                 .Where(c => c.ExternalId != null && externalIds.Contains(c.ExternalId))
                 .Select(c => c.ExternalId!)
                 .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            if (import.DryRun && command.EarlierInFile is { Count: > 0 } earlier)
+                existing.UnionWith(externalIds.Where(earlier.Contains));
             // A second row with the same external id in this batch is skipped like one already in the database.
             var fresh = valid.Where(v => existing.Add(v.ExternalId)).ToList();
 
@@ -80,11 +90,15 @@ public static class ImportClaims
 
             var skipped = valid.Count - fresh.Count;
             db.ImportErrors.AddRange(import.RecordBatch(command.FirstRow, command.LastRow, fresh.Count, skipped, failed, errors));
-            return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes);
+            // Everything else of the batch is new (Added); the import is the one tracked entity that changed. Detecting
+            // that one change is enough when the run has switched automatic change detection off (RunImport).
+            db.Entry(import).DetectChanges();
+            return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds);
         }
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
-        private List<RowProblem> Check(ImportRow row, IImportFormatReader reader, DateOnly today, out ClaimDetails? details)
+        internal static List<RowProblem> Check(ImportRow row, IImportFormatReader reader, IValidator<ClaimInput> validator, DateOnly today,
+            out ClaimDetails? details)
         {
             details = null;
             if (row.Claim is not { } claim)

@@ -1,5 +1,7 @@
+using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Claims;
 using Verification.Api.Features.Imports.Formats;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
@@ -26,14 +28,18 @@ public static class RunImport
 
     public sealed record Result(ImportStatus Status);
 
-    internal sealed class Handler(VerificationDb db, ISender sender, EvidenceStore store, ImportSettings settings, ILogger<Command> logger)
+    internal sealed class Handler(VerificationDb db, ISender sender, EvidenceStore store, ImportSettings settings,
+        IValidator<ClaimInput> validator, TimeProvider clock, ILogger<Command> logger)
         : ICommandHandler<Command, Result>
     {
+        /// <summary>A dry run's external ids of valid rows so far (see <see cref="ImportClaims.Command.EarlierInFile"/>); null in a real run.</summary>
+        private HashSet<string>? _earlierInFile;
+
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var id = command.ImportId;
             var import = await db.Imports.AsNoTracking().Where(i => i.Id == id)
-                .Select(i => new { i.Status, i.Format, i.FileSha256, i.DatasetVersion })
+                .Select(i => new { i.Status, i.Format, i.FileSha256, i.DatasetVersion, i.DryRun })
                 .FirstOrDefaultAsync(cancellationToken) ?? throw new NotFound("Import", id);
             if (import.Status is ImportStatus.Succeeded or ImportStatus.Failed)
                 return new Result(import.Status);
@@ -52,32 +58,52 @@ public static class RunImport
 
             var run = await sender.Send(new BeginImport.Command(id, totalRows), cancellationToken);
             db.ChangeTracker.Clear();
+            _earlierInFile = import.DryRun ? new HashSet<string>(StringComparer.Ordinal) : null;
+            // Every entity a batch writes is new, and ImportClaims detects the one change to a tracked entity (the import)
+            // itself: scanning the whole batch for changes at each SaveChanges was a tenth of an import's time.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             try
             {
                 await using var file = store.OpenRead(import.FileSha256);
                 var batch = new List<ImportRow>(settings.BatchSize);
+                var today = clock.LatestToday();
                 await foreach (var row in reader.ReadAsync(file, context, cancellationToken))
                 {
                     if (row.Row <= run.ProcessedRows)
-                        continue; // committed by an earlier attempt
+                    {
+                        // Committed by an earlier attempt. A dry run still needs to know which ids those rows would have created.
+                        if (_earlierInFile is not null && ImportClaims.Handler.Check(row, reader, validator, today, out _).Count == 0)
+                            _earlierInFile.Add(row.Claim!.ExternalId!.Trim());
+                        continue;
+                    }
                     batch.Add(row);
                     if (batch.Count == settings.BatchSize)
                         await SendAsync(id, batch, cancellationToken);
                 }
                 if (batch.Count > 0)
                     await SendAsync(id, batch, cancellationToken);
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
                 return await FinishAsync(id, null, cancellationToken);
+            }
+            catch (AnotherRunIsAhead)
+            {
+                // A second job of this import (queued again by RequeueStuckImports, or by hand) committed this batch
+                // first: that run carries on and finishes the import; this one leaves without touching it.
+                logger.LogInformation("Import {ImportId}: another run of it is ahead of this one, which stops", id);
+                return new Result(ImportStatus.Running);
             }
             catch (ImportFileInvalid e)
             {
                 // The first pass read this file cleanly, so this is a changed file; what was committed stays, and says so.
                 db.ChangeTracker.Clear();
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
                 return await FinishAsync(id, e.Message, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException && run.Attempt >= MaxAttempts)
             {
                 logger.LogError(e, "Import {ImportId} gave up after {Attempts} attempts", id, run.Attempt);
                 db.ChangeTracker.Clear();
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
                 return await FinishAsync(id,
                     $"The import stopped on an internal error after {run.Attempt} attempts. The rows counted in processedRows are recorded; "
                     + "the server log names the error. Uploading the file again imports the rest (rows already imported are skipped).",
@@ -87,7 +113,23 @@ public static class RunImport
 
         private async Task SendAsync(Guid id, List<ImportRow> batch, CancellationToken ct)
         {
-            await sender.Send(new ImportClaims.Command(id, batch[0].Row, batch[^1].Row, [.. batch]), ct);
+            ImportClaims.Result result;
+            try
+            {
+                result = await sender.Send(new ImportClaims.Command(id, batch[0].Row, batch[^1].Row, [.. batch], _earlierInFile), ct);
+            }
+            catch (Exception e) when (e is DbUpdateException or RuleNotSatisfied or TransitionNotAllowed)
+            {
+                // The batch rolled back. If the import has moved past its first row meanwhile, another run of the same
+                // import got there first (its batch committed, so this one found the rows taken or the version changed).
+                db.ChangeTracker.Clear();
+                var now = await db.Imports.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.ProcessedRows, i.Status })
+                    .FirstAsync(ct);
+                if (now.ProcessedRows >= batch[0].Row || now.Status is ImportStatus.Succeeded or ImportStatus.Failed)
+                    throw new AnotherRunIsAhead();
+                throw;
+            }
+            _earlierInFile?.UnionWith(result.ValidExternalIds);
             batch.Clear();
             // Each batch is its own unit: nothing of it stays tracked, so memory stays flat however long the file.
             db.ChangeTracker.Clear();
@@ -121,9 +163,19 @@ public static class RunImport
     }
 }
 
+/// <summary>Another run of the same import has committed the rows this run was about to commit.</summary>
+internal sealed class AnotherRunIsAhead : Exception;
+
 /// <summary>Operator settings of imports (Imports:BatchSize).</summary>
 public sealed class ImportSettings
 {
     /// <summary>Rows per transaction: large enough that a 100,000-row file is a few hundred commits, small enough that a commit is brief.</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// An import still Queued this long after its upload, with no job in Hangfire, lost its job (the process stopped
+    /// between the commit and the enqueue); RequeueStuckImports queues it again. Minutes, so that an upload whose job is
+    /// about to be queued is never mistaken for a stuck one.
+    /// </summary>
+    public int RequeueQueuedAfterSeconds { get; set; } = 300;
 }

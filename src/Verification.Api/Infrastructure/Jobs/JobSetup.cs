@@ -51,6 +51,7 @@ public static class JobSetup
             });
         }
         services.AddTransient<CommandJob>();
+        services.AddSingleton<PendingJobs>();
         return services;
     }
 

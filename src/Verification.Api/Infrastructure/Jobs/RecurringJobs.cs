@@ -2,6 +2,7 @@ using Hangfire;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
+using Verification.Api.Features.Imports;
 using Verification.Api.Features.Maintenance;
 using Verification.Api.Features.Partners;
 
@@ -13,6 +14,7 @@ public static class RecurringJobs
     public const string VerifyAuditChainId = "verify-audit-chain";
     public const string EvidenceFixityId = "evidence-fixity";
     public const string FlagPossibleDuplicatesId = "flag-possible-duplicates";
+    public const string RequeueStuckImportsId = "requeue-stuck-imports";
 
     public static void Register(IRecurringJobManager jobs)
     {
@@ -23,5 +25,6 @@ public static class RecurringJobs
         jobs.ScheduleCommand(EvidenceFixityId, new CheckEvidenceFixity.Command(BatchSize: 100, ByteBudget: 2L * 1024 * 1024 * 1024), Cron.Hourly(37));
         jobs.ScheduleCommand(FlagPossibleDuplicatesId, new FlagPossibleDuplicates.Command(), "7,27,47 * * * *");
         jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
+        jobs.ScheduleCommand(RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
     }
 }

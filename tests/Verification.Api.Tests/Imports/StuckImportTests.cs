@@ -1,0 +1,73 @@
+using Hangfire;
+using Mediator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Verification.Api.Features.Imports;
+using Verification.Api.Infrastructure.Jobs;
+using Verification.Api.Infrastructure.Security;
+using Verification.Api.Tests.Infrastructure;
+using Verification.Persistence;
+
+namespace Verification.Api.Tests.Imports;
+
+/// <summary>
+/// An upload whose process stopped after the import was committed but before its job was queued leaves an import
+/// Queued with no job. The recurring sweep queues its run again, once, and the import then runs as any other.
+/// </summary>
+public sealed class StuckImportTests
+{
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task An_import_left_Queued_without_a_job_is_queued_again_once_by_the_sweep_and_runs(DatabaseProvider provider)
+    {
+        // The host the test talks to runs no jobs, so the upload's job stays in the queue where the test can lose it.
+        await using var api = await TestApi.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Jobs:RunServer"] = "false",
+            ["Imports:RequeueQueuedAfterSeconds"] = "0",
+        });
+        var investigator = await api.NewPersonAsync("Investigator");
+        var file = ImportRowErrorTests.UcdpRows(5, (_, _) => { });
+        var id = await Importing.AcceptedAsync(await investigator.Client.UploadAsync(file, "events.csv", new { format = "ucdp-ged-csv" }));
+
+        // The crash between commit and enqueue: the import's job is gone from Hangfire.
+        var services = api.Factory.Services;
+        var pending = services.GetRequiredService<PendingJobs>();
+        var queued = pending.Of<RunImport.Command>();
+        Assert.Equal([id], queued.Select(j => j.Command.ImportId));
+        Assert.True(services.GetRequiredService<IBackgroundJobClient>().Delete(queued[0].JobId));
+        Assert.Empty(pending.Of<RunImport.Command>());
+
+        // Two sweeps: the first queues the run, the second finds it waiting and queues nothing.
+        Assert.Equal([id], (await SweepAsync(api)).Requeued);
+        Assert.Empty((await SweepAsync(api)).Requeued);
+        Assert.Equal([id], pending.Of<RunImport.Command>().Select(j => j.Command.ImportId));
+        Assert.Equal("Queued", (await (await investigator.Client.GetAsync($"/api/v1/imports/{id}")).Json()).Str("status"));
+
+        // A host with a job server picks the run up, as the importer.
+        await using var worker = api.Factory.WithWebHostBuilder(b => b.UseSetting("Jobs:RunServer", "true"));
+        _ = worker.Server;
+        var import = await investigator.Client.FinishedAsync(id);
+        Assert.Equal("Succeeded", import.Str("status"));
+        Assert.Equal(1, import.Int("attempts"));
+        Assert.Equal(5, import.Int("createdClaims"));
+        var claims = await investigator.Client.ClaimsOfAsync(id);
+        Assert.All(claims, c => Assert.Equal(investigator.Id, c.GetProperty("submittedBy").GetGuid()));
+
+        // The recurring job is registered and, run through Hangfire, leaves a finished import alone.
+        worker.Services.GetRequiredService<IRecurringJobManager>().Trigger(RecurringJobs.RequeueStuckImportsId);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Empty(pending.Of<RunImport.Command>());
+        await using var db = api.Factory.CreateDb();
+        Assert.Equal(1, await db.Imports.Where(i => i.Id == id).Select(i => i.Attempts).SingleAsync());
+    }
+
+    /// <summary>The sweep's command through the mediator and its behaviours, as the recurring job sends it (as the system).</summary>
+    private static async Task<RequeueStuckImports.Result> SweepAsync(TestApi api)
+    {
+        await using var scope = api.Factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActingUser>().Actor = JobActor.System;
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RequeueStuckImports.Command());
+    }
+}
