@@ -10,17 +10,21 @@ namespace Verification.Api.Features.Claims;
 /// The recurring duplicate screening: every Submitted or InCorroboration claim is compared with the other claims of
 /// its country still on the record (DuplicateScreening says when two look alike), and each new likely pair is
 /// flagged for the reviewer. Stages never change here; rejecting a duplicate stays a reviewer's triage decision.
+/// The comparison runs outside any transaction: on SQLite a transaction holds the database's only write lock, and
+/// screening thousands of claims inside one held every submission and review back for as long as it took (the
+/// benchmark's submissions stalled whenever the job ran). Only the new pairs are then written, with their audit
+/// entry, in one short transaction (<see cref="RecordPossibleDuplicates"/>).
 /// </summary>
 public static class FlagPossibleDuplicates
 {
-    public sealed record Command : ICommand<Result>;
+    public sealed record Command : ICommand<Result>, IOwnsTransactions;
 
     public sealed record Result(int Screened, int Flagged) : IMaybeUnchanged
     {
         public bool Unchanged => Flagged == 0;
     }
 
-    internal sealed class Handler(VerificationDb db, TimeProvider clock, ILogger<Handler> logger) : ICommandHandler<Command, Result>
+    internal sealed class Handler(VerificationDb db, ISender sender, ILogger<Handler> logger) : ICommandHandler<Command, Result>
     {
         private static readonly ClaimStage[] Screened = [.. Enum.GetValues<ClaimStage>().Where(DuplicateScreening.IsScreened)];
         private static readonly ClaimStage[] Comparable = [.. Enum.GetValues<ClaimStage>().Where(DuplicateScreening.IsComparable)];
@@ -42,21 +46,19 @@ public static class FlagPossibleDuplicates
                     .Select(d => new { d.ClaimId, d.OtherClaimId }).ToListAsync(cancellationToken))
                 .Select(d => (d.ClaimId, d.OtherClaimId)).ToHashSet();
 
-            var now = clock.GetUtcNow().UtcDateTime;
             var byCountry = candidates.ToLookup(c => c.CountryCode);
-            var added = 0;
+            var pairs = new List<(ScreenedClaim Claim, ScreenedClaim Other)>();
             foreach (var claim in open)
             {
                 foreach (var other in byCountry[claim.CountryCode])
                 {
                     if (flagged.Contains((claim.Id, other.Id)) || DuplicateScreening.Compare(claim, other) is null)
                         continue;
-                    db.PossibleDuplicates.Add(PossibleDuplicate.Flag(claim, other, now));
+                    pairs.Add((claim, other));
                     flagged.Add((claim.Id, other.Id));
-                    added++;
                 }
             }
-            await db.SaveChangesAsync(cancellationToken);
+            var added = pairs.Count == 0 ? 0 : (await sender.Send(new RecordPossibleDuplicates.Command(pairs), cancellationToken)).Flagged;
             if (added > 0)
                 logger.LogInformation("Duplicate screening flagged {Count} likely duplicate pairs among {Screened} open claims", added, open.Count);
             return new Result(open.Count, added);
@@ -65,5 +67,46 @@ public static class FlagPossibleDuplicates
         private static IQueryable<ScreenedClaim> Project(IQueryable<Claim> claims) =>
             claims.AsNoTracking().Select(c => new ScreenedClaim(c.Id, c.Stage, c.Location.CountryCode, c.Incident.StartDate,
                 c.Incident.EndDate, c.Location.PlaceName, c.Location.Latitude, c.Location.Longitude, c.Perpetrators));
+    }
+}
+
+/// <summary>
+/// Writes the pairs a screening found, in one transaction with its audit entry. The screening read the claims before
+/// this transaction began, so a pair flagged meanwhile (two screenings overlapping) or a claim whose stage has moved on
+/// since (triaged, withdrawn) is skipped here rather than failing the whole batch.
+/// </summary>
+public static class RecordPossibleDuplicates
+{
+    public sealed record Command(IReadOnlyList<(ScreenedClaim Claim, ScreenedClaim Other)> Pairs) : ICommand<Result>;
+
+    public sealed record Result(int Flagged) : IMaybeUnchanged
+    {
+        public bool Unchanged => Flagged == 0;
+    }
+
+    internal sealed class Handler(VerificationDb db, TimeProvider clock) : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var claimIds = command.Pairs.Select(p => p.Claim.Id).Distinct().ToList();
+            var existing = (await db.PossibleDuplicates.Where(d => claimIds.Contains(d.ClaimId))
+                    .Select(d => new { d.ClaimId, d.OtherClaimId }).ToListAsync(cancellationToken))
+                .Select(d => (d.ClaimId, d.OtherClaimId)).ToHashSet();
+            var involved = command.Pairs.SelectMany(p => new[] { p.Claim.Id, p.Other.Id }).Distinct().ToList();
+            var stageNow = await db.Claims.Where(c => involved.Contains(c.Id)).Select(c => new { c.Id, c.Stage })
+                .ToDictionaryAsync(c => c.Id, c => c.Stage, cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var added = 0;
+            foreach (var (claim, other) in command.Pairs)
+            {
+                if (!stageNow.TryGetValue(claim.Id, out var claimStage) || !stageNow.TryGetValue(other.Id, out var otherStage)
+                    || !DuplicateScreening.IsScreened(claimStage) || !DuplicateScreening.IsComparable(otherStage)
+                    || !existing.Add((claim.Id, other.Id)))
+                    continue;
+                db.PossibleDuplicates.Add(PossibleDuplicate.Flag(claim with { Stage = claimStage }, other with { Stage = otherStage }, now));
+                added++;
+            }
+            return new Result(added);
+        }
     }
 }

@@ -44,15 +44,11 @@ public static class GetImport
 
 public static class ListImports
 {
-    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<ImportSummary>>;
+    public sealed record Query(int Limit, string? Cursor) : IQuery<Page<ImportSummary>>, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Paging.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => c is null || TryParse(c, out _)).WithMessage("The cursor is not one this API issued.");
-        }
+        public Validator() => this.PagedBy(c => TryParse(c, out _));
     }
 
     internal sealed class Handler(VerificationDb db, ICurrentUser user) : IQueryHandler<Query, Page<ImportSummary>>
