@@ -63,6 +63,9 @@ public static class Refresh
                 ConsumedAt = clock.GetUtcNow().UtcDateTime,
                 ExpiresAt = expiresAt,
             };
+            // A replay one after the other is found by a read; only a true race reaches the insert's conflict.
+            if (await db.ConsumedRefreshTokens.AnyAsync(t => t.TokenHash == tokenHash, cancellationToken))
+                return false;
             db.ConsumedRefreshTokens.Add(consumed);
             try
             {
