@@ -116,11 +116,12 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IDisposable
         settings["ConnectionStrings__Verification"] = connectionString;
         await (await StartAsync(settings)).DisposeAsync(); // creates the schema and the jobs, then dies by SIGKILL
 
-        // What a process killed while changing a recurring job leaves behind: its lock row, which nobody will release.
+        // What a process killed while changing a recurring job leaves behind: its lock row, which nobody will release
+        // (the resource name is the one Hangfire.Core gives a recurring job's lock).
         var options = new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false };
         var storage = new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
         using var connection = storage.GetConnection();
-        var held = connection.AcquireDistributedLock($"recurring-job:{Verification.Api.Infrastructure.Jobs.RecurringJobs.VerifyAuditChainId}", TimeSpan.FromSeconds(10));
+        var held = connection.AcquireDistributedLock($"lock:recurring-job:{Verification.Api.Infrastructure.Jobs.RecurringJobs.VerifyAuditChainId}", TimeSpan.FromSeconds(10));
 
         await using var api = await StartAsync(settings);
         Assert.Contains("Recurring jobs not registered at start", api.Output);
