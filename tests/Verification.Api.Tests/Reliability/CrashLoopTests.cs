@@ -331,74 +331,74 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IDisposable
             switch (o.Kind)
             {
                 case Kind.Submit:
-                {
-                    var found = byMarker[o.Marker].ToList();
-                    if (found.Count > 1)
-                        failures.Add($"submission {o.Marker} made {found.Count} claims");
-                    if (acknowledged && (found.Count != 1 || found[0].Id != o.CreatedId))
-                        failures.Add($"submission {o.Marker} answered {o.Status} with claim {o.CreatedId}, which is not there after the restart");
-                    if (refused && found.Count > 0)
-                        failures.Add($"submission {o.Marker} was refused with {o.Status} but made claim {found[0].Id}");
-                    break;
-                }
-                case Kind.Upload:
-                {
-                    var items = await AllAsync(people.Investigator, $"/api/v1/claims/{o.ClaimId}/evidence");
-                    var found = items.Where(e => e.GetProperty("sha256").GetString() == o.Marker).ToList();
-                    if (found.Count > 1)
-                        failures.Add($"upload {o.Marker[..12]} made {found.Count} evidence items");
-                    if (acknowledged && (found.Count != 1 || found[0].GetProperty("id").GetGuid() != o.CreatedId))
-                        failures.Add($"upload {o.Marker[..12]} answered {o.Status} with evidence {o.CreatedId}, which is not there after the restart");
-                    if (refused && found.Count > 0)
-                        failures.Add($"upload {o.Marker[..12]} was refused with {o.Status} but made evidence {found[0].GetProperty("id")}");
-                    foreach (var item in found)
                     {
-                        using var bytes = await people.Investigator.GetAsync($"/api/v1/evidence/{item.GetProperty("id").GetGuid()}/content");
-                        if (bytes.StatusCode != HttpStatusCode.OK)
-                            failures.Add($"evidence {item.GetProperty("id")} is listed but its content answers {(int)bytes.StatusCode}");
-                        else if (Convert.ToHexStringLower(SHA256.HashData(await bytes.Content.ReadAsByteArrayAsync())) != o.Marker)
-                            failures.Add($"evidence {item.GetProperty("id")} serves bytes that are not the ones uploaded");
+                        var found = byMarker[o.Marker].ToList();
+                        if (found.Count > 1)
+                            failures.Add($"submission {o.Marker} made {found.Count} claims");
+                        if (acknowledged && (found.Count != 1 || found[0].Id != o.CreatedId))
+                            failures.Add($"submission {o.Marker} answered {o.Status} with claim {o.CreatedId}, which is not there after the restart");
+                        if (refused && found.Count > 0)
+                            failures.Add($"submission {o.Marker} was refused with {o.Status} but made claim {found[0].Id}");
+                        break;
                     }
-                    break;
-                }
+                case Kind.Upload:
+                    {
+                        var items = await AllAsync(people.Investigator, $"/api/v1/claims/{o.ClaimId}/evidence");
+                        var found = items.Where(e => e.GetProperty("sha256").GetString() == o.Marker).ToList();
+                        if (found.Count > 1)
+                            failures.Add($"upload {o.Marker[..12]} made {found.Count} evidence items");
+                        if (acknowledged && (found.Count != 1 || found[0].GetProperty("id").GetGuid() != o.CreatedId))
+                            failures.Add($"upload {o.Marker[..12]} answered {o.Status} with evidence {o.CreatedId}, which is not there after the restart");
+                        if (refused && found.Count > 0)
+                            failures.Add($"upload {o.Marker[..12]} was refused with {o.Status} but made evidence {found[0].GetProperty("id")}");
+                        foreach (var item in found)
+                        {
+                            using var bytes = await people.Investigator.GetAsync($"/api/v1/evidence/{item.GetProperty("id").GetGuid()}/content");
+                            if (bytes.StatusCode != HttpStatusCode.OK)
+                                failures.Add($"evidence {item.GetProperty("id")} is listed but its content answers {(int)bytes.StatusCode}");
+                            else if (Convert.ToHexStringLower(SHA256.HashData(await bytes.Content.ReadAsByteArrayAsync())) != o.Marker)
+                                failures.Add($"evidence {item.GetProperty("id")} serves bytes that are not the ones uploaded");
+                        }
+                        break;
+                    }
                 case Kind.Triage:
-                {
-                    var status = claims.Single(c => c.Id == o.ClaimId).Status;
-                    if (acknowledged && status != "InCorroboration")
-                        failures.Add($"triage of {o.ClaimId} answered {o.Status} but the claim is {status}");
-                    if (refused && status != "Submitted")
-                        failures.Add($"triage of {o.ClaimId} was refused with {o.Status} but the claim is {status}");
-                    if (!acknowledged && !refused && status is not ("Submitted" or "InCorroboration"))
-                        failures.Add($"triage of {o.ClaimId} got no answer and left the claim {status}");
-                    break;
-                }
+                    {
+                        var status = claims.Single(c => c.Id == o.ClaimId).Status;
+                        if (acknowledged && status != "InCorroboration")
+                            failures.Add($"triage of {o.ClaimId} answered {o.Status} but the claim is {status}");
+                        if (refused && status != "Submitted")
+                            failures.Add($"triage of {o.ClaimId} was refused with {o.Status} but the claim is {status}");
+                        if (!acknowledged && !refused && status is not ("Submitted" or "InCorroboration"))
+                            failures.Add($"triage of {o.ClaimId} got no answer and left the claim {status}");
+                        break;
+                    }
                 case Kind.Propose:
-                {
-                    var status = claims.Single(c => c.Id == o.ClaimId).Status;
-                    var proposals = await AllAsync(people.ReviewerA, $"/api/v1/claims/{o.ClaimId}/verdict-proposals");
-                    if (acknowledged && (status != "VerdictProposed" || proposals.Count != 1 || proposals[0].GetProperty("id").GetGuid() != o.CreatedId))
-                        failures.Add($"proposal on {o.ClaimId} answered {o.Status} but the claim is {status} with {proposals.Count} proposals");
-                    if (refused && (status != "InCorroboration" || proposals.Count != 0))
-                        failures.Add($"proposal on {o.ClaimId} was refused with {o.Status} but the claim is {status} with {proposals.Count} proposals");
-                    if (!acknowledged && !refused && !((status == "InCorroboration" && proposals.Count == 0) || (status == "VerdictProposed" && proposals.Count == 1)))
-                        failures.Add($"proposal on {o.ClaimId} got no answer and left the claim {status} with {proposals.Count} proposals");
-                    break;
-                }
+                    {
+                        var status = claims.Single(c => c.Id == o.ClaimId).Status;
+                        var proposals = await AllAsync(people.ReviewerA, $"/api/v1/claims/{o.ClaimId}/verdict-proposals");
+                        if (acknowledged && (status != "VerdictProposed" || proposals.Count != 1 || proposals[0].GetProperty("id").GetGuid() != o.CreatedId))
+                            failures.Add($"proposal on {o.ClaimId} answered {o.Status} but the claim is {status} with {proposals.Count} proposals");
+                        if (refused && (status != "InCorroboration" || proposals.Count != 0))
+                            failures.Add($"proposal on {o.ClaimId} was refused with {o.Status} but the claim is {status} with {proposals.Count} proposals");
+                        if (!acknowledged && !refused && !((status == "InCorroboration" && proposals.Count == 0) || (status == "VerdictProposed" && proposals.Count == 1)))
+                            failures.Add($"proposal on {o.ClaimId} got no answer and left the claim {status} with {proposals.Count} proposals");
+                        break;
+                    }
                 case Kind.Confirm:
-                {
-                    var status = claims.Single(c => c.Id == o.ClaimId).Status;
-                    var proposal = (await AllAsync(people.ReviewerA, $"/api/v1/claims/{o.ClaimId}/verdict-proposals"))
-                        .Single(p => p.GetProperty("id").GetString() == o.Marker).GetProperty("status").GetString();
-                    var done = status == "Decided" && proposal == "Confirmed";
-                    var untouched = status == "VerdictProposed" && proposal == "Pending";
-                    if (acknowledged && !done)
-                        failures.Add($"confirmation on {o.ClaimId} answered {o.Status} but the claim is {status}, the proposal {proposal}");
-                    if (refused && !untouched)
-                        failures.Add($"confirmation on {o.ClaimId} was refused with {o.Status} but the claim is {status}, the proposal {proposal}");
-                    if (!done && !untouched)
-                        failures.Add($"confirmation on {o.ClaimId} left the claim {status} and the proposal {proposal}: half done");
-                    break;
-                }
+                    {
+                        var status = claims.Single(c => c.Id == o.ClaimId).Status;
+                        var proposal = (await AllAsync(people.ReviewerA, $"/api/v1/claims/{o.ClaimId}/verdict-proposals"))
+                            .Single(p => p.GetProperty("id").GetString() == o.Marker).GetProperty("status").GetString();
+                        var done = status == "Decided" && proposal == "Confirmed";
+                        var untouched = status == "VerdictProposed" && proposal == "Pending";
+                        if (acknowledged && !done)
+                            failures.Add($"confirmation on {o.ClaimId} answered {o.Status} but the claim is {status}, the proposal {proposal}");
+                        if (refused && !untouched)
+                            failures.Add($"confirmation on {o.ClaimId} was refused with {o.Status} but the claim is {status}, the proposal {proposal}");
+                        if (!done && !untouched)
+                            failures.Add($"confirmation on {o.ClaimId} left the claim {status} and the proposal {proposal}: half done");
+                        break;
+                    }
             }
         }
 
