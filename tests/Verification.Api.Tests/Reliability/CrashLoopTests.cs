@@ -99,7 +99,8 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IDisposable
                                  $"({string.Join(", ", outcomes.GroupBy(o => o.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {Describe(g)}"))})");
             }
             output.WriteLine($"{provider}: survived {cycles} of {cycles} SIGKILL cycles; {checkedRequests} burst requests checked, " +
-                             $"{unanswered} of them cut off without an answer; nothing acknowledged was lost.");
+                             $"{unanswered} of them cut off without an answer; nothing acknowledged was lost; " +
+                             $"{Orphans} stored files without an evidence row after the last restart.");
         }
         finally
         {
