@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEntries] (
@@ -70,7 +70,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimNumbers] (
@@ -82,7 +82,21 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
+)
+BEGIN
+    CREATE TABLE [ConsumedRefreshTokens] (
+        [TokenHash] nchar(64) NOT NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        [ConsumedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ConsumedRefreshTokens] PRIMARY KEY ([TokenHash])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -95,7 +109,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -112,7 +126,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [Imports] (
@@ -143,7 +157,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [OperationalChecks] (
@@ -159,7 +173,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [Partners] (
@@ -178,7 +192,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -193,7 +207,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -208,7 +222,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -223,7 +237,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -237,7 +251,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -252,7 +266,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [Claims] (
@@ -303,7 +317,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [ImportErrors] (
@@ -319,7 +333,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [WebhookSubscriptions] (
@@ -336,7 +350,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimAssignments] (
@@ -351,7 +365,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [ClaimEvents] (
@@ -368,7 +382,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [Evidence] (
@@ -408,7 +422,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [PossibleDuplicates] (
@@ -424,7 +438,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [VerdictProposals] (
@@ -456,7 +470,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [WebhookOutbox] (
@@ -481,7 +495,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [CustodyEvents] (
@@ -498,7 +512,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE TABLE [WebhookDeliveryAttempts] (
@@ -516,7 +530,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -524,7 +538,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -532,7 +546,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -540,7 +554,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -548,7 +562,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -556,7 +570,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -564,7 +578,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -572,7 +586,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_Actor_Sequence] ON [AuditEntries] ([Actor], [Sequence]);
@@ -580,7 +594,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_At] ON [AuditEntries] ([At]);
@@ -588,7 +602,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_AuditEntries_Id] ON [AuditEntries] ([Id]);
@@ -596,7 +610,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEntries_TargetId_Sequence] ON [AuditEntries] ([TargetId], [Sequence]);
@@ -604,7 +618,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimAssignments_UserId] ON [ClaimAssignments] ([UserId]);
@@ -612,7 +626,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ClaimEvents_ClaimId_At_Id] ON [ClaimEvents] ([ClaimId], [At], [Id]);
@@ -620,7 +634,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_Claims_ExternalId] ON [Claims] ([ExternalId]) WHERE [ExternalId] IS NOT NULL');
@@ -628,7 +642,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ImportId_Number] ON [Claims] ([ImportId], [Number]);
@@ -636,7 +650,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Number] ON [Claims] ([Number]);
@@ -644,7 +658,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Claims_Reference] ON [Claims] ([Reference]);
@@ -652,7 +666,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_Number] ON [Claims] ([Stage], [Number]);
@@ -660,7 +674,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_Stage_UpdatedAt_Number] ON [Claims] ([Stage], [UpdatedAt], [Number]);
@@ -668,7 +682,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Claims_SubmittedBy_Number] ON [Claims] ([SubmittedBy], [Number]);
@@ -676,7 +690,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_ConsumedRefreshTokens_ExpiresAt] ON [ConsumedRefreshTokens] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CustodyEvents_EvidenceId_At_Id] ON [CustodyEvents] ([EvidenceId], [At], [Id]);
@@ -684,7 +706,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_ClaimId_SubmittedAt_Id] ON [Evidence] ([ClaimId], [SubmittedAt], [Id]);
@@ -692,7 +714,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_LastFixityCheckAt_Id] ON [Evidence] ([LastFixityCheckAt], [Id]);
@@ -700,7 +722,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Evidence_Sha256] ON [Evidence] ([Sha256]);
@@ -708,7 +730,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -716,7 +738,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Imports_CreatedAt_Id] ON [Imports] ([CreatedAt], [Id]);
@@ -724,7 +746,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Imports_CreatedBy_CreatedAt_Id] ON [Imports] ([CreatedBy], [CreatedAt], [Id]);
@@ -732,7 +754,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Imports_FileSha256] ON [Imports] ([FileSha256]);
@@ -740,7 +762,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Partners_KeyPrefix] ON [Partners] ([KeyPrefix]);
@@ -748,7 +770,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Partners_Name] ON [Partners] ([Name]);
@@ -756,7 +778,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_PossibleDuplicates_OtherClaimId] ON [PossibleDuplicates] ([OtherClaimId]);
@@ -764,7 +786,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_VerdictProposals_ClaimId_ProposedAt] ON [VerdictProposals] ([ClaimId], [ProposedAt]);
@@ -772,7 +794,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WebhookDeliveryAttempts_MessageId_Attempt] ON [WebhookDeliveryAttempts] ([MessageId], [Attempt]);
@@ -780,7 +802,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WebhookOutbox_Id] ON [WebhookOutbox] ([Id]);
@@ -788,7 +810,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_PartnerId] ON [WebhookOutbox] ([PartnerId]);
@@ -796,7 +818,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_Status_NextAttemptAt] ON [WebhookOutbox] ([Status], [NextAttemptAt]);
@@ -804,7 +826,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookOutbox_SubscriptionId_Sequence] ON [WebhookOutbox] ([SubscriptionId], [Sequence]);
@@ -812,7 +834,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WebhookSubscriptions_PartnerId_CreatedAt] ON [WebhookSubscriptions] ([PartnerId], [CreatedAt]);
@@ -820,11 +842,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261126025821_Initial'
+    WHERE [MigrationId] = N'20261126035932_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261126025821_Initial', N'10.0.15');
+    VALUES (N'20261126035932_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -107,7 +107,7 @@ try
     await app.Services.PrepareDatabaseAsync();
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
-    RecurringJobs.Register(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>());
+    RecurringJobs.RegisterAtStart(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>(), app.Logger, app.Lifetime.ApplicationStopping);
 }
 catch (InvalidOperationException e)
 {

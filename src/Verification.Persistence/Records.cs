@@ -21,3 +21,15 @@ public sealed class IdempotencyRecord
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// A refresh token that has been traded in, by its SHA-256 (never the token itself), kept until the token would have
+/// expired anyway. The primary key makes a refresh token single-use: of two trades of one token, one insert fails.
+/// </summary>
+public sealed class ConsumedRefreshToken
+{
+    public string TokenHash { get; set; } = string.Empty;
+    public Guid UserId { get; set; }
+    public DateTime ConsumedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+}

@@ -28,6 +28,7 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ConsumedRefreshToken> ConsumedRefreshTokens => Set<ConsumedRefreshToken>();
     public DbSet<Import> Imports => Set<Import>();
     public DbSet<ImportError> ImportErrors => Set<ImportError>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1056,6 +1056,29 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("ClaimNumbers", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ConsumedRefreshToken", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("ConsumedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ConsumedRefreshTokens", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("UserId")

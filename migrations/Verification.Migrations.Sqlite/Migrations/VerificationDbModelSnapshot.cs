@@ -1039,6 +1039,29 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("ClaimNumbers", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ConsumedRefreshToken", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ConsumedRefreshTokens", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -46,3 +46,14 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         r.HasIndex(x => x.ExpiresAt);
     }
 }
+
+internal sealed class ConsumedRefreshTokenConfiguration : IEntityTypeConfiguration<ConsumedRefreshToken>
+{
+    public void Configure(EntityTypeBuilder<ConsumedRefreshToken> t)
+    {
+        t.ToTable("ConsumedRefreshTokens");
+        t.HasKey(x => x.TokenHash);
+        t.Property(x => x.TokenHash).HasMaxLength(64).IsFixedLength();
+        t.HasIndex(x => x.ExpiresAt);
+    }
+}

@@ -23,7 +23,11 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     /// </summary>
     public enum Scope { None, Claim, Evidence, Import, PartnerObject }
 
-    public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, Partner }
+    /// <summary>
+    /// Who calls. Partners come in both sharing levels (what they may read differs, which routes they may call does
+    /// not), and one partner's key has been revoked: it must be as good as no key at all.
+    /// </summary>
+    public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, RestrictedPartner, PublicPartner, RevokedPartner }
 
     private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
 
@@ -92,13 +96,15 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var reviewer = await api.NewPersonAsync("Reviewer");
         var proposer = await api.NewPersonAsync("Reviewer");
         var coordinator = await api.CoordinatorAsync();
-        var issued = await (await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = "Matrix partner", sharingLevel = "Restricted" })).Json();
-        var partner = api.Factory.CreateClient();
-        partner.DefaultRequestHeaders.Add("X-Api-Key", issued.GetProperty("apiKey").GetString());
+        var restricted = await PartnerClient(coordinator, "Restricted");
+        var @public = await PartnerClient(coordinator, "Public");
+        var revoked = await PartnerClient(coordinator, "Restricted", revoke: true);
         var importId = await StartDryRunImport(own);
         var callers = new Dictionary<Caller, HttpClient>
         {
-            [Caller.Partner] = partner,
+            [Caller.RestrictedPartner] = restricted,
+            [Caller.PublicPartner] = @public,
+            [Caller.RevokedPartner] = revoked,
             [Caller.Anonymous] = api.Anonymous,
             [Caller.OwnInvestigator] = own.Client,
             [Caller.OtherInvestigator] = other.Client,
@@ -135,7 +141,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
                     failures.Add($"{route} as {caller}: expected {(expected?.ToString() ?? "allowed (not 401/403/404/5xx)")}, got {status} {await response.Content.ReadAsStringAsync()}");
             }
         }
-        output.WriteLine($"{probes} probes over {Rules.Count} routes and {callers.Count} kinds of caller.");
+        output.WriteLine($"{Rules.Count} routes × {callers.Count} kinds of caller = {probes} probes checked ({string.Join(", ", callers.Keys)}).");
+        Assert.Equal(Rules.Count * callers.Count, probes);
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
@@ -144,11 +151,13 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     {
         if (rule.Access == Access.Public)
             return null;
-        if (caller == Caller.Anonymous)
+        // A revoked key authenticates nobody: the caller is as anonymous, whatever the route.
+        if (caller is Caller.Anonymous or Caller.RevokedPartner)
             return 401;
+        var partner = caller is Caller.RestrictedPartner or Caller.PublicPartner;
         if (rule.Access == Access.Partner)
-            return caller != Caller.Partner ? 403 : rule.Scope == Scope.PartnerObject ? 404 : null;
-        if (caller == Caller.Partner)
+            return !partner ? 403 : rule.Scope == Scope.PartnerObject ? 404 : null;
+        if (partner)
             return 403;
         var allowed = rule.Access switch
         {
@@ -167,6 +176,19 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         if (rule.Scope == Scope.Import && caller is Caller.OtherInvestigator or Caller.Reviewer)
             return 404;
         return null;
+    }
+
+    /// <summary>A client holding a new partner's key; with <paramref name="revoke"/>, a key the coordinator has since revoked.</summary>
+    private async Task<HttpClient> PartnerClient(HttpClient coordinator, string sharingLevel, bool revoke = false)
+    {
+        var created = await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Matrix {sharingLevel} {Guid.NewGuid():N}", sharingLevel });
+        await Expect.Status(created, HttpStatusCode.Created);
+        var issued = await created.Json();
+        if (revoke)
+            await Expect.Status(await coordinator.DeleteAsync($"/api/v1/partners/{issued.GetProperty("id").GetGuid()}/keys"), HttpStatusCode.NoContent);
+        var client = fixture.Api.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", issued.GetProperty("apiKey").GetString());
+        return client;
     }
 
     private async Task<Guid> StartDryRunImport(Person importer)

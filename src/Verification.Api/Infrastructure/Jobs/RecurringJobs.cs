@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
@@ -26,5 +28,48 @@ public static class RecurringJobs
         jobs.ScheduleCommand(FlagPossibleDuplicatesId, new FlagPossibleDuplicates.Command(), "7,27,47 * * * *");
         jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
         jobs.ScheduleCommand(RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
+    }
+
+    /// <summary>
+    /// Registers the jobs at start. Hangfire takes a lock per job to change it, and on PostgreSQL that lock is a row:
+    /// a process killed while holding one (SIGKILL, the OOM killer, a power cut) leaves it behind until Hangfire
+    /// deems it stale, ten minutes later. Waiting on it used to stop the next start with an unhandled exception, so
+    /// the API stayed down for those ten minutes after every such crash. The jobs are already stored by the earlier
+    /// run; the API now starts with them and registers again in the background until the lock is free.
+    /// </summary>
+    public static void RegisterAtStart(IRecurringJobManager jobs, ILogger logger, CancellationToken stopping)
+    {
+        try
+        {
+            Register(jobs);
+        }
+        catch (Exception e) when (e is PostgreSqlDistributedLockException or DistributedLockTimeoutException)
+        {
+            logger.LogWarning("Recurring jobs not registered at start: {Reason}. Retrying in the background; the jobs stored by the last run still apply.",
+                e.Message);
+            _ = Task.Run(() => RetryAsync(jobs, logger, stopping), stopping);
+        }
+    }
+
+    private static async Task RetryAsync(IRecurringJobManager jobs, ILogger logger, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), stopping);
+                Register(jobs);
+                logger.LogInformation("Recurring jobs registered after a held lock was released");
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is PostgreSqlDistributedLockException or DistributedLockTimeoutException)
+            {
+                logger.LogWarning("Recurring jobs still not registered: {Reason}", e.Message);
+            }
+        }
     }
 }

@@ -84,6 +84,20 @@ namespace Verification.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsumedRefreshTokens",
+                columns: table => new
+                {
+                    TokenHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    UserId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsumedRefreshTokens", x => x.TokenHash);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -726,6 +740,11 @@ namespace Verification.Migrations.SqlServer.Migrations
                 columns: new[] { "SubmittedBy", "Number" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsumedRefreshTokens_ExpiresAt",
+                table: "ConsumedRefreshTokens",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CustodyEvents_EvidenceId_At_Id",
                 table: "CustodyEvents",
                 columns: new[] { "EvidenceId", "At", "Id" });
@@ -848,6 +867,9 @@ namespace Verification.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "ClaimNumbers");
+
+            migrationBuilder.DropTable(
+                name: "ConsumedRefreshTokens");
 
             migrationBuilder.DropTable(
                 name: "CustodyEvents");

@@ -12,7 +12,7 @@ using Verification.Persistence;
 namespace Verification.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261126025652_Initial")]
+    [Migration("20261126035820_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1040,6 +1040,29 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ClaimNumbers", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ConsumedRefreshToken", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ConsumedRefreshTokens", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Persistence.IdempotencyRecord", b =>

@@ -84,6 +84,20 @@ namespace Verification.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsumedRefreshTokens",
+                columns: table => new
+                {
+                    TokenHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsumedRefreshTokens", x => x.TokenHash);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -723,6 +737,11 @@ namespace Verification.Migrations.Sqlite.Migrations
                 columns: new[] { "SubmittedBy", "Number" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsumedRefreshTokens_ExpiresAt",
+                table: "ConsumedRefreshTokens",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CustodyEvents_EvidenceId_At_Id",
                 table: "CustodyEvents",
                 columns: new[] { "EvidenceId", "At", "Id" });
@@ -845,6 +864,9 @@ namespace Verification.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "ClaimNumbers");
+
+            migrationBuilder.DropTable(
+                name: "ConsumedRefreshTokens");
 
             migrationBuilder.DropTable(
                 name: "CustodyEvents");

@@ -85,6 +85,20 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsumedRefreshTokens",
+                columns: table => new
+                {
+                    TokenHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsumedRefreshTokens", x => x.TokenHash);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -724,6 +738,11 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 columns: new[] { "SubmittedBy", "Number" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsumedRefreshTokens_ExpiresAt",
+                table: "ConsumedRefreshTokens",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CustodyEvents_EvidenceId_At_Id",
                 table: "CustodyEvents",
                 columns: new[] { "EvidenceId", "At", "Id" });
@@ -846,6 +865,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "ClaimNumbers");
+
+            migrationBuilder.DropTable(
+                name: "ConsumedRefreshTokens");
 
             migrationBuilder.DropTable(
                 name: "CustodyEvents");
