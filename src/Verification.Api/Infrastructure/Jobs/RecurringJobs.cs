@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.Storage;
+using Polly;
+using Polly.Retry;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
@@ -53,23 +55,34 @@ public static class RecurringJobs
 
     private static async Task RetryAsync(IRecurringJobManager jobs, ILogger logger, CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        // Polly's retry rather than a loop of our own: every 30 s, for as long as the lock is held, until shutdown.
+        var untilRegistered = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<PostgreSqlDistributedLockException>().Handle<DistributedLockTimeoutException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = TimeSpan.FromSeconds(30),
+                OnRetry = retry =>
+                {
+                    logger.LogWarning("Recurring jobs still not registered: {Reason}", retry.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
         {
-            try
+            await Task.Delay(TimeSpan.FromSeconds(30), stopping);
+            await untilRegistered.ExecuteAsync(static (jobs, _) =>
             {
-                await Task.Delay(TimeSpan.FromSeconds(30), stopping);
                 Register(jobs);
-                logger.LogInformation("Recurring jobs registered after a held lock was released");
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is PostgreSqlDistributedLockException or DistributedLockTimeoutException)
-            {
-                logger.LogWarning("Recurring jobs still not registered: {Reason}", e.Message);
-            }
+                return ValueTask.CompletedTask;
+            }, jobs, stopping);
+            logger.LogInformation("Recurring jobs registered after a held lock was released");
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down before the lock was freed: the next start registers them.
         }
     }
 }
