@@ -42,8 +42,8 @@ public static class ReportWriter
             md.AppendLine("> **This is a `--quick` smoke run with small counts: its figures are not a measurement.**");
             md.AppendLine();
         }
-        md.AppendLine("> The machine is shared with other engineers' builds, so these figures are noisy; they are one run, not a median.");
-        md.AppendLine("> A re-run on a quiet machine is the reference.");
+        md.AppendLine("> One run, not a median. The load average at the start and at the end (below) tells how quiet the machine was;");
+        md.AppendLine("> on a shared machine the figures move with it, and the ratios less than the absolute numbers.");
         md.AppendLine();
         md.AppendLine("## Machine and run");
         md.AppendLine();
