@@ -22,7 +22,7 @@ namespace Verification.Benchmarks.Floor;
 /// The floor: a bare minimal-API host that does what the API's routes do with nothing in between. No mediator,
 /// no validation, no EF Core, no authentication, no request logging; the same routes, the same SQL
 /// (<see cref="FloorSql"/>), the same database and the same JSON options and response records. Every figure of the
-/// HTTP suite is the API's result divided by this host's. It runs in a process of its own, with the same garbage collector as the
+/// HTTP suite is the API's result divided by this host's. It runs in a process of its own, with server GC like the
 /// API: <c>Verification.Benchmarks floor --provider Sqlite --connection "..." --evidence DIR</c>.
 /// </summary>
 public static class FloorHost
