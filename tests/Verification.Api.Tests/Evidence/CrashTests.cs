@@ -126,17 +126,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     {
         var settings = AuthTests.ProcessSettings(_folder, ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
         settings["Evidence__MaxUploadBytes"] = (2048 * MiB).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var api = ApiProcess.Start(_folder, settings);
-        try
-        {
-            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
-        }
-        catch
-        {
-            await api.DisposeAsync();
-            throw;
-        }
-        return api;
+        return await ApiProcess.StartReadyAsync(_folder, settings);
     }
 
     /// <summary>Signs in the bootstrap coordinator, who creates the investigator; answers the investigator's client.</summary>

@@ -221,8 +221,7 @@ public sealed class AuthTests(SqliteApiFixture fixture) : IClassFixture<SqliteAp
         var folder = TempFolder();
         try
         {
-            await using var api = ApiProcess.Start(folder, ProcessSettings(folder, email: null, password: null));
-            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
+            await using var api = await ApiProcess.StartReadyAsync(folder, ProcessSettings(folder, email: null, password: null));
             var match = Regex.Match(api.Output, @"password:\s+(\S+)");
             Assert.True(match.Success, $"no password was printed:\n{api.Output}");
             var password = match.Groups[1].Value;

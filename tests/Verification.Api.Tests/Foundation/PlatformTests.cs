@@ -105,9 +105,8 @@ public sealed class PlatformTests(SqliteApiFixture fixture) : IClassFixture<Sqli
         var folder = AuthTests.TempFolder();
         try
         {
-            await using var api = ApiProcess.Start(folder,
+            await using var api = await ApiProcess.StartReadyAsync(folder,
                 AuthTests.ProcessSettings(folder, ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword));
-            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
             using var client = api.CreateClient();
             foreach (var route in new[] { "/health/live", "/api/v1/claims", "/openapi/v1.json" })
             {

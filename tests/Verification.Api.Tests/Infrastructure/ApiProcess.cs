@@ -90,6 +90,22 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>Starts the API and waits until it is ready; a process that never gets there is stopped before the failure is reported.</summary>
+    public static async Task<ApiProcess> StartReadyAsync(string workingDirectory, IDictionary<string, string?> environment)
+    {
+        var api = Start(workingDirectory, environment);
+        try
+        {
+            await api.WaitUntilReadyAsync(StartTimeout);
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+        return api;
+    }
+
     /// <summary>Waits until /health/ready answers 200; fails with the process's output if it exits or takes too long.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

@@ -484,18 +484,5 @@ public sealed class CrashLoopTests(ITestOutputHelper output) : IDisposable
         return items;
     }
 
-    private async Task<ApiProcess> StartAsync(IDictionary<string, string?> settings)
-    {
-        var api = ApiProcess.Start(_folder, settings);
-        try
-        {
-            await api.WaitUntilReadyAsync(ApiProcess.StartTimeout);
-        }
-        catch
-        {
-            await api.DisposeAsync();
-            throw;
-        }
-        return api;
-    }
+    private Task<ApiProcess> StartAsync(IDictionary<string, string?> settings) => ApiProcess.StartReadyAsync(_folder, settings);
 }

@@ -174,10 +174,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             var smallContext = context with { Tokens = new Dictionary<string, string> { ["Reviewer"] = await api.StaffTokenAsync("Reviewer") } };
             // A fresh process: warmed up like the first one, or the comparison measures the JIT at 1,000 claims only.
             var smallRequest = HttpFigure.All[1].Ours!(smallContext);
-            if (useWrk)
-                await Wrk.RunAsync(api.Process.BaseAddress, smallRequest, options.Connections, options.ServerWarmup, options.MaxRequests, folder);
-            else
-                await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, smallRequest, options.Connections, options.ServerWarmup, options.MaxRequests);
+            await ClosedLoopAsync(api.Process.BaseAddress, smallRequest, options.ServerWarmup, useWrk, folder);
             var smallList = await MeasureAsync(api.Process.BaseAddress, smallRequest, useWrk, folder);
             log($"  ours at {options.SmallClaims:N0}: {smallList}");
             Keep(figures, new Figure
@@ -209,14 +206,15 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
 
     private async Task<LoadResult> MeasureAsync(Uri baseAddress, LoadRequest request, bool useWrk, string folder)
     {
-        if (useWrk)
-        {
-            await Wrk.RunAsync(baseAddress, request, options.Connections, options.Warmup, options.MaxRequests, folder);
-            return await Wrk.RunAsync(baseAddress, request, options.Connections, options.Duration, options.MaxRequests, folder);
-        }
-        await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Warmup, options.MaxRequests);
-        return await LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, options.Duration, options.MaxRequests);
+        await ClosedLoopAsync(baseAddress, request, options.Warmup, useWrk, folder);
+        return await ClosedLoopAsync(baseAddress, request, options.Duration, useWrk, folder);
     }
+
+    /// <summary>Closed-loop load for a while, with wrk when it is there, else with this program's own driver.</summary>
+    private Task<LoadResult> ClosedLoopAsync(Uri baseAddress, LoadRequest request, TimeSpan duration, bool useWrk, string folder) =>
+        useWrk
+            ? Wrk.RunAsync(baseAddress, request, options.Connections, duration, options.MaxRequests, folder)
+            : LoadDriver.ClosedLoopAsync(baseAddress, request, options.Connections, duration, options.MaxRequests);
 
     /// <summary>
     /// Both hosts serve every figure's requests for a while before anything is measured. A freshly started .NET server
@@ -230,15 +228,12 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         foreach (var figure in HttpFigure.All.Where(f => f.NotAvailable is null))
         {
             foreach (var (host, request) in new[] { (api, figure.Ours!(context)), (floor, figure.Floor!(context)) })
-            {
-                if (useWrk)
-                    await Wrk.RunAsync(host, request, options.Connections, options.ServerWarmup, options.MaxRequests, folder);
-                else
-                    await LoadDriver.ClosedLoopAsync(host, request, options.Connections, options.ServerWarmup, options.MaxRequests);
-            }
+                await ClosedLoopAsync(host, request, options.ServerWarmup, useWrk, folder);
         }
-        _notes.Add($"Before the first figure, both hosts served each figure's requests for {options.ServerWarmup.TotalSeconds:0} s (tiered compilation " +
-                   $"settles); each figure then has its own {options.Warmup.TotalSeconds:0} s of warm-up before its {options.Duration.TotalSeconds:0} s of measurement.");
+        var note = $"Before the first figure, both hosts served each figure's requests for {options.ServerWarmup.TotalSeconds:0} s (tiered compilation " +
+                   $"settles); each figure then has its own {options.Warmup.TotalSeconds:0} s of warm-up before its {options.Duration.TotalSeconds:0} s of measurement.";
+        if (!_notes.Contains(note))
+            _notes.Add(note);
     }
 
     private static string Latencies(LoadResult r) =>

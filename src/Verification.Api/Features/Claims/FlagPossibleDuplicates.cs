@@ -41,10 +41,7 @@ public static class FlagPossibleDuplicates
             var candidates = await Project(db.Claims.Where(c => Comparable.Contains(c.Stage)
                     && countries.Contains(c.Location.CountryCode) && c.Incident.EndDate >= earliest))
                 .ToListAsync(cancellationToken);
-            var openIds = open.Select(c => c.Id).ToList();
-            var flagged = (await db.PossibleDuplicates.Where(d => openIds.Contains(d.ClaimId))
-                    .Select(d => new { d.ClaimId, d.OtherClaimId }).ToListAsync(cancellationToken))
-                .Select(d => (d.ClaimId, d.OtherClaimId)).ToHashSet();
+            var flagged = await RecordPossibleDuplicates.FlaggedPairsAsync(db, [.. open.Select(c => c.Id)], cancellationToken);
 
             var byCountry = candidates.ToLookup(c => c.CountryCode);
             var pairs = new List<(ScreenedClaim Claim, ScreenedClaim Other)>();
@@ -84,14 +81,17 @@ public static class RecordPossibleDuplicates
         public bool Unchanged => Flagged == 0;
     }
 
+    /// <summary>The pairs already flagged for these claims, as (claim, other claim).</summary>
+    internal static async Task<HashSet<(Guid ClaimId, Guid OtherClaimId)>> FlaggedPairsAsync(VerificationDb db, List<Guid> claimIds, CancellationToken ct) =>
+        (await db.PossibleDuplicates.Where(d => claimIds.Contains(d.ClaimId))
+            .Select(d => new { d.ClaimId, d.OtherClaimId }).ToListAsync(ct))
+        .Select(d => (d.ClaimId, d.OtherClaimId)).ToHashSet();
+
     internal sealed class Handler(VerificationDb db, TimeProvider clock) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            var claimIds = command.Pairs.Select(p => p.Claim.Id).Distinct().ToList();
-            var existing = (await db.PossibleDuplicates.Where(d => claimIds.Contains(d.ClaimId))
-                    .Select(d => new { d.ClaimId, d.OtherClaimId }).ToListAsync(cancellationToken))
-                .Select(d => (d.ClaimId, d.OtherClaimId)).ToHashSet();
+            var existing = await FlaggedPairsAsync(db, [.. command.Pairs.Select(p => p.Claim.Id).Distinct()], cancellationToken);
             var involved = command.Pairs.SelectMany(p => new[] { p.Claim.Id, p.Other.Id }).Distinct().ToList();
             var stageNow = await db.Claims.Where(c => involved.Contains(c.Id)).Select(c => new { c.Id, c.Stage })
                 .ToDictionaryAsync(c => c.Id, c => c.Stage, cancellationToken);
