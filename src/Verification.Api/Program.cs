@@ -41,6 +41,7 @@ builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
+builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.KeysFolder>();
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
