@@ -42,6 +42,7 @@ builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.KeysFolder>();
+builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSigner, Verification.Api.Infrastructure.Keys.InstanceSigner>();
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);

@@ -34,6 +34,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
     public string EvidencePath => Path.Combine(_folder, "evidence");
+    public string KeysPath => Path.Combine(_folder, "keys");
     public string SqliteFile => Path.Combine(_folder, "verification.db");
     private IDictionary<string, string?> Settings { get; }
 
@@ -46,6 +47,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting("ConnectionStrings:Verification", ConnectionString);
         builder.UseSetting("Evidence:StoragePath", EvidencePath);
+        builder.UseSetting("Keys:Path", KeysPath);
         builder.UseSetting("Bootstrap:CoordinatorEmail", CoordinatorEmail);
         builder.UseSetting("Bootstrap:CoordinatorPassword", CoordinatorPassword);
         builder.UseSetting("Auth:SignInsPerMinute", "100000");
