@@ -11,6 +11,7 @@ using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
+using Verification.Api.Features.Maintenance;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -46,6 +47,10 @@ builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSign
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddClaimJobs();
+builder.Services.AddEvidenceJobs();
+builder.Services.AddAuditJobs();
+builder.Services.AddMaintenanceJobs();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -109,7 +114,7 @@ try
     await app.Services.PrepareDatabaseAsync();
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
-    RecurringJobs.RegisterAtStart(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>(), app.Logger, app.Lifetime.ApplicationStopping);
+    RecurringJobs.RegisterAtStart(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
 }
 catch (InvalidOperationException e)
 {
@@ -134,6 +139,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
+app.MapJobsDashboardSignIn();
 app.MapJobsDashboard();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

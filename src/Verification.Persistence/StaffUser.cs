@@ -7,12 +7,3 @@ public sealed class StaffUser : IdentityUser<Guid>
 {
     public DateTime CreatedAt { get; set; }
 }
-
-public static class Roles
-{
-    public const string Investigator = "Investigator";
-    public const string Reviewer = "Reviewer";
-    public const string Coordinator = "Coordinator";
-
-    public static readonly IReadOnlyList<string> All = [Investigator, Reviewer, Coordinator];
-}

@@ -91,8 +91,6 @@ public sealed class Claim
         return claim;
     }
 
-    public bool IsVisibleTo(Guid userId) => SubmittedBy == userId || _assignments.Any(a => a.UserId == userId);
-
     public void Triage(Guid reviewer, TriageDecision decision, string? reason, Guid? duplicateOf, DateTime now)
     {
         Require(ClaimStage.Submitted, "triage", "only a submitted claim is triaged");
@@ -184,11 +182,20 @@ public sealed class Claim
     /// Evidence is taken while the claim is open to it. Evidence on a decided claim is kept and flags the claim
     /// for reopening; it never changes the verdict by itself.
     /// </summary>
+    /// <summary>
+    /// Evidence is taken while a claim is Submitted, InCorroboration or Decided (where it suggests reopening). A static
+    /// rule of the stage alone, so that intake can be refused before an upload's bytes are read.
+    /// </summary>
+    public static void EnsureTakesEvidence(ClaimStage stage)
+    {
+        if (stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration or ClaimStage.Decided))
+            throw new TransitionNotAllowed("add evidence to", stage.ToString(),
+                "evidence is taken while a claim is Submitted, InCorroboration or Decided");
+    }
+
     public void AttachEvidence(Guid evidenceId, string kind, Guid by, DateTime now)
     {
-        if (Stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration or ClaimStage.Decided))
-            throw new TransitionNotAllowed("add evidence to", Stage.ToString(),
-                "evidence is taken while a claim is Submitted, InCorroboration or Decided");
+        EnsureTakesEvidence(Stage);
         if (Stage == ClaimStage.Decided && !ReopeningSuggested)
         {
             ReopeningSuggested = true;

@@ -54,17 +54,17 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
             foreach (var provider in options.Providers)
             {
                 var section = $"{Section}, {provider}";
-                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable() is { } why)
+                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable is { } why)
                 {
                     figures.Add(Figure.Missing(section, TimeName(large, small), "not measured: " + why, "≤ 1.1 × the time per row"));
                     figures.Add(Figure.Missing(section, MemoryName(large), "not measured: " + why, "≤ 64 MiB"));
                     continue;
                 }
                 if (provider == DatabaseProvider.PostgreSql)
-                    cluster ??= PostgresCluster.Start();
+                    cluster ??= PostgresCluster.Start("verification-bench-pg-");
                 var connectionString = provider == DatabaseProvider.Sqlite
                     ? $"Data Source={Path.Combine(folder, "imports.db")}"
-                    : cluster!.CreateDatabase("bench_imports");
+                    : cluster!.CreateDatabase("bench_imports", commandTimeoutSeconds: 120);
 
                 await using var api = await ApiHost.StartAsync(provider, connectionString, folder);
                 using var client = api.Client(await api.StaffTokenAsync("Investigator"));

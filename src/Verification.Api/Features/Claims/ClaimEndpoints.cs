@@ -79,18 +79,4 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<ClaimResponse>> Reopen(Guid id, ReasonRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new ReopenClaim.Command(id, ETags.ParseIfMatch(request), body.Reason), ct));
-
-    internal static Ok<ClaimResponse> WithETag(this HttpResponse response, ClaimResponse claim)
-    {
-        response.Headers.ETag = ETags.For(claim.Version);
-        return TypedResults.Ok(claim);
-    }
-
-    internal static RouteHandlerBuilder ClaimActionProblems(this RouteHandlerBuilder route) =>
-        route.ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using FluentValidation;
+using Verification.Api.Infrastructure.Http;
 using Verification.Domain.Claims;
 using Verification.Domain.Verdicts;
 
@@ -49,7 +50,7 @@ public sealed record ClaimResponse(
     Guid? DuplicateOf,
     bool ReopeningSuggested,
     IReadOnlyList<Guid> AssignedTo,
-    VerdictResponse? Verdict);
+    VerdictResponse? Verdict) : IVersioned;
 
 public sealed record IncidentResponse(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision, Location Location);
 

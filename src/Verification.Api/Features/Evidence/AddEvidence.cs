@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
@@ -85,28 +84,5 @@ public static class AddEvidence
                     ? "Content-Digest must carry sha-256=:<base64>: (RFC 9530); nothing was kept."
                     : "The file's SHA-256 does not match Content-Digest; nothing was kept.");
         }
-    }
-}
-
-/// <summary>Reads the sha-256 member of an RFC 9530 Content-Digest header (sha-256=:base64:).</summary>
-public static class ContentDigest
-{
-    public static string? Sha256Hex(string header)
-    {
-        foreach (var member in header.Split(','))
-        {
-            var parts = member.Trim().Split('=', 2);
-            if (parts.Length == 2 && parts[0].Trim().Equals("sha-256", StringComparison.OrdinalIgnoreCase))
-            {
-                var value = parts[1].Trim();
-                if (value.Length < 2 || value[0] != ':' || value[^1] != ':')
-                    return null;
-                var bytes = new byte[32];
-                return Convert.TryFromBase64String(value[1..^1], bytes, out var written) && written == 32
-                    ? Convert.ToHexStringLower(bytes)
-                    : null;
-            }
-        }
-        return null;
     }
 }

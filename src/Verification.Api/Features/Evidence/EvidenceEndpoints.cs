@@ -43,6 +43,9 @@ public static class EvidenceEndpoints
         IOptions<JsonOptions> json, CancellationToken ct)
     {
         var ifMatch = ETags.ParseIfMatch(request);
+        // Before a byte of the body is read: a caller who cannot add evidence here is answered without the upload
+        // being taken (and written to disk) first.
+        await sender.Send(new CheckEvidenceIntake.Query(id), ct);
         AddEvidence.Result result;
         if (request.HasFormContentType)
         {

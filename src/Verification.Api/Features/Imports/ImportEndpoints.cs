@@ -19,6 +19,7 @@ public static class ImportEndpoints
         if (settings.BatchSize is < 1 or > 5000)
             throw new InvalidOperationException($"Imports:BatchSize is {settings.BatchSize}; it must be between 1 and 5000.");
         services.AddSingleton(settings);
+        services.AddRecurringCommand(RecurringJobs.RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
         return services;
     }
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
@@ -14,6 +15,28 @@ public sealed record PartnerResponse(Guid Id, string Name, SharingLevel SharingL
 
 /// <summary>A newly issued key: the only answer that ever carries <see cref="ApiKey"/>.</summary>
 public sealed record IssuedKeyResponse(Guid Id, string Name, SharingLevel SharingLevel, string ApiKey, string KeyPrefix);
+
+/// <summary>The answer to creating a partner or rotating its key. The audit entry names the partner, never the key.</summary>
+public sealed record IssuedKey(IssuedKeyResponse Response) : IAuditTarget
+{
+    public string AuditTargetId => Response.Id.ToString();
+
+    public static IssuedKey Of(Partner partner, PartnerApiKey key) =>
+        new(new IssuedKeyResponse(partner.Id, partner.Name, partner.SharingLevel, key.Secret, key.Prefix));
+}
+
+internal static class PartnerProjection
+{
+    public static readonly System.Linq.Expressions.Expression<Func<Domain.Partners.Partner, PartnerResponse>> ToResponse = p =>
+        new PartnerResponse(p.Id, p.Name, p.SharingLevel, p.KeyPrefix, p.KeyIssuedAt, p.KeyRevokedAt, p.CreatedAt);
+}
+
+// ---- What a partner sees of its webhooks ----
+
+public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, DateTime CreatedAt);
+
+/// <summary>A new subscription: the only answer that ever carries the signing <see cref="Secret"/>.</summary>
+public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, DateTime CreatedAt);
 
 // ---- What a partner sees of a claim ----
 // Types of their own, not the staff ClaimResponse with fields blanked: a field added to the staff shape (a witness, a

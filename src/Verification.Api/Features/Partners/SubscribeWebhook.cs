@@ -8,11 +8,6 @@ using Verification.Persistence;
 
 namespace Verification.Api.Features.Partners;
 
-public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, DateTime CreatedAt);
-
-/// <summary>A new subscription: the only answer that ever carries the signing <see cref="Secret"/>.</summary>
-public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, DateTime CreatedAt);
-
 public static class SubscribeWebhook
 {
     public sealed record Command(PartnerCaller Partner, string? Url, IReadOnlyList<string>? Events) : ICommand<Result>;

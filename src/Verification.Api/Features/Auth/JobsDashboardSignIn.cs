@@ -5,23 +5,22 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Verification.Api.Features.Auth;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Persistence;
 
-namespace Verification.Api.Features.Jobs;
+namespace Verification.Api.Features.Auth;
 
 /// <summary>
 /// Signing in to the jobs dashboard from a browser: a plain HTML form (no script), checked by the same Login command
 /// as the API (so lockout applies), answered with the dashboard cookie. Only coordinators get a cookie.
 /// </summary>
-public static class DashboardSignIn
+public static class JobsDashboardSignIn
 {
     // The page's own policy: no script at all, its inline style, and a form that may post only back here.
     private const string PagePolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapJobsDashboardSignIn(this IEndpointRouteBuilder app)
     {
         app.MapGet(DashboardAuthentication.SignInPath, Form).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(DashboardAuthentication.SignInPath, SignIn).AllowAnonymous().RequireRateLimiting("sign-in").ExcludeFromDescription();

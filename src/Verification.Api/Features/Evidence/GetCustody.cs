@@ -1,50 +1,13 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
-using Verification.Api.Pipeline;
 using Verification.Domain.Common;
 using Verification.Domain.Evidence;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Evidence;
-
-public static class ListClaimEvidence
-{
-    public sealed record Query(Guid ClaimId, int Limit, string? Cursor) : IQuery<Page<EvidenceResponse>>, IClaimQuery, IPagedQuery;
-
-    public sealed class Validator : AbstractValidator<Query>
-    {
-        public Validator() => this.PagedBy(c => TimelinePaging.TryParse(c, out _));
-    }
-
-    internal sealed class Handler(VerificationDb db, EvidenceResponses responses) : IQueryHandler<Query, Page<EvidenceResponse>>
-    {
-        public async ValueTask<Page<EvidenceResponse>> Handle(Query query, CancellationToken cancellationToken)
-        {
-            var items = await db.Evidence.AsNoTracking().Where(e => e.ClaimId == query.ClaimId).ToListAsync(cancellationToken);
-            return TimelinePaging.Page(items.Select(responses.From), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
-        }
-    }
-}
-
-public static class GetEvidence
-{
-    public sealed record Query(Guid EvidenceId) : IQuery<EvidenceResponse>;
-
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, EvidenceResponses responses) : IQueryHandler<Query, EvidenceResponse>
-    {
-        public async ValueTask<EvidenceResponse> Handle(Query query, CancellationToken cancellationToken)
-        {
-            var item = await db.Evidence.AsNoTracking().FirstOrDefaultAsync(e => e.Id == query.EvidenceId, cancellationToken);
-            if (item is null || !await ClaimVisibility.CanSee(db, user, item.ClaimId, cancellationToken))
-                throw new NotFound("Evidence", query.EvidenceId);
-            return responses.From(item);
-        }
-    }
-}
 
 public static class GetCustody
 {

@@ -5,26 +5,6 @@ using Verification.Domain.Imports;
 
 namespace Verification.Api.Features.Imports.UcdpGed;
 
-/// <summary>The UCDP GED CSV: one event per record, codebook names in the header line, quoted fields with line breaks.</summary>
-public sealed class UcdpGedCsvReader : IImportFormatReader
-{
-    public ImportFormat Format => ImportFormat.UcdpGedCsv;
-
-    public void CheckHead(ReadOnlySpan<byte> head, bool wholeFile) => CsvFile.CheckHeader(head, wholeFile, UcdpGedMapping.RequiredFields);
-
-    public async IAsyncEnumerable<ImportRow> ReadAsync(Stream file, ImportReadContext context, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var record in CsvFile.ReadAsync(file, UcdpGedMapping.RequiredFields, ct))
-        {
-            yield return record.ShapeProblem is { } problem
-                ? ImportRow.Invalid(record.Row, [new RowProblem("row", problem)])
-                : UcdpGedMapping.ToRow(record.Row, column => record[column], null, context);
-        }
-    }
-
-    public string FieldFor(string claimField) => UcdpGedFields.For(claimField);
-}
-
 /// <summary>
 /// The UCDP GED GeoJSON: a FeatureCollection whose features carry the codebook fields as properties and the event's
 /// point as geometry. The features array is read one feature at a time with <see cref="Utf8JsonReader"/> over a
@@ -279,30 +259,4 @@ public sealed class UcdpGedGeojsonReader : IImportFormatReader
             return (latitude, longitude);
         }
     }
-}
-
-/// <summary>Where a failed claim field comes from in a UCDP event, so that an error names the column to fix.</summary>
-internal static class UcdpGedFields
-{
-    public static string For(string claimField) => claimField switch
-    {
-        "externalId" => "id",
-        "title" or "summary" => claimField,
-        "violationTypes" => "type_of_violence",
-        "incident.startDate" => "date_start",
-        "incident.endDate" => "date_end",
-        "incident.timePrecision" => "date_prec",
-        "incident.location.placeName" => "where_coordinates",
-        "incident.location.countryCode" => "country",
-        "incident.location.admin1" => "adm_1",
-        "incident.location.admin2" => "adm_2",
-        "incident.location.latitude" => "latitude",
-        "incident.location.longitude" => "longitude",
-        "incident.location.geoPrecision" => "where_prec",
-        _ when claimField.StartsWith("harm.civiliansKilled", StringComparison.Ordinal) => "deaths_civilians",
-        _ when claimField.StartsWith("harm.killed", StringComparison.Ordinal) => "low, best, high",
-        _ when claimField.StartsWith("perpetrators", StringComparison.Ordinal) => "side_a",
-        _ when claimField.StartsWith("sources", StringComparison.Ordinal) => "source_article",
-        _ => claimField,
-    };
 }
