@@ -852,3 +852,59 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+)
+BEGIN
+    CREATE TABLE [PartnerExports] (
+        [Id] uniqueidentifier NOT NULL,
+        [PartnerId] uniqueidentifier NOT NULL,
+        [Format] nvarchar(16) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Head] nvarchar(4000) NULL,
+        [RecordCount] bigint NULL,
+        [Sha256] nchar(64) NULL,
+        [FinishedAt] datetime2 NULL,
+        CONSTRAINT [PK_PartnerExports] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_PartnerExports_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+)
+BEGIN
+    CREATE TABLE [PartnerExportRecords] (
+        [ExportId] uniqueidentifier NOT NULL,
+        [Ordinal] bigint NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [ClaimVersion] bigint NOT NULL,
+        [Sha256] nchar(64) NOT NULL,
+        CONSTRAINT [PK_PartnerExportRecords] PRIMARY KEY ([ExportId], [Ordinal]),
+        CONSTRAINT [FK_PartnerExportRecords_PartnerExports_ExportId] FOREIGN KEY ([ExportId]) REFERENCES [PartnerExports] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+)
+BEGIN
+    CREATE INDEX [IX_PartnerExports_PartnerId_CreatedAt] ON [PartnerExports] ([PartnerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205232038_PartnerExportManifests', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

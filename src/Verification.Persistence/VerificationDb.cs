@@ -38,6 +38,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
+    public DbSet<PartnerExport> PartnerExports => Set<PartnerExport>();
+    public DbSet<PartnerExportRecord> PartnerExportRecords => Set<PartnerExportRecord>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

@@ -68,3 +68,31 @@ internal sealed class WebhookDeliveryAttemptConfiguration : IEntityTypeConfigura
         a.HasIndex(x => new { x.MessageId, x.Attempt }).IsUnique();
     }
 }
+
+internal sealed class PartnerExportConfiguration : IEntityTypeConfiguration<PartnerExport>
+{
+    public void Configure(EntityTypeBuilder<PartnerExport> e)
+    {
+        e.ToTable("PartnerExports");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).ValueGeneratedNever();
+        e.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        e.Property(x => x.Format).HasMaxLength(16);
+        e.Property(x => x.Head).HasMaxLength(4000);
+        e.Property(x => x.Sha256).HasMaxLength(64).IsFixedLength();
+        e.Ignore(x => x.IsFinished);
+        e.HasIndex(x => new { x.PartnerId, x.CreatedAt });
+    }
+}
+
+internal sealed class PartnerExportRecordConfiguration : IEntityTypeConfiguration<PartnerExportRecord>
+{
+    public void Configure(EntityTypeBuilder<PartnerExportRecord> r)
+    {
+        r.ToTable("PartnerExportRecords");
+        r.HasKey(x => new { x.ExportId, x.Ordinal });
+        r.Property(x => x.Ordinal).ValueGeneratedNever();
+        r.HasOne<PartnerExport>().WithMany().HasForeignKey(x => x.ExportId).OnDelete(DeleteBehavior.Cascade);
+        r.Property(x => x.Sha256).HasMaxLength(64).IsFixedLength();
+    }
+}

@@ -92,6 +92,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
     {
         Id = d.Claim.Id,
         Number = d.Claim.Number,
+        Version = d.Claim.Version,
         Reference = d.Claim.Reference,
         UpdatedAt = d.Claim.UpdatedAt,
         Title = d.Claim.Title,
@@ -152,7 +153,10 @@ public sealed class PartnerClaimReader(VerificationDb db)
             // The evidence the verdict rests on: accepted before it was decided. An item accepted later belongs to a
             // reopening and a next verdict, and would otherwise change a claim without changing its updatedAt.
             [.. row.Evidence.Where(e => e.ReviewedAt <= decidedAt)
-                .Select(e => new PartnerEvidence(e.Id, e.Kind, e.Sha256, e.Stance, e.ReviewStatus, e.SourceReliability, e.InformationCredibility))]);
+                .Select(e => new PartnerEvidence(e.Id, e.Kind, e.Sha256, e.Stance, e.ReviewStatus, e.SourceReliability, e.InformationCredibility))])
+        {
+            Version = row.Version,
+        };
     }
 
     private static double? Coordinate(double? value, SharingLevel level) =>
@@ -168,6 +172,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
     {
         public Guid Id { get; init; }
         public long Number { get; init; }
+        public long Version { get; init; }
         public string Reference { get; init; } = string.Empty;
         public DateTime UpdatedAt { get; init; }
         public string Title { get; init; } = string.Empty;

@@ -47,6 +47,10 @@ public static class PartnerEndpoints
             .WithSummary("Every decided claim that matches the filters, streamed as ndjson, csv or geojson (Partner API key).")
             .Produces(StatusCodes.Status200OK, responseType: null, "application/x-ndjson", "text/csv", "application/geo+json")
             .ProducesValidationProblem();
+        partner.MapGet("/exports/{exportId:guid}/manifest", Manifest)
+            .WithSummary("The signed manifest of one of your exports: count, SHA-256 of the bytes sent, each record's id, version and hash, and the tree head current then (Partner API key).")
+            .Produces<GetExportManifest.Manifest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         partner.MapPost("/webhooks", Subscribe)
             .WithSummary("Subscribe a https url to claim.decided and claim.reopened; answers the signing secret, shown this once (Partner API key).")
             .ProducesValidationProblem();
@@ -89,12 +93,21 @@ public static class PartnerEndpoints
     private static async Task<Ok<PartnerClaim>> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetPartnerClaim.Query(user.Partner(), id), ct));
 
-    private static async Task<PartnerExport> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
+    private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
         DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)
     {
-        var export = new RecordPartnerExport.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson, updatedSince, countryCode, rating, violationType);
-        return new PartnerExport(export, await sender.Send(export, ct));
+        var export = await sender.Send(new ExportPartnerClaims.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson,
+            updatedSince, countryCode, rating, violationType), ct);
+        return new StreamedResult(export.ContentType, export.FileName, new Dictionary<string, string> { ["X-Export-Id"] = export.ExportId.ToString() },
+            async (pipe, aborted) =>
+            {
+                using var body = new HashedBody(pipe);
+                await export.WriteAsync(body, aborted);
+            });
     }
+
+    private static async Task<SignedJsonResult> Manifest(Guid exportId, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        await sender.Send(new GetExportManifest.Query(user.Partner(), exportId), ct);
 
     private static async Task<Created<CreatedWebhookResponse>> Subscribe(WebhookRequest body, ClaimsPrincipal user, ISender sender, CancellationToken ct)
     {

@@ -56,7 +56,11 @@ public sealed record PartnerClaim(
     PartnerHarm Harm,
     PartnerVerdict Verdict,
     IReadOnlyList<PartnerSource> Sources,
-    IReadOnlyList<PartnerEvidence> Evidence);
+    IReadOnlyList<PartnerEvidence> Evidence)
+{
+    /// <summary>The claim's version when it was read: an export manifest names each record by id and version.</summary>
+    public long Version { get; init; }
+}
 
 public sealed record PartnerIncident(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision, PartnerLocation Location);
 

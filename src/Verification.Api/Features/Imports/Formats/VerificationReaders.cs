@@ -5,7 +5,7 @@ using Verification.Domain.Imports;
 
 namespace Verification.Api.Features.Imports.Formats;
 
-/// <summary>verification-csv: the columns of <see cref="VerificationRecordFormat"/>, one claim per record.</summary>
+/// <summary>verification-csv: the partner export's CSV (<see cref="VerificationRecordFormat"/> reads its columns), one claim per record.</summary>
 public sealed class VerificationCsvReader : IImportFormatReader
 {
     public ImportFormat Format => ImportFormat.VerificationCsv;
@@ -24,24 +24,24 @@ public sealed class VerificationCsvReader : IImportFormatReader
             }
             var problems = new List<RowProblem>();
             var read = VerificationRecordFormat.FromCsv(column => record[column], problems);
-            yield return VerificationRows.From(record.Row, read, problems, VerificationRecordFormat.ExternalId);
+            yield return VerificationRows.From(record.Row, read, problems, VerificationRecordFormat.Reference);
         }
     }
 
-    /// <summary>"incident.location.countryCode" is the column countryCode, "harm.killedMin" is killedMin, "perpetrators[1].name" is perpetrators.</summary>
+    /// <summary>
+    /// The columns are the claim's own paths: "perpetrators[1].name" is the column perpetrators.name, a problem with the
+    /// whole sources list is sources.type's, and a missing external id is the reference's.
+    /// </summary>
     public string FieldFor(string claimField)
     {
-        var path = claimField;
-        foreach (var prefix in (string[])["incident.location.", "incident.", "harm."])
+        var path = System.Text.RegularExpressions.Regex.Replace(claimField, @"\[\d+\]", string.Empty);
+        return path switch
         {
-            if (path.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                path = path[prefix.Length..];
-                break;
-            }
-        }
-        var cut = path.IndexOfAny(['[', '.']);
-        return cut < 0 ? path : path[..cut];
+            "perpetrators" => VerificationRecordFormat.PerpetratorNames,
+            "sources" => VerificationRecordFormat.SourceTypes,
+            "externalId" => VerificationRecordFormat.Reference,
+            _ => path,
+        };
     }
 }
 
