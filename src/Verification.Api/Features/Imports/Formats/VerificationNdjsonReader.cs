@@ -5,46 +5,6 @@ using Verification.Domain.Imports;
 
 namespace Verification.Api.Features.Imports.Formats;
 
-/// <summary>verification-csv: the partner export's CSV (<see cref="VerificationRecordFormat"/> reads its columns), one claim per record.</summary>
-public sealed class VerificationCsvReader : IImportFormatReader
-{
-    public ImportFormat Format => ImportFormat.VerificationCsv;
-
-    public void CheckHead(ReadOnlySpan<byte> head, bool wholeFile) =>
-        CsvFile.CheckHeader(head, wholeFile, VerificationRecordFormat.RequiredCsvColumns);
-
-    public async IAsyncEnumerable<ImportRow> ReadAsync(Stream file, ImportReadContext context, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var record in CsvFile.ReadAsync(file, VerificationRecordFormat.RequiredCsvColumns, ct))
-        {
-            if (record.ShapeProblem is { } shape)
-            {
-                yield return ImportRow.Invalid(record.Row, [new RowProblem("row", shape)]);
-                continue;
-            }
-            var problems = new List<RowProblem>();
-            var read = VerificationRecordFormat.FromCsv(column => record[column], problems);
-            yield return VerificationRows.From(record.Row, read, problems, VerificationRecordFormat.Reference);
-        }
-    }
-
-    /// <summary>
-    /// The columns are the claim's own paths: "perpetrators[1].name" is the column perpetrators.name, a problem with the
-    /// whole sources list is sources.type's, and a missing external id is the reference's.
-    /// </summary>
-    public string FieldFor(string claimField)
-    {
-        var path = System.Text.RegularExpressions.Regex.Replace(claimField, @"\[\d+\]", string.Empty);
-        return path switch
-        {
-            "perpetrators" => VerificationRecordFormat.PerpetratorNames,
-            "sources" => VerificationRecordFormat.SourceTypes,
-            "externalId" => VerificationRecordFormat.Reference,
-            _ => path,
-        };
-    }
-}
-
 /// <summary>verification-ndjson: one <see cref="VerificationRecord"/> as JSON per line; blank lines are not records.</summary>
 public sealed class VerificationNdjsonReader : IImportFormatReader
 {
@@ -151,17 +111,5 @@ public sealed class VerificationNdjsonReader : IImportFormatReader
         if (record is null)
             return ImportRow.Invalid(row, [new RowProblem("row", "The line is null; it should be one claim as a JSON object.")]);
         return VerificationRows.From(row, record, [], VerificationRecordFormat.ExternalId);
-    }
-}
-
-internal static class VerificationRows
-{
-    /// <summary>A record becomes a claim when it read cleanly and can be named: by its externalId, or by its reference.</summary>
-    public static ImportRow From(int row, VerificationRecord record, List<RowProblem> problems, string externalIdField)
-    {
-        if (record.ImportExternalId is null)
-            problems.Add(new RowProblem(externalIdField,
-                "A row needs an externalId or a reference, so that importing the file again skips it instead of creating it twice."));
-        return problems.Count > 0 ? ImportRow.Invalid(row, problems) : ImportRow.Valid(row, record.ToClaimInput());
     }
 }
