@@ -852,3 +852,71 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    ALTER TABLE [AuditEntries] ADD [RecordsDigest] nchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    CREATE TABLE [AuditRecordStates] (
+        [Sequence] bigint NOT NULL,
+        [RecordType] nvarchar(20) NOT NULL,
+        [RecordId] uniqueidentifier NOT NULL,
+        [Digest] nchar(64) NOT NULL,
+        CONSTRAINT [PK_AuditRecordStates] PRIMARY KEY ([Sequence], [RecordType], [RecordId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    CREATE TABLE [SignedTreeHeads] (
+        [Id] uniqueidentifier NOT NULL,
+        [TreeSize] bigint NOT NULL,
+        [RootHash] nchar(64) NOT NULL,
+        [Timestamp] nvarchar(40) NOT NULL,
+        [KeyId] nvarchar(64) NOT NULL,
+        [Signature] nvarchar(200) NOT NULL,
+        [TimestampToken] nvarchar(max) NULL,
+        CONSTRAINT [PK_SignedTreeHeads] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecordStates_RecordType_RecordId_Sequence] ON [AuditRecordStates] ([RecordType], [RecordId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    CREATE INDEX [IX_SignedTreeHeads_TreeSize] ON [SignedTreeHeads] ([TreeSize]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205231356_SignedTreeHeadsAndRecordStates'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205231356_SignedTreeHeadsAndRecordStates', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
