@@ -19,6 +19,7 @@ public static class RecurringJobs
     public const string EvidenceFixityId = "evidence-fixity";
     public const string FlagPossibleDuplicatesId = "flag-possible-duplicates";
     public const string RequeueStuckImportsId = "requeue-stuck-imports";
+    public const string SignTreeHeadId = "sign-tree-head";
 
     public static void Register(IRecurringJobManager jobs)
     {
@@ -30,6 +31,7 @@ public static class RecurringJobs
         jobs.ScheduleCommand(FlagPossibleDuplicatesId, new FlagPossibleDuplicates.Command(), "7,27,47 * * * *");
         jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
         jobs.ScheduleCommand(RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
+        jobs.ScheduleCommand(SignTreeHeadId, new SignTreeHead.Command(OnlyWhenGrown: true), "*/5 * * * *");
     }
 
     /// <summary>
