@@ -159,18 +159,22 @@ public sealed class AuditChainVerifier
     public long Checked { get; private set; }
     public AuditEntry? FirstInvalid { get; private set; }
 
-    /// <summary>Checks the next entry; false once the chain is broken (later entries are not looked at).</summary>
-    public bool Accept(AuditEntry entry) => Accept(entry, []);
+    /// <summary>
+    /// Checks the next entry's place and hash; false once the chain is broken (later entries are not looked at). The
+    /// record states the entry covers are not looked at: <see cref="Accept(AuditEntry, IReadOnlyCollection{AuditRecordState})"/> checks them too.
+    /// </summary>
+    public bool Accept(AuditEntry entry) => Accept(entry, null);
 
     /// <summary>
     /// Checks the next entry and the record states stored for it: an entry with a records digest must find exactly
     /// the states it was written with, and an entry without one must have none.
     /// </summary>
-    public bool Accept(AuditEntry entry, IReadOnlyCollection<AuditRecordState> states)
+    public bool Accept(AuditEntry entry, IReadOnlyCollection<AuditRecordState>? states)
     {
         if (FirstInvalid is not null)
             return false;
-        var statesMatch = entry.RecordsDigest is null ? states.Count == 0 : AuditRecordState.DigestOf(states) == entry.RecordsDigest;
+        var statesMatch = states is null
+            || (entry.RecordsDigest is null ? states.Count == 0 : AuditRecordState.DigestOf(states) == entry.RecordsDigest);
         if (entry.Sequence != _expected || entry.PreviousHash != _previous || !entry.HashMatchesFields() || !statesMatch)
         {
             FirstInvalid = entry;
