@@ -13,7 +13,8 @@ public sealed class TreeHeadsFile(KeysFolder folder, ILogger<TreeHeadsFile> logg
 {
     public const string FileName = "heads.jsonl";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping: the file is read by people and scripts, never embedded in HTML, and base64 keeps its '+'.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Lock _gate = new();
     private long _highest = -1;
 
