@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Verification.Api.Infrastructure.Storage;
+using Verification.Api.Tests.Imports;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Api.Tests.Partners;
 using Verification.Persistence;
@@ -226,6 +227,30 @@ public sealed class TamperEvidenceTests
         Assert.False(verify.GetProperty("valid").GetBoolean());
         Assert.Equal(real.GetProperty("treeSize").GetInt64() + 5, FirstInconsistent(verify));
         Assert.Null(verify.GetProperty("firstInvalidEntryId").GetString() is { } id ? id : null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Claims_created_by_an_import_batch_are_covered_and_one_edited_afterwards_is_named(DatabaseProvider provider)
+    {
+        await using var world = await PartnerWorld.StartAsync(provider);
+        var import = await world.Investigator.Client.FinishedAsync(await world.Investigator.Client.StartImportAsync(Importing.UcdpCsv,
+            new { format = "ucdp-ged-csv", dryRun = false, datasetVersion = "23.1" }));
+        Assert.Equal("Succeeded", import.Str("status"));
+        var created = import.Int("createdClaims");
+        var before = await VerifyAsync(world, records: true);
+        Assert.True(before.GetProperty("valid").GetBoolean(), before.ToString());
+        Assert.Equal(created, before.GetProperty("records").GetProperty("checked").GetInt64());
+        Assert.Equal(0, before.GetProperty("records").GetProperty("uncovered").GetInt64());
+
+        var claims = await world.Investigator.Client.ClaimsOfAsync(import.GetProperty("id").GetGuid());
+        var target = claims[claims.Count / 2];
+        await using (var db = world.Api.Factory.CreateDb())
+            Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(
+                $"UPDATE {Q("Claims")} SET {Q("Title")} = 'Nothing happened here' WHERE {Q("ExternalId")} = {{0}}", target.Str("externalId")!));
+        var mismatch = (await VerifyAsync(world, records: true)).GetProperty("records").GetProperty("firstMismatch");
+        Assert.Equal("Claim", mismatch.GetProperty("type").GetString());
+        Assert.Equal(target.GetProperty("id").GetGuid(), mismatch.GetProperty("id").GetGuid());
     }
 
     internal static async Task<JsonElement> SignAsync(PartnerWorld world)
