@@ -855,7 +855,29 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+)
+BEGIN
+    ALTER TABLE [AuditEntries] ADD [RecordsDigest] nchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+)
+BEGIN
+    CREATE TABLE [AuditRecordStates] (
+        [Sequence] bigint NOT NULL,
+        [RecordType] nvarchar(20) NOT NULL,
+        [RecordId] uniqueidentifier NOT NULL,
+        [Digest] nchar(64) NOT NULL,
+        CONSTRAINT [PK_AuditRecordStates] PRIMARY KEY ([Sequence], [RecordType], [RecordId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
 )
 BEGIN
     CREATE TABLE [PartnerExports] (
@@ -874,7 +896,24 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+)
+BEGIN
+    CREATE TABLE [SignedTreeHeads] (
+        [Id] uniqueidentifier NOT NULL,
+        [TreeSize] bigint NOT NULL,
+        [RootHash] nchar(64) NOT NULL,
+        [Timestamp] nvarchar(40) NOT NULL,
+        [KeyId] nvarchar(64) NOT NULL,
+        [Signature] nvarchar(200) NOT NULL,
+        [TimestampToken] nvarchar(max) NULL,
+        CONSTRAINT [PK_SignedTreeHeads] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
 )
 BEGIN
     CREATE TABLE [PartnerExportRecords] (
@@ -890,7 +929,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecordStates_RecordType_RecordId_Sequence] ON [AuditRecordStates] ([RecordType], [RecordId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
 )
 BEGIN
     CREATE INDEX [IX_PartnerExports_PartnerId_CreatedAt] ON [PartnerExports] ([PartnerId], [CreatedAt]);
@@ -898,11 +945,19 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261205232038_PartnerExportManifests'
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+)
+BEGIN
+    CREATE INDEX [IX_SignedTreeHeads_TreeSize] ON [SignedTreeHeads] ([TreeSize]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261205232038_PartnerExportManifests', N'10.0.15');
+    VALUES (N'20261206002142_SignedTreeHeadsAndExportManifests', N'10.0.15');
 END;
 
 COMMIT;

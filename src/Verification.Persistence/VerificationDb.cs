@@ -26,6 +26,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<EvidenceItem> Evidence => Set<EvidenceItem>();
     public DbSet<CustodyEvent> CustodyEvents => Set<CustodyEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditRecordState> AuditRecordStates => Set<AuditRecordState>();
+    public DbSet<TreeHeadRecord> SignedTreeHeads => Set<TreeHeadRecord>();
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ConsumedRefreshToken> ConsumedRefreshTokens => Set<ConsumedRefreshToken>();

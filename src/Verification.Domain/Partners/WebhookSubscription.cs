@@ -8,7 +8,10 @@ public static class WebhookEvents
     public const string ClaimDecided = "claim.decided";
     public const string ClaimReopened = "claim.reopened";
 
-    public static readonly IReadOnlyList<string> All = [ClaimDecided, ClaimReopened];
+    /// <summary>A new signed tree head: partners keep a copy outside the instance (API.md, Integrity).</summary>
+    public const string AuditHead = "audit.head";
+
+    public static readonly IReadOnlyList<string> All = [ClaimDecided, ClaimReopened, AuditHead];
 }
 
 /// <summary>

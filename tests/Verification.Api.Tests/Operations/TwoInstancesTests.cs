@@ -47,12 +47,12 @@ public sealed class TwoInstancesTests
             .Select(client => client.SubmitClaimAsync());
         await Task.WhenAll(writes);
         var verify = await (await coordinatorOnSecond.GetAsync("/api/v1/audit/verify")).Json();
-        var head = await (await (await first.CoordinatorAsync()).GetAsync("/api/v1/audit/head")).Json();
+        var head = await (await (await first.CoordinatorAsync()).PostAsync("/api/v1/audit/heads", null)).Json();
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
-        Assert.Equal(head.GetProperty("sequence").GetInt64(), verify.GetProperty("checked").GetInt64());
+        Assert.Equal(head.GetProperty("treeSize").GetInt64(), verify.GetProperty("checked").GetInt64());
 
         // One job storage: both instances see the same single set of recurring jobs.
-        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sweep-expired", "verify-audit-chain"];
+        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sign-tree-head", "sweep-expired", "verify-audit-chain"];
         Assert.Equal(expected, RecurringJobIds(first));
         Assert.Equal(expected, RecurringJobIds(second));
 

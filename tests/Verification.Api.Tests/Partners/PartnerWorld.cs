@@ -186,6 +186,7 @@ internal static class PartnerShape
         "sources", "sources[].type", "sources[].description", "sources[].url",
         "evidence", "evidence[].id", "evidence[].kind", "evidence[].sha256", "evidence[].stance", "evidence[].reviewStatus",
         "evidence[].sourceReliability", "evidence[].informationCredibility",
+        "decision", "decision.auditSequence", "decision.decidedAt",
     };
 
     /// <summary>Every property path of a JSON document, with array items as "[]".</summary>

@@ -14,7 +14,7 @@ namespace Verification.Api.Tests.Security;
 /// </summary>
 public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper output) : IClassFixture<SqliteApiFixture>
 {
-    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage, Importer, Partner }
+    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage, Importer, Partner, CoordinatorOrPartner }
 
     /// <summary>
     /// Which object a route acts on. An investigator who may not see a claim gets 404; only the importer and
@@ -76,7 +76,12 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/imports/{id}"] = new(Access.Staff, Scope.Import),
         ["GET /api/v1/audit"] = new(Access.Coordinator, Scope.None),
         ["GET /api/v1/audit/verify"] = new(Access.Coordinator, Scope.None),
-        ["GET /api/v1/audit/head"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/audit/heads"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/audit/head"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/heads"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/keys"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/proofs/consistency"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/proofs/inclusion"] = new(Access.CoordinatorOrPartner, Scope.None),
     };
 
     [Fact]
@@ -100,6 +105,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var @public = await PartnerClient(coordinator, "Public");
         var revoked = await PartnerClient(coordinator, "Restricted", revoke: true);
         var importId = await StartDryRunImport(own);
+        // A signed head exists, so the published head route answers one.
+        await Expect.Status(await coordinator.PostAsync("/api/v1/audit/heads", null), HttpStatusCode.Created);
         var callers = new Dictionary<Caller, HttpClient>
         {
             [Caller.RestrictedPartner] = restricted,
@@ -155,6 +162,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         if (caller is Caller.Anonymous or Caller.RevokedPartner)
             return 401;
         var partner = caller is Caller.RestrictedPartner or Caller.PublicPartner;
+        if (rule.Access == Access.CoordinatorOrPartner)
+            return partner || caller == Caller.Coordinator ? null : 403;
         if (rule.Access == Access.Partner)
             return !partner ? 403 : rule.Scope == Scope.PartnerObject ? 404 : null;
         if (partner)

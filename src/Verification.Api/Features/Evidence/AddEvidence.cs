@@ -22,7 +22,14 @@ public static class AddEvidence
         [property: NotAudited] PendingBlob? File,
         string? DeclaredContentType,
         string? FileName,
-        string? ContentDigest) : ICommand<Result>, IClaimCommand;
+        string? ContentDigest) : ICommand<Result>, IClaimCommand
+    {
+        /// <summary>The received file's SHA-256, in the intake's audit digest (the upload stream itself is not).</summary>
+        public string? FileSha256 => File?.Sha256;
+
+        /// <summary>The received file's size in bytes, in the intake's audit digest.</summary>
+        public long? FileSizeBytes => File?.SizeBytes;
+    }
 
     public sealed record Result(EvidenceResponse Evidence) : IAuditTarget
     {

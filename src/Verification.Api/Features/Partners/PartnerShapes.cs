@@ -60,7 +60,13 @@ public sealed record PartnerClaim(
 {
     /// <summary>The claim's version when it was read: an export manifest names each record by id and version.</summary>
     public long Version { get; init; }
+
+    /// <summary>The audit entry of the confirmation, whose inclusion proof a partner can ask for (API.md, Integrity).</summary>
+    public PartnerDecision? Decision { get; init; }
 }
+
+/// <param name="AuditSequence">The sequence of the audit entry that confirmed the verdict: <c>GET /audit/proofs/inclusion?sequence=</c>.</param>
+public sealed record PartnerDecision(long AuditSequence, DateTime DecidedAt);
 
 public sealed record PartnerIncident(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision, PartnerLocation Location);
 

@@ -21,6 +21,7 @@ public static class RecurringJobs
     public const string EvidenceFixityId = "evidence-fixity";
     public const string FlagPossibleDuplicatesId = "flag-possible-duplicates";
     public const string RequeueStuckImportsId = "requeue-stuck-imports";
+    public const string SignTreeHeadId = "sign-tree-head";
 
     /// <summary>Runs <paramref name="command"/> through the mediator on <paramref name="cron"/>, as the system.</summary>
     public static IServiceCollection AddRecurringCommand<TCommand>(this IServiceCollection services, string id, TCommand command, string cron)
