@@ -39,7 +39,7 @@ public sealed class BackupRestoreTests : IDisposable
         });
         await firstWrite.Task;
         var backup = Path.Combine(_folder, "backup");
-        var (code, output, errors) = await RunAsync("backup", backup, api.Factory.SqliteFile, api.Factory.EvidencePath);
+        var (code, output, errors) = await RunAsync("backup", backup, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath, includeKeys: true);
         await stop.CancelAsync();
         Assert.True(await writer >= 1);
         Assert.True(code == 0, $"backup failed ({code}): {errors}");
@@ -49,15 +49,20 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Contains(manifest.Files, f => f.Path == "database/verification.hangfire.db");
         Assert.All(kept, k => Assert.Contains(manifest.Files, f => f.Path.EndsWith("/" + k.Sha256, StringComparison.Ordinal) && f.Sha256 == k.Sha256));
 
+        Assert.Contains(manifest.Files, f => f.Path == "keys/key-ring.key");
+        Assert.Contains(manifest.Files, f => f.Path == "keys/signing-key.pem");
+
         var restoredDatabase = Path.Combine(_folder, "restored", "verification.db");
         var restoredEvidence = Path.Combine(_folder, "restored", "evidence");
-        (code, _, errors) = await RunAsync("restore", backup, restoredDatabase, restoredEvidence);
+        var restoredKeys = Path.Combine(_folder, "restored", "keys");
+        (code, _, errors) = await RunAsync("restore", backup, restoredDatabase, restoredEvidence, restoredKeys, includeKeys: true);
         Assert.True(code == 0, $"restore failed ({code}): {errors}");
 
         await using var restored = await TestApi.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Verification"] = $"Data Source={restoredDatabase}",
             ["Evidence:StoragePath"] = restoredEvidence,
+            ["Keys:Path"] = restoredKeys,
         });
         var coordinator = await restored.CoordinatorAsync();
         var head = await (await coordinator.GetAsync("/api/v1/audit/head")).Json();
@@ -159,13 +164,17 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Contains("pg_dump", postgres.ToString());
     }
 
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(string verb, string folder, string databaseFile, string evidenceFolder)
+    private static async Task<(int Code, string Output, string Errors)> RunAsync(string verb, string folder, string databaseFile, string evidenceFolder,
+        string? keysFolder = null, bool includeKeys = false)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var code = await BackupCommandLine.RunAsync(
-            [verb, folder, "--Database:Provider=Sqlite", $"--ConnectionStrings:Verification=Data Source={databaseFile}", $"--Evidence:StoragePath={evidenceFolder}"],
-            output, errors);
+        string[] args = [verb, folder, "--Database:Provider=Sqlite", $"--ConnectionStrings:Verification=Data Source={databaseFile}", $"--Evidence:StoragePath={evidenceFolder}"];
+        if (keysFolder is not null)
+            args = [.. args, $"--Keys:Path={keysFolder}"];
+        if (includeKeys)
+            args = [.. args, BackupCommandLine.IncludeKeys];
+        var code = await BackupCommandLine.RunAsync(args, output, errors);
         return (code, output.ToString(), errors.ToString());
     }
 
