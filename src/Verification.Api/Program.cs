@@ -109,7 +109,7 @@ var app = builder.Build();
 try
 {
     await app.Services.PrepareDatabaseAsync();
-    await app.Services.PrepareKeyRingAsync(app.Logger);
+    await app.Services.PrepareKeysAsync(app.Logger);
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
     RecurringJobs.RegisterAtStart(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>(), app.Logger, app.Lifetime.ApplicationStopping);

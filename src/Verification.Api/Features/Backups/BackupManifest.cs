@@ -55,10 +55,7 @@ internal static class BackupFiles
     /// </summary>
     public static async Task<(string Sha256, long Size)> CopyAsync(string from, string to, CancellationToken ct, bool secret = false)
     {
-        if (secret && !OperatingSystem.IsWindows())
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        else
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        CreateFolderFor(to, secret);
         await using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
         var options = new FileStreamOptions
@@ -81,6 +78,15 @@ internal static class BackupFiles
         await target.FlushAsync(ct);
         target.Flush(flushToDisk: true);
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    /// <summary>Creates the folder a file goes into; owner-only (0700) for a secret.</summary>
+    public static void CreateFolderFor(string file, bool secret)
+    {
+        if (secret && !OperatingSystem.IsWindows())
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        else
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
     }
 
     public static async Task<string> HashAsync(string path, CancellationToken ct)

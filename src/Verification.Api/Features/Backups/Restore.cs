@@ -149,6 +149,7 @@ public static class Restore
     {
         if (File.Exists(destination) && await BackupFiles.HashAsync(destination, ct) == expected.Sha256)
             return false;
+        BackupFiles.CreateFolderFor(destination, secret);
         var temporary = destination + ".restoring";
         File.Delete(temporary);
         var (sha256, _) = await BackupFiles.CopyAsync(from, temporary, ct, secret);

@@ -13,12 +13,21 @@ namespace Verification.Api.Infrastructure.Keys;
 /// unreadable for good; the operator must give this instance the same <c>key-ring.key</c> as the others.</item>
 /// <item>no key file and nothing sealed yet (a first start, or a database from before keys were sealed): create it.</item>
 /// <item>a key file that does not open the sealed keys (another instance's file): refuse to start, naming both keys.</item>
-/// <item>keys stored in plain text by an earlier version: seal them in place, and make a new key the default, so
-/// that new tokens and witness identities never depend on a key that older database copies hold in the clear.</item>
+/// <item>a ring stored wholly in plain text by an earlier version: seal its keys in place, and make a new key the
+/// default, so that new tokens and witness identities never depend on a key that older database copies hold in the
+/// clear. Once the ring holds a sealed key, a plaintext key is an intruder's: it is ignored, never sealed.</item>
 /// </list>
 /// </summary>
 public static class KeyRingStartup
 {
+    /// <summary>The key ring as above, and the signing key loaded (or created on a first start) so that a bad <c>Signing:KeyPath</c> stops the start.</summary>
+    public static async Task PrepareKeysAsync(this IServiceProvider services, ILogger logger, CancellationToken ct = default)
+    {
+        await services.PrepareKeyRingAsync(logger, ct);
+        var signer = services.GetRequiredService<IInstanceSigner>();
+        logger.LogInformation("Signing key {KeyId} ({Count} published, retired ones included).", signer.KeyId, signer.PublishedKeys.Count);
+    }
+
     public static async Task PrepareKeyRingAsync(this IServiceProvider services, ILogger logger, CancellationToken ct = default)
     {
         var key = services.GetRequiredService<KeyRingKey>();
@@ -66,7 +75,9 @@ public static class KeyRingStartup
         }
 
         var plaintext = elements.Where(e => e.Element is not null && KeyRingXml.Classify(e.Element) == KeyElementKind.Plaintext).ToList();
-        if (plaintext.Count > 0)
+        // Only a ring that was never sealed is an earlier version's: once one key is sealed, a key in plain text was
+        // written by someone with access to the database, and sealing it would make their key ours.
+        if (plaintext.Count > 0 && sealedKeys.Count == 0)
         {
             foreach (var (row, element) in plaintext)
                 row.Xml = KeyRingXml.SealPlaintextKey(key, element!).ToString(SaveOptions.DisableFormatting);
@@ -80,7 +91,9 @@ public static class KeyRingStartup
                 plaintext.Count);
         }
 
-        foreach (var (_, element) in elements.Where(e => e.Element is null || KeyRingXml.Classify(e.Element) == KeyElementKind.Foreign))
+        var ignored = elements.Where(e => e.Element is null || KeyRingXml.Classify(e.Element) == KeyElementKind.Foreign
+                                          || (sealedKeys.Count > 0 && KeyRingXml.Classify(e.Element) == KeyElementKind.Plaintext));
+        foreach (var (_, element) in ignored)
         {
             logger.LogError("The Data Protection key {KeyId} in the database is not sealed with the key-ring key and is ignored; nothing in Verification writes such a key.",
                 (string?)element?.Attribute("id") ?? "(unreadable XML)");
