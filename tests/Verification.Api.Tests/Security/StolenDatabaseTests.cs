@@ -273,6 +273,7 @@ internal sealed class Thief : IDisposable
 
     public InMemoryRing Repository { get; }
     public ISecureDataFormat<AuthenticationTicket> BearerTokens { get; }
+    public IDataProtectionProvider Provider => _services.GetRequiredService<IDataProtectionProvider>();
 
     public static Thief Over(StolenCopy copy, KeyRingKey? key)
     {
