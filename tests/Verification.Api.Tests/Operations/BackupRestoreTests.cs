@@ -85,6 +85,50 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backup_leaves_the_keys_out_unless_asked_and_a_restore_puts_keys_back_only_when_asked_owner_only()
+    {
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        await api.NewPersonAsync("Investigator");
+        var keyRingKey = await File.ReadAllBytesAsync(Path.Combine(api.Factory.KeysPath, "key-ring.key"));
+
+        var plain = Path.Combine(_folder, "plain");
+        var (code, output, errors) = await RunAsync("backup", plain, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath);
+        Assert.True(code == 0, errors);
+        Assert.Contains("Keys not included", output);
+        var manifest = JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllTextAsync(Path.Combine(plain, "manifest.json")), JsonSerializerOptions.Web)!;
+        Assert.DoesNotContain(manifest.Files, f => f.Path.StartsWith("keys/", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(plain, "keys")));
+        // Asking a keyless backup for keys is refused before anything is written.
+        var refusedTarget = Path.Combine(_folder, "refused", "verification.db");
+        (code, _, errors) = await RunAsync("restore", plain, refusedTarget, Path.Combine(_folder, "refused", "evidence"), Path.Combine(_folder, "refused", "keys"), includeKeys: true);
+        Assert.Equal(1, code);
+        Assert.Contains("holds no keys", errors);
+        Assert.False(File.Exists(refusedTarget));
+
+        var keyed = Path.Combine(_folder, "keyed");
+        (code, output, errors) = await RunAsync("backup", keyed, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath, includeKeys: true);
+        Assert.True(code == 0, errors);
+        Assert.Contains("Keys included", output);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keyed, "keys", "key-ring.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(keyed, "keys")));
+
+        // Without --include-keys, a restore leaves the backup's keys where they are.
+        var withoutKeys = Path.Combine(_folder, "without");
+        (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withoutKeys, "verification.db"), Path.Combine(withoutKeys, "evidence"), Path.Combine(withoutKeys, "keys"));
+        Assert.True(code == 0, errors);
+        Assert.Contains("were not restored", output);
+        Assert.False(Directory.Exists(Path.Combine(withoutKeys, "keys")));
+
+        var withKeys = Path.Combine(_folder, "with");
+        (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withKeys, "verification.db"), Path.Combine(withKeys, "evidence"), Path.Combine(withKeys, "keys"), includeKeys: true);
+        Assert.True(code == 0, errors);
+        var restoredKey = Path.Combine(withKeys, "keys", "key-ring.key");
+        Assert.Equal(keyRingKey, await File.ReadAllBytesAsync(restoredKey));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(restoredKey));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(withKeys, "keys")));
+    }
+
+    [Fact]
     public async Task Restore_refuses_a_backup_whose_files_were_changed()
     {
         await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
