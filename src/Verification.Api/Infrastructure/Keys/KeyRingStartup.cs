@@ -23,6 +23,14 @@ public static class KeyRingStartup
     /// <summary>The key ring as above, and the signing key loaded (or created on a first start) so that a bad <c>Signing:KeyPath</c> stops the start.</summary>
     public static async Task PrepareKeysAsync(this IServiceProvider services, ILogger logger, CancellationToken ct = default)
     {
+        try
+        {
+            services.GetRequiredService<KeysFolder>();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InvalidOperationException($"the keys folder (Keys:Path) cannot be created: {e.Message}", e);
+        }
         await services.PrepareKeyRingAsync(logger, ct);
         var signer = services.GetRequiredService<IInstanceSigner>();
         logger.LogInformation("Signing key {KeyId} ({Count} published, retired ones included).", signer.KeyId, signer.PublishedKeys.Count);
