@@ -3,7 +3,11 @@ using System.Security.Cryptography;
 using System.Xml.Linq;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Verification.Api.Tests.Operations;
 using Verification.Api.Infrastructure.Keys;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Tests.Foundation;
@@ -28,6 +32,62 @@ public sealed class KeysTests : IDisposable
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(api.Factory.KeysPath, KeyRingKey.FileName)));
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(api.Factory.KeysPath, InstanceSigner.KeyFileName)));
         Assert.Equal(44, (await File.ReadAllTextAsync(Path.Combine(api.Factory.KeysPath, KeyRingKey.FileName))).Trim().Length); // 32 bytes, base64
+    }
+
+    [Fact]
+    public async Task No_key_material_reaches_a_log_line_at_any_level_or_the_database()
+    {
+        var capture = new LogCapture();
+        using var factory = new ApiFactory(DatabaseProvider.Sqlite);
+        using var host = factory.WithWebHostBuilder(b => b.ConfigureLogging(l =>
+        {
+            l.AddProvider(capture);
+            l.AddFilter<LogCapture>(null, LogLevel.Trace);
+        }));
+        async Task<HttpClient> SignIn(string email, string password)
+        {
+            var client = host.CreateClient();
+            var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+            await Expect.Status(login, HttpStatusCode.OK);
+            return client.WithBearer((await login.Json()).GetProperty("accessToken").GetString()!);
+        }
+        var coordinator = await SignIn(ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
+        var email = $"investigator-{Guid.NewGuid():N}@test.local";
+        await Expect.Status(await coordinator.PostAsJsonAsync("/api/v1/users", new { email, password = TestApi.Password, roles = new[] { "Investigator" } }),
+            HttpStatusCode.Created);
+        var api = await SignIn(email, TestApi.Password);
+        var (claim, _) = await api.SubmitClaimAsync();
+        await api.AddTestimonyAsync(claim.GetProperty("id").GetGuid(), "Heard at night.", "Witness never logged");
+
+        var keyRingKey = (await File.ReadAllTextAsync(Path.Combine(factory.KeysPath, KeyRingKey.FileName))).Trim();
+        using var signing = ECDsa.Create();
+        signing.ImportFromPem(await File.ReadAllTextAsync(Path.Combine(factory.KeysPath, InstanceSigner.KeyFileName)));
+        var privateKey = signing.ExportParameters(includePrivateParameters: true).D!;
+        string[] secrets = [keyRingKey, Convert.ToHexString(Convert.FromBase64String(keyRingKey)), Convert.ToBase64String(privateKey), Convert.ToHexString(privateKey),
+            Convert.ToBase64String(signing.ExportPkcs8PrivateKey())[..40]];
+        Assert.NotEmpty(capture.Lines);
+        foreach (var line in capture.Lines)
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.OrdinalIgnoreCase));
+
+        // The database file, byte for byte (write-ahead log included): neither key, in any of its encodings.
+        SqliteConnection.ClearAllPools();
+        var stored = new List<byte[]>();
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(factory.SqliteFile)!, "verification*"))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            stored.Add(copy.ToArray());
+        }
+        Assert.NotEmpty(stored);
+        var rawKeyRingKey = Convert.FromBase64String(keyRingKey);
+        foreach (var bytes in stored)
+        {
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(rawKeyRingKey));
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(privateKey));
+            var text = System.Text.Encoding.Latin1.GetString(bytes);
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase));
+        }
     }
 
     [Fact]
