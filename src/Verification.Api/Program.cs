@@ -17,6 +17,7 @@ using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Jobs;
+using Verification.Api.Infrastructure.Keys;
 using Verification.Api.Infrastructure.Operations;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
@@ -46,6 +47,7 @@ builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.KeysFolder>();
 builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSigner, Verification.Api.Infrastructure.Keys.InstanceSigner>();
+builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
@@ -114,6 +116,7 @@ var app = builder.Build();
 try
 {
     await app.Services.PrepareDatabaseAsync();
+    await app.Services.PrepareKeysAsync(app.Logger);
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
     RecurringJobs.RegisterAtStart(app.Services, app.Logger, app.Lifetime.ApplicationStopping);

@@ -63,6 +63,9 @@ public sealed class ApiProcess : IAsyncDisposable
                 info.Environment.Remove(key);
         }
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // The keys folder of its own, in the (temporary) working directory unless the test names one: the default
+        // would be relative to the content root, and no key may ever be written inside the repository.
+        info.Environment["Keys__Path"] = Path.Combine(Path.GetFullPath(workingDirectory), "keys");
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
 

@@ -10,7 +10,7 @@ using Verification.Persistence;
 
 namespace Verification.Api.Tests.Operations;
 
-/// <summary>Two API instances behind a load balancer: one PostgreSQL database and one shared evidence folder.</summary>
+/// <summary>Two API instances behind a load balancer: one PostgreSQL database, one shared evidence folder, the same key files.</summary>
 public sealed class TwoInstancesTests
 {
     [Fact]
@@ -21,6 +21,8 @@ public sealed class TwoInstancesTests
         {
             ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
             ["Evidence:StoragePath"] = first.Factory.EvidencePath,
+            // The same key-ring key and signing key (docs/operations.md: every instance is given the same files).
+            ["Keys:Path"] = first.Factory.KeysPath,
         });
 
         // A token issued by one instance is accepted by the other (Data Protection keys in the shared database).
