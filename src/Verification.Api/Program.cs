@@ -45,8 +45,6 @@ builder.Services.AddAuditIntegrity();
 builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
-builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.KeysFolder>();
-builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSigner, Verification.Api.Infrastructure.Keys.InstanceSigner>();
 builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);

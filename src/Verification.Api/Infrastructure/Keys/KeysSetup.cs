@@ -6,11 +6,13 @@ namespace Verification.Api.Infrastructure.Keys;
 public static class KeysSetup
 {
     /// <summary>
-    /// The key ring stays in the database (IdentitySetup), sealed with the key-ring key from the keys folder; only
+    /// The keys folder and the instance signing key. The key ring stays in the database (IdentitySetup), sealed with the key-ring key from the keys folder; only
     /// sealed keys are used. The RFC 3161 client, when <c>Signing:TimestampAuthorityUrl</c> is set.
     /// </summary>
     public static IServiceCollection AddKeysOutsideTheDatabase(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<KeysFolder>();
+        services.AddSingleton<IInstanceSigner, InstanceSigner>();
         services.AddSingleton<KeyRingKey>();
         services.AddOptions<KeyManagementOptions>().PostConfigure<KeyRingKey, ILoggerFactory>((options, key, logging) =>
         {
