@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
-using Scalar.AspNetCore;
 using Verification.Api;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
@@ -30,8 +29,7 @@ if (BackupCommandLine.Handles(args))
 // database and evidence store live below it: every committed write woke the file watcher (5% of the CPU of a
 // submission in the benchmark's profile). An operator's later argument can still turn it back on.
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
-// SQL text is for debugging sessions, not for the default log: it would drown the request lines.
-builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+builder.AddVerificationLogging();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddVerificationDatabase(builder.Configuration);
@@ -136,8 +134,7 @@ app.UseAntiforgery();
 app.UseRateLimiter();
 app.MapJobsDashboard();
 
-app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+app.MapApiReference();
 app.MapOperationsEndpoints();
 app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
 
