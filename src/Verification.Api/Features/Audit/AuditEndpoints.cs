@@ -9,7 +9,7 @@ public static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        var audit = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.Coordinator);
+        var audit = api.MapGroup("/audit").WithTag("Audit", "The audit hash chain: every state change, and its verification.").RequireAuthorization(Policies.Coordinator);
         audit.MapGet("/", List).WithSummary("The audit chain, oldest first, filtered by target, actor and time (Coordinator).");
         audit.MapGet("/verify", Verify).WithSummary("Walk the whole chain; names the first changed, removed or reordered entry (Coordinator).");
         audit.MapGet("/head", Head).WithSummary("The newest entry's sequence and hash, to keep as a witness of the chain (Coordinator).");
