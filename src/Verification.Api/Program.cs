@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
-using Scalar.AspNetCore;
 using Verification.Api;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
@@ -33,8 +32,7 @@ if (BackupCommandLine.Handles(args))
 // database and evidence store live below it: every committed write woke the file watcher (5% of the CPU of a
 // submission in the benchmark's profile). An operator's later argument can still turn it back on.
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
-// SQL text is for debugging sessions, not for the default log: it would drown the request lines.
-builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+builder.AddVerificationLogging();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddVerificationDatabase(builder.Configuration);
@@ -83,7 +81,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>().AddOperationTransformer<OpenApiConventions>());
 builder.Services.AddHealthChecks().AddDbContextCheck<VerificationDb>("database", tags: ["ready"]);
 builder.Services.AddRateLimiter(o =>
 {
@@ -145,8 +143,7 @@ app.UseRateLimiter();
 app.MapJobsDashboardSignIn();
 app.MapJobsDashboard();
 
-app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+app.MapApiReference();
 app.MapOperationsEndpoints();
 app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
 

@@ -11,7 +11,7 @@ public static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        var audit = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.Coordinator);
+        var audit = api.MapGroup("/audit").WithTag("Audit", "The audit hash chain: every state change, and its verification.").RequireAuthorization(Policies.Coordinator);
         audit.MapGet("/", List).WithSummary("The audit chain, oldest first, filtered by target, actor and time (Coordinator).");
         audit.MapGet("/verify", Verify).WithSummary(
             "Walk the whole chain and check it against every signed head; with records=true also every claim and evidence item " +

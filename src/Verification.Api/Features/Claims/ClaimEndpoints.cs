@@ -15,7 +15,7 @@ public static class ClaimEndpoints
 
     public static RouteGroupBuilder MapClaimEndpoints(this RouteGroupBuilder api)
     {
-        var claims = api.MapGroup("/claims").WithTags("Claims").RequireAuthorization(Policies.Staff);
+        var claims = api.MapGroup("/claims").WithTag("Claims", "Allegations of civilian harm: submission, triage, assignments, withdrawal, reopening and their timeline.").RequireAuthorization(Policies.Staff);
 
         claims.MapPost("/", Submit).RequireAuthorization(Policies.Investigator)
             .WithSummary("Submit a claim (Investigator). Honours Idempotency-Key.")

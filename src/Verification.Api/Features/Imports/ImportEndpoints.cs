@@ -25,7 +25,7 @@ public static class ImportEndpoints
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
-        var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Staff);
+        var imports = api.MapGroup("/imports").WithTag("Imports", "Bulk imports of existing records (our CSV and NDJSON, the UCDP GED dataset) as claims, run as background jobs.").RequireAuthorization(Policies.Staff);
 
         imports.MapPost("/", Upload).RequireAuthorization(p => p.RequireRole(Roles.Investigator, Roles.Coordinator))
             .WithMetadata(new LargeBodyMetadata())

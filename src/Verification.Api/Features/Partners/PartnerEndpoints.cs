@@ -17,7 +17,7 @@ public static class PartnerEndpoints
     public static RouteGroupBuilder MapPartnerEndpoints(this RouteGroupBuilder api)
     {
         // Coordinators manage partner organisations and their keys.
-        var partners = api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.Coordinator);
+        var partners = api.MapGroup("/partners").WithTag("Partners", "Partner organisations and their API keys, managed by coordinators.").RequireAuthorization(Policies.Coordinator);
         partners.MapPost("/", Create)
             .WithSummary("Register a partner organisation with a sharing level; answers its API key, shown this once (Coordinator).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -31,7 +31,7 @@ public static class PartnerEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         // Partner organisations, with their API key; nothing else opens these routes, and their key opens nothing else.
-        var partner = api.MapGroup("/partner").WithTags("Partner access")
+        var partner = api.MapGroup("/partner").WithTag("Partner access", "What a partner organisation reads with its API key: decided claims, exports and webhook subscriptions.")
             .RequireAuthorization(Policies.Partner)
             .RequireRateLimiting(PartnerRateLimit.Policy)
             .WithMetadata(new PartnerRouteMetadata())

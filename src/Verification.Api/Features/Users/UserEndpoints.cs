@@ -12,7 +12,7 @@ public static class UserEndpoints
 
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Coordinator);
+        var group = api.MapGroup("/users").WithTag("Users", "Staff accounts and their roles, managed by coordinators.").RequireAuthorization(Policies.Coordinator);
         group.MapPost("/", Create).WithSummary("Create a staff account (Coordinator).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", List).WithSummary("List staff accounts (Coordinator).");
