@@ -119,6 +119,28 @@ public sealed class Claim
         Record(now, coordinator, "Assigned", userId.ToString());
     }
 
+    /// <summary>
+    /// Corrects what the allegation says (a typo, a better location) while the claim is still being worked on. Each
+    /// changed field goes into the history with its old and new value; a decided, rejected or withdrawn claim is
+    /// corrected only by reopening it first, so a verdict never silently rests on text that changed after it.
+    /// </summary>
+    public IReadOnlyList<FieldChange> Edit(ClaimDetails details, Guid by, DateTime now)
+    {
+        if (Stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration))
+            throw new TransitionNotAllowed("edit", Stage.ToString(), "a claim is edited while Submitted or InCorroboration");
+        var changes = FieldChange.Between(CurrentDetails(), details);
+        if (changes.Count == 0)
+            return changes;
+        Apply(details);
+        Touch(now);
+        Record(now, by, FieldChange.HistoryAction, FieldChange.Describe(changes));
+        return changes;
+    }
+
+    /// <summary>What the allegation says now, in the shape an edit is compared with.</summary>
+    public ClaimDetails CurrentDetails() =>
+        new(Title, Summary, ViolationTypes, Incident, Location, Perpetrators, Harm, Sources);
+
     public void Withdraw(Guid by, string? reason, DateTime now)
     {
         if (by != SubmittedBy)

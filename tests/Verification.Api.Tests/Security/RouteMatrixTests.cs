@@ -29,7 +29,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     /// </summary>
     public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, RestrictedPartner, PublicPartner, RevokedPartner }
 
-    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
+    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null, string? MediaType = null);
 
     /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
     private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId);
@@ -46,6 +46,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/history"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/possible-duplicates"] = new(Access.Triage, Scope.Claim),
+        ["PATCH /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim, _ => new { title = "probe" }, "application/merge-patch+json"),
+        ["POST /api/v1/claims/triage"] = new(Access.Triage, Scope.None, w => new { decision = "Accept", items = new[] { new { id = w.ClaimId, version = 1 } } }),
         ["POST /api/v1/claims/{id}/triage"] = new(Access.Triage, Scope.Claim, _ => new { decision = "Accept" }),
         ["POST /api/v1/claims/{id}/assignments"] = new(Access.Coordinator, Scope.Claim, w => new { userId = w.UserId }),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
@@ -125,7 +127,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
                 var (method, path) = Split(route, world);
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (rule.Body?.Invoke(world) is { } body)
-                    request.Content = JsonContent.Create(body);
+                    request.Content = JsonContent.Create(body, mediaType: rule.MediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(rule.MediaType));
                 var response = await client.SendAsync(request);
                 probes++;
                 var status = (int)response.StatusCode;

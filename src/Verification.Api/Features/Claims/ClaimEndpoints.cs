@@ -29,6 +29,12 @@ public static class ClaimEndpoints
         claims.MapGet("/{id:guid}/possible-duplicates", PossibleDuplicates).RequireAuthorization(Policies.Triage)
             .WithSummary("Claims that duplicate screening found alike (same country, overlapping dates, nearby place, a perpetrator in common), for triage (Reviewer, Coordinator).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        claims.MapPatch("/{id:guid}", Edit).Accepts<System.Text.Json.JsonElement>(JsonMergePatch.MediaType)
+            .WithSummary("Correct a claim with a JSON merge patch (RFC 7396) while Submitted or InCorroboration (its submitter, an assigned investigator, Reviewer, Coordinator). Needs If-Match.")
+            .ClaimActionProblems().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        claims.MapPost("/triage", TriageMany).RequireAuthorization(Policies.Triage)
+            .WithSummary($"Triage up to {BulkTriage.MaxItems} claims with one decision, each with its version; each claim is its own transaction, with a result of its own (Reviewer, Coordinator).")
+            .ProducesValidationProblem();
         claims.MapPost("/{id:guid}/triage", Triage).RequireAuthorization(Policies.Triage)
             .WithSummary("Accept a submitted claim into corroboration, or reject it with a reason (Reviewer, Coordinator). Needs If-Match.")
             .ClaimActionProblems();
@@ -67,6 +73,17 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<IReadOnlyList<ListPossibleDuplicates.PossibleDuplicateResponse>>> PossibleDuplicates(Guid id, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new ListPossibleDuplicates.Query(id), ct));
+
+    private static async Task<Ok<ClaimResponse>> Edit(Guid id, [FromBody] System.Text.Json.JsonElement patch, ISender sender,
+        HttpRequest request, HttpResponse response, CancellationToken ct)
+    {
+        if (!JsonMergePatch.IsMergePatch(request.ContentType))
+            throw new UnsupportedContentType(request.ContentType, JsonMergePatch.MediaType);
+        return response.WithETag(await sender.Send(new EditClaim.Command(id, ETags.ParseIfMatch(request), patch), ct));
+    }
+
+    private static async Task<Ok<BulkTriage.Result>> TriageMany(BulkTriage.Command body, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(body, ct));
 
     private static async Task<Ok<ClaimResponse>> Triage(Guid id, TriageRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new TriageClaim.Command(id, ETags.ParseIfMatch(request), body.Decision, body.Reason, body.DuplicateOf), ct));
