@@ -852,3 +852,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232742_WebhookManagement'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [Filter] nvarchar(4000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232742_WebhookManagement'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [RemovedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205232742_WebhookManagement'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205232742_WebhookManagement', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

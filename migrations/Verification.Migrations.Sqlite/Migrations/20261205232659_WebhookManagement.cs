@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Verification.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class WebhookManagement : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Filter",
+                table: "WebhookSubscriptions",
+                type: "TEXT",
+                maxLength: 4000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "RemovedAt",
+                table: "WebhookSubscriptions",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Filter",
+                table: "WebhookSubscriptions");
+
+            migrationBuilder.DropColumn(
+                name: "RemovedAt",
+                table: "WebhookSubscriptions");
+        }
+    }
+}
