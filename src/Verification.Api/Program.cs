@@ -11,6 +11,7 @@ using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
+using Verification.Api.Features.Queues;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -46,6 +47,7 @@ builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSign
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddWorkQueues(builder.Configuration);
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -150,6 +152,7 @@ api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
+api.MapQueueEndpoints();
 
 await app.RunAsync();
 return 0;

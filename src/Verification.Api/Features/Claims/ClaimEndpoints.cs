@@ -41,6 +41,12 @@ public static class ClaimEndpoints
         claims.MapPost("/{id:guid}/assignments", Assign).RequireAuthorization(Policies.Coordinator)
             .WithSummary("Let an investigator work on a claim they did not submit (Coordinator). Needs If-Match.")
             .ClaimActionProblems();
+        claims.MapPut("/{id:guid}/reviewer", AssignReviewer).RequireAuthorization(Policies.Triage)
+            .WithSummary("Name the reviewer who works on the claim (Coordinator; a Reviewer may name themselves while nobody is assigned). Needs If-Match.")
+            .ClaimActionProblems();
+        claims.MapDelete("/{id:guid}/reviewer", ReleaseReviewer).RequireAuthorization(Policies.Triage)
+            .WithSummary("Free the claim for another reviewer (the assigned reviewer, Coordinator). Needs If-Match.")
+            .ClaimActionProblems();
         claims.MapPost("/{id:guid}/withdraw", Withdraw).RequireAuthorization(Policies.Investigator)
             .WithSummary("Withdraw your own claim while Submitted or InCorroboration and never decided. Needs If-Match.")
             .ClaimActionProblems();
@@ -90,6 +96,12 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<ClaimResponse>> Assign(Guid id, AssignmentRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new AssignInvestigator.Command(id, ETags.ParseIfMatch(request), body.UserId), ct));
+
+    private static async Task<Ok<ClaimResponse>> AssignReviewer(Guid id, AssignmentRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new Claims.AssignReviewer.Command(id, ETags.ParseIfMatch(request), body.UserId), ct));
+
+    private static async Task<Ok<ClaimResponse>> ReleaseReviewer(Guid id, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
+        response.WithETag(await sender.Send(new Claims.ReleaseReviewer.Command(id, ETags.ParseIfMatch(request)), ct));
 
     private static async Task<Ok<ClaimResponse>> Withdraw(Guid id, ReasonRequest body, ISender sender, HttpRequest request, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new WithdrawClaim.Command(id, ETags.ParseIfMatch(request), body.Reason), ct));
