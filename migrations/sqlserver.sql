@@ -881,3 +881,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234633_ReviewerQueues'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerEmail] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234633_ReviewerQueues'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234633_ReviewerQueues'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerSince] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234633_ReviewerQueues'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_ReviewerId_Number] ON [Claims] ([ReviewerId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234633_ReviewerQueues'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205234633_ReviewerQueues', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -262,6 +262,16 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("text");
@@ -422,6 +432,8 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsUnique();
 
                     b.HasIndex("ImportId", "Number");
+
+                    b.HasIndex("ReviewerId", "Number");
 
                     b.HasIndex("Stage", "Number");
 

@@ -263,6 +263,16 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("bit");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -424,6 +434,8 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.HasIndex("ImportId", "Number");
+
+                    b.HasIndex("ReviewerId", "Number");
 
                     b.HasIndex("Stage", "Number");
 

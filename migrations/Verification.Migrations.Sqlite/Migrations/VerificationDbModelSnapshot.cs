@@ -251,6 +251,16 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -411,6 +421,8 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("ImportId", "Number");
+
+                    b.HasIndex("ReviewerId", "Number");
 
                     b.HasIndex("Stage", "Number");
 
