@@ -62,7 +62,7 @@ public static class GetMyQueue
             var evidence = from e in db.Evidence.AsNoTracking()
                            join c in db.Claims on e.ClaimId equals c.Id
                            where reviewer && e.ReviewStatus == ReviewStatus.Pending && e.SubmittedBy != me
-                                 && (c.Stage == ClaimStage.Submitted || c.Stage == ClaimStage.InCorroboration || c.Stage == ClaimStage.Decided)
+                                 && c.Stage != ClaimStage.Rejected && c.Stage != ClaimStage.Withdrawn
                                  && (c.ReviewerId == null || c.ReviewerId == me)
                            select new { e.Id, c.Number, ClaimId = c.Id, c.Reference, c.Title };
             // Confirmation is by a second reviewer, whoever took the claim: the proposer never sees their own proposal here.
