@@ -8,6 +8,7 @@ using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
 using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
+using Verification.Api.Features.Comments;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
@@ -153,6 +154,7 @@ api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
 api.MapQueueEndpoints();
+api.MapCommentEndpoints();
 
 await app.RunAsync();
 return 0;
