@@ -926,3 +926,41 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206001727_ClaimComments'
+)
+BEGIN
+    CREATE TABLE [ClaimComments] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [AuthorId] uniqueidentifier NOT NULL,
+        [Text] nvarchar(max) NOT NULL,
+        [Mentions] nvarchar(4000) NOT NULL,
+        [At] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimComments] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ClaimComments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206001727_ClaimComments'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimComments_ClaimId_At_Id] ON [ClaimComments] ([ClaimId], [At], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206001727_ClaimComments'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206001727_ClaimComments', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

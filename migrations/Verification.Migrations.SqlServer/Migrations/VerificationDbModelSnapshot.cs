@@ -467,6 +467,37 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("ClaimAssignments", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Mentions")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "At", "Id");
+
+                    b.ToTable("ClaimComments", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Claims.ClaimEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1291,6 +1322,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("Assignments")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
