@@ -53,6 +53,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["PUT /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim, w => new { userId = w.UserId }),
         ["DELETE /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim),
         ["GET /api/v1/me/queue"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim, _ => new { text = "probe" }),
+        ["GET /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/reopen"] = new(Access.Coordinator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/verdict-proposals"] = new(Access.Reviewer, Scope.Claim, _ => new { rating = "Weak", rationale = "probe" }),
