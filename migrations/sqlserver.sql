@@ -855,7 +855,47 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [Filter] nvarchar(4000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [RemovedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerEmail] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerSince] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     ALTER TABLE [AuditEntries] ADD [RecordsDigest] nchar(64) NULL;
@@ -863,7 +903,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE TABLE [AuditRecordStates] (
@@ -877,7 +917,24 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    CREATE TABLE [ClaimComments] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [AuthorId] uniqueidentifier NOT NULL,
+        [Text] nvarchar(max) NOT NULL,
+        [Mentions] nvarchar(4000) NOT NULL,
+        [At] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimComments] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ClaimComments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE TABLE [PartnerExports] (
@@ -896,7 +953,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE TABLE [SignedTreeHeads] (
@@ -913,7 +970,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE TABLE [PartnerExportRecords] (
@@ -929,7 +986,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_ReviewerId_Number] ON [Claims] ([ReviewerId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE INDEX [IX_AuditRecordStates_RecordType_RecordId_Sequence] ON [AuditRecordStates] ([RecordType], [RecordId], [Sequence]);
@@ -937,7 +1002,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimComments_ClaimId_At_Id] ON [ClaimComments] ([ClaimId], [At], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE INDEX [IX_PartnerExports_PartnerId_CreatedAt] ON [PartnerExports] ([PartnerId], [CreatedAt]);
@@ -945,7 +1018,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     CREATE INDEX [IX_SignedTreeHeads_TreeSize] ON [SignedTreeHeads] ([TreeSize]);
@@ -953,11 +1026,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206002142_SignedTreeHeadsAndExportManifests'
+    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206002142_SignedTreeHeadsAndExportManifests', N'10.0.15');
+    VALUES (N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork', N'10.0.15');
 END;
 
 COMMIT;

@@ -7,10 +7,12 @@ using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
 using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
+using Verification.Api.Features.Comments;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
 using Verification.Api.Features.Maintenance;
+using Verification.Api.Features.Queues;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -51,6 +53,7 @@ builder.Services.AddClaimJobs();
 builder.Services.AddEvidenceJobs();
 builder.Services.AddAuditJobs();
 builder.Services.AddMaintenanceJobs();
+builder.Services.AddWorkQueues(builder.Configuration);
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -156,6 +159,8 @@ api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
+api.MapQueueEndpoints();
+api.MapCommentEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -22,6 +22,7 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<Claim> Claims => Set<Claim>();
     public DbSet<ClaimEvent> ClaimEvents => Set<ClaimEvent>();
     public DbSet<ClaimAssignment> ClaimAssignments => Set<ClaimAssignment>();
+    public DbSet<ClaimComment> ClaimComments => Set<ClaimComment>();
     public DbSet<VerdictProposal> VerdictProposals => Set<VerdictProposal>();
     public DbSet<EvidenceItem> Evidence => Set<EvidenceItem>();
     public DbSet<CustodyEvent> CustodyEvents => Set<CustodyEvent>();

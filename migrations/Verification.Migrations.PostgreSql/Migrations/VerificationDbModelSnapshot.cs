@@ -292,6 +292,16 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("text");
@@ -453,6 +463,8 @@ namespace Verification.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ImportId", "Number");
 
+                    b.HasIndex("ReviewerId", "Number");
+
                     b.HasIndex("Stage", "Number");
 
                     b.HasIndex("SubmittedBy", "Number");
@@ -481,6 +493,37 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("ClaimAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Mentions")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "At", "Id");
+
+                    b.ToTable("ClaimComments", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Domain.Claims.ClaimEvent", b =>
@@ -1016,6 +1059,10 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Filter")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid");
 
@@ -1023,6 +1070,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Url")
                         .IsRequired()
@@ -1401,6 +1451,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("Assignments")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

@@ -293,6 +293,16 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("bit");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -455,6 +465,8 @@ namespace Verification.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ImportId", "Number");
 
+                    b.HasIndex("ReviewerId", "Number");
+
                     b.HasIndex("Stage", "Number");
 
                     b.HasIndex("SubmittedBy", "Number");
@@ -483,6 +495,37 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("ClaimAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Mentions")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "At", "Id");
+
+                    b.ToTable("ClaimComments", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Domain.Claims.ClaimEvent", b =>
@@ -1018,6 +1061,10 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("Filter")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1025,6 +1072,9 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("RemovedAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Url")
                         .IsRequired()
@@ -1404,6 +1454,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("Assignments")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

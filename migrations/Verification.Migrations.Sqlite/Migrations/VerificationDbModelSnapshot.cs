@@ -281,6 +281,16 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.Property<bool>("ReopeningSuggested")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReviewerEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReviewerSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sources")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -442,6 +452,8 @@ namespace Verification.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ImportId", "Number");
 
+                    b.HasIndex("ReviewerId", "Number");
+
                     b.HasIndex("Stage", "Number");
 
                     b.HasIndex("SubmittedBy", "Number");
@@ -470,6 +482,37 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("ClaimAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mentions")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "At", "Id");
+
+                    b.ToTable("ClaimComments", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Domain.Claims.ClaimEvent", b =>
@@ -1003,12 +1046,19 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Filter")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RemovedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Url")
@@ -1386,6 +1436,15 @@ namespace Verification.Migrations.Sqlite.Migrations
                 {
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithMany("Assignments")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Claims.ClaimComment", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

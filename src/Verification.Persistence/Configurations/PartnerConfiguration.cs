@@ -23,6 +23,11 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
 
 internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
 {
+    private static readonly System.Text.Json.JsonSerializerOptions FilterJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     public void Configure(EntityTypeBuilder<WebhookSubscription> s)
     {
         s.ToTable("WebhookSubscriptions");
@@ -33,6 +38,14 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         s.Property(x => x.Events).AsJson();
         s.Property(x => x.ProtectedSecret).HasMaxLength(2000);
         s.HasIndex(x => new { x.PartnerId, x.CreatedAt });
+        s.Property(x => x.Filter).HasConversion(
+                v => v == null ? null : System.Text.Json.JsonSerializer.Serialize(v, FilterJson),
+                v => v == null ? null : System.Text.Json.JsonSerializer.Deserialize<WebhookFilter>(v, FilterJson),
+                new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<WebhookFilter?>(
+                    (a, b) => System.Text.Json.JsonSerializer.Serialize(a, FilterJson) == System.Text.Json.JsonSerializer.Serialize(b, FilterJson),
+                    v => System.Text.Json.JsonSerializer.Serialize(v, FilterJson).GetHashCode(StringComparison.Ordinal),
+                    v => v))
+            .HasMaxLength(4000);
     }
 }
 

@@ -29,7 +29,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     /// </summary>
     public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, RestrictedPartner, PublicPartner, RevokedPartner }
 
-    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
+    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null, string? MediaType = null);
 
     /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
     private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId);
@@ -46,8 +46,15 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/history"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/possible-duplicates"] = new(Access.Triage, Scope.Claim),
+        ["PATCH /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim, _ => new { title = "probe" }, "application/merge-patch+json"),
+        ["POST /api/v1/claims/triage"] = new(Access.Triage, Scope.None, w => new { decision = "Accept", items = new[] { new { id = w.ClaimId, version = 1 } } }),
         ["POST /api/v1/claims/{id}/triage"] = new(Access.Triage, Scope.Claim, _ => new { decision = "Accept" }),
         ["POST /api/v1/claims/{id}/assignments"] = new(Access.Coordinator, Scope.Claim, w => new { userId = w.UserId }),
+        ["PUT /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim, w => new { userId = w.UserId }),
+        ["DELETE /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim),
+        ["GET /api/v1/me/queue"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim, _ => new { text = "probe" }),
+        ["GET /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/reopen"] = new(Access.Coordinator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/verdict-proposals"] = new(Access.Reviewer, Scope.Claim, _ => new { rating = "Weak", rationale = "probe" }),
@@ -71,6 +78,10 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["POST /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None, _ => new { url = "https://hooks.example.org/verification", events = new[] { "claim.decided" } }),
         ["GET /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None),
         ["GET /api/v1/partner/webhooks/{id}/deliveries"] = new(Access.Partner, Scope.PartnerObject),
+        ["GET /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject),
+        ["PATCH /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject, _ => new { events = new[] { "claim.reopened" } }),
+        ["DELETE /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject),
+        ["POST /api/v1/partner/webhooks/{id}/secret"] = new(Access.Partner, Scope.PartnerObject),
         ["POST /api/v1/imports"] = new(Access.Importer, Scope.None),
         ["GET /api/v1/imports"] = new(Access.Staff, Scope.None),
         ["GET /api/v1/imports/{id}"] = new(Access.Staff, Scope.Import),
@@ -132,7 +143,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
                 var (method, path) = Split(route, world);
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (rule.Body?.Invoke(world) is { } body)
-                    request.Content = JsonContent.Create(body);
+                    request.Content = JsonContent.Create(body, mediaType: rule.MediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(rule.MediaType));
                 var response = await client.SendAsync(request);
                 probes++;
                 var status = (int)response.StatusCode;

@@ -83,6 +83,13 @@ public static partial class DeliverWebhooks
             var message = await db.OutboxMessages.FirstAsync(m => m.Sequence == sequence, ct);
             var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstAsync(s => s.Id == message.SubscriptionId, ct);
             var partner = await db.Partners.AsNoTracking().FirstAsync(p => p.Id == message.PartnerId, ct);
+            if (subscription.RemovedAt is not null)
+            {
+                // The partner deleted the subscription after the event: it asked not to hear any more.
+                message.Cancel("Not sent: the subscription was deleted.", clock.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                return false;
+            }
             if (!partner.HasActiveKey)
             {
                 // A partner cut off by revoking its key must not keep receiving claims by webhook.

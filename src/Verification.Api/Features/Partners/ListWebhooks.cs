@@ -22,8 +22,8 @@ public static class ListWebhooks
         public async ValueTask<Page<WebhookResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             // A partner has a handful of subscriptions: read whole, paged in creation order.
-            var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.PartnerId == query.Partner.Id)
-                .Select(s => new WebhookResponse(s.Id, s.Url, s.Events, s.CreatedAt))
+            var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.PartnerId == query.Partner.Id && s.RemovedAt == null)
+                .Select(s => new WebhookResponse(s.Id, s.Url, s.Events, s.Filter, s.CreatedAt))
                 .ToListAsync(cancellationToken);
             return TimelinePaging.Page(subscriptions, s => s.CreatedAt, s => s.Id, query.Limit, query.Cursor);
         }

@@ -12,7 +12,7 @@ namespace Verification.Api.Features.Partners;
 public static class PartnerEndpoints
 {
     public sealed record CreatePartnerRequest(string? Name, SharingLevel? SharingLevel);
-    public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events);
+    public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events, WebhookFilter? Filter);
 
     public static RouteGroupBuilder MapPartnerEndpoints(this RouteGroupBuilder api)
     {
@@ -55,6 +55,16 @@ public static class PartnerEndpoints
             .WithSummary("Subscribe a https url to claim.decided and claim.reopened; answers the signing secret, shown this once (Partner API key).")
             .ProducesValidationProblem();
         partner.MapGet("/webhooks", ListWebhooks).WithSummary("Your webhook subscriptions, oldest first (Partner API key).");
+        partner.MapGet("/webhooks/{id:guid}", GetWebhook).WithSummary("One of your webhook subscriptions (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partner.MapPatch("/webhooks/{id:guid}", ChangeWebhook)
+            .WithSummary("Change a subscription's url, events or filter; members left out stay as they are (Partner API key).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        partner.MapDelete("/webhooks/{id:guid}", DeleteWebhook).WithSummary("End a subscription; nothing more is sent to it (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partner.MapPost("/webhooks/{id:guid}/secret", RotateWebhookSecret)
+            .WithSummary("A new signing secret for a subscription, shown this once; the old one signs nothing more (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         partner.MapGet("/webhooks/{id:guid}/deliveries", Deliveries)
             .WithSummary("The delivery log of one of your subscriptions, newest event first, with every attempt (Partner API key).")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -111,9 +121,25 @@ public static class PartnerEndpoints
 
     private static async Task<Created<CreatedWebhookResponse>> Subscribe(WebhookRequest body, ClaimsPrincipal user, ISender sender, CancellationToken ct)
     {
-        var result = await sender.Send(new SubscribeWebhook.Command(user.Partner(), body.Url, body.Events), ct);
+        var result = await sender.Send(new SubscribeWebhook.Command(user.Partner(), body.Url, body.Events, body.Filter), ct);
         return TypedResults.Created($"/api/v1/partner/webhooks/{result.Webhook.Id}", result.Webhook);
     }
+
+    private static async Task<Ok<WebhookResponse>> GetWebhook(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new Partners.GetWebhook.Query(user.Partner(), id), ct));
+
+    private static async Task<Ok<WebhookResponse>> ChangeWebhook(Guid id, [Microsoft.AspNetCore.Mvc.FromBody] System.Text.Json.JsonElement body,
+        ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new Partners.ChangeWebhook.Command(user.Partner(), id, body), ct)).Webhook);
+
+    private static async Task<NoContent> DeleteWebhook(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct)
+    {
+        await sender.Send(new Partners.DeleteWebhook.Command(user.Partner(), id), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<RotateWebhookSecret.SecretResponse>> RotateWebhookSecret(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new Partners.RotateWebhookSecret.Command(user.Partner(), id), ct)).Response);
 
     private static async Task<Ok<Page<WebhookResponse>>> ListWebhooks(ClaimsPrincipal user, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new Partners.ListWebhooks.Query(user.Partner(), limit ?? Paging.DefaultLimit, cursor), ct));

@@ -33,10 +33,10 @@ internal static class PartnerProjection
 
 // ---- What a partner sees of its webhooks ----
 
-public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, DateTime CreatedAt);
+public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, WebhookFilter? Filter, DateTime CreatedAt);
 
 /// <summary>A new subscription: the only answer that ever carries the signing <see cref="Secret"/>.</summary>
-public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, DateTime CreatedAt);
+public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, WebhookFilter? Filter, string Secret, DateTime CreatedAt);
 
 // ---- What a partner sees of a claim ----
 // Types of their own, not the staff ClaimResponse with fields blanked: a field added to the staff shape (a witness, a

@@ -58,12 +58,12 @@ public sealed class WebhookOutbox(VerificationDb db, IBackgroundJobClient jobs)
     private async Task RecordAsync(Claim claim, string eventName, VerdictProposal? verdict, CancellationToken ct)
     {
         var subscriptions = await db.WebhookSubscriptions
-            .Where(s => db.Partners.Any(p => p.Id == s.PartnerId && p.KeyRevokedAt == null))
+            .Where(s => s.RemovedAt == null && db.Partners.Any(p => p.Id == s.PartnerId && p.KeyRevokedAt == null))
             .ToListAsync(ct);
         var payload = JsonSerializer.Serialize(new EventPayload(claim.Reference,
             verdict is null ? null : new EventVerdict(verdict.Rating, verdict.DecidedAt)), PayloadJson);
         var recorded = 0;
-        foreach (var subscription in subscriptions.Where(s => s.Wants(eventName)))
+        foreach (var subscription in subscriptions.Where(s => s.Wants(eventName, claim)))
         {
             db.OutboxMessages.Add(OutboxMessage.Record(subscription, eventName, claim.Id, claim.UpdatedAt, payload));
             recorded++;

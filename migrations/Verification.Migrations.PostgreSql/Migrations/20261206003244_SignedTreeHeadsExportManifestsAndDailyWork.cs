@@ -6,11 +6,43 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Verification.Migrations.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class SignedTreeHeadsAndExportManifests : Migration
+    public partial class SignedTreeHeadsExportManifestsAndDailyWork : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Filter",
+                table: "WebhookSubscriptions",
+                type: "character varying(4000)",
+                maxLength: 4000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "RemovedAt",
+                table: "WebhookSubscriptions",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ReviewerEmail",
+                table: "Claims",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ReviewerId",
+                table: "Claims",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ReviewerSince",
+                table: "Claims",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "RecordsDigest",
                 table: "AuditEntries",
@@ -31,6 +63,28 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditRecordStates", x => new { x.Sequence, x.RecordType, x.RecordId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimComments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AuthorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    Mentions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimComments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClaimComments_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -96,9 +150,19 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Claims_ReviewerId_Number",
+                table: "Claims",
+                columns: new[] { "ReviewerId", "Number" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditRecordStates_RecordType_RecordId_Sequence",
                 table: "AuditRecordStates",
                 columns: new[] { "RecordType", "RecordId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimComments_ClaimId_At_Id",
+                table: "ClaimComments",
+                columns: new[] { "ClaimId", "At", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_PartnerExports_PartnerId_CreatedAt",
@@ -118,6 +182,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 name: "AuditRecordStates");
 
             migrationBuilder.DropTable(
+                name: "ClaimComments");
+
+            migrationBuilder.DropTable(
                 name: "PartnerExportRecords");
 
             migrationBuilder.DropTable(
@@ -125,6 +192,30 @@ namespace Verification.Migrations.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "PartnerExports");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Claims_ReviewerId_Number",
+                table: "Claims");
+
+            migrationBuilder.DropColumn(
+                name: "Filter",
+                table: "WebhookSubscriptions");
+
+            migrationBuilder.DropColumn(
+                name: "RemovedAt",
+                table: "WebhookSubscriptions");
+
+            migrationBuilder.DropColumn(
+                name: "ReviewerEmail",
+                table: "Claims");
+
+            migrationBuilder.DropColumn(
+                name: "ReviewerId",
+                table: "Claims");
+
+            migrationBuilder.DropColumn(
+                name: "ReviewerSince",
+                table: "Claims");
 
             migrationBuilder.DropColumn(
                 name: "RecordsDigest",
