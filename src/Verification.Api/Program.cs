@@ -11,6 +11,7 @@ using Verification.Api.Features.Claims;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
+using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -36,6 +37,8 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogL
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddVerificationDatabase(builder.Configuration);
 builder.Services.AddVerificationIdentity(builder.Configuration);
+builder.Services.AddAccounts();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddVerificationJobs(builder.Configuration);
@@ -118,6 +121,7 @@ catch (InvalidOperationException e)
     return 1;
 }
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationMiddleware>();
@@ -131,6 +135,7 @@ if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
+app.UseAccountChecks();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
@@ -150,6 +155,7 @@ api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
+api.MapJobCommandEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -25,7 +25,7 @@ public static class ListClaimEvidence
         public async ValueTask<Page<EvidenceResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var items = await db.Evidence.AsNoTracking().Where(e => e.ClaimId == query.ClaimId).ToListAsync(cancellationToken);
-            return TimelinePaging.Page(items.Select(responses.From), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
+            return TimelinePaging.Page(await responses.FromAsync(items, cancellationToken), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
         }
     }
 }
@@ -41,7 +41,7 @@ public static class GetEvidence
             var item = await db.Evidence.AsNoTracking().FirstOrDefaultAsync(e => e.Id == query.EvidenceId, cancellationToken);
             if (item is null || !await ClaimVisibility.CanSee(db, user, item.ClaimId, cancellationToken))
                 throw new NotFound("Evidence", query.EvidenceId);
-            return responses.From(item);
+            return await responses.FromAsync(item, cancellationToken);
         }
     }
 }

@@ -96,25 +96,37 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
     public FileStream OpenRead(string sha256) =>
         new(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
-    /// <summary>Moves a received blob into place. Identical bytes already stored are kept once.</summary>
-    internal void Commit(PendingBlob blob)
+    /// <summary>
+    /// Moves a received blob into place. Identical bytes already stored are kept once, but only after checking them:
+    /// when the stored file under this hash is missing or no longer hashes to it (corrupted, tampered), the new upload,
+    /// whose bytes were just hashed, replaces it with an atomic rename, and the caller records a fixity event.
+    /// </summary>
+    internal async Task<BlobPlacement> CommitAsync(PendingBlob blob, CancellationToken ct)
     {
         var target = PathFor(blob.Sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target))
+        if (!File.Exists(target))
+        {
+            try
+            {
+                File.Move(blob.TempPath, target, overwrite: false);
+                return BlobPlacement.Placed;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another upload of the same bytes won the race: checked below like any stored file.
+            }
+        }
+        var observed = await HashAsync(blob.Sha256, ct);
+        if (observed == blob.Sha256)
         {
             TryDelete(blob.TempPath);
-            return;
+            return BlobPlacement.AlreadyStored;
         }
-        try
-        {
-            File.Move(blob.TempPath, target, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            // Another upload of the same bytes won the race: same hash, same bytes, keep theirs.
-            TryDelete(blob.TempPath);
-        }
+        // rename(2) over the old file is atomic: a reader sees the old bytes or the new ones, never a mix.
+        File.Move(blob.TempPath, target, overwrite: true);
+        logger.LogWarning("A stored evidence file no longer matched its hash; a new upload of the same bytes replaced it");
+        return new BlobPlacement(Repaired: true, ObservedBefore: observed);
     }
 
     /// <summary>
@@ -177,10 +189,11 @@ public sealed class PendingBlob(EvidenceStore store, string tempPath, string sha
     public long SizeBytes { get; } = sizeBytes;
     public string DetectedContentType { get; } = detectedContentType;
 
-    public void Commit()
+    public async Task<BlobPlacement> CommitAsync(CancellationToken ct)
     {
-        store.Commit(this);
+        var placement = await store.CommitAsync(this, ct);
         _committed = true;
+        return placement;
     }
 
     public ValueTask DisposeAsync()
@@ -189,6 +202,13 @@ public sealed class PendingBlob(EvidenceStore store, string tempPath, string sha
             EvidenceStore.TryDelete(TempPath);
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>How a blob went into place: new, already there and intact, or repairing a stored file that no longer matched.</summary>
+public sealed record BlobPlacement(bool Repaired, string? ObservedBefore)
+{
+    public static readonly BlobPlacement Placed = new(false, null);
+    public static readonly BlobPlacement AlreadyStored = new(false, null);
 }
 
 public static class EvidenceStoreSetup
