@@ -27,6 +27,8 @@ public static class DisableTwoFactor
             var user = await users.FindByIdAsync(me.Id.ToString()) ?? throw new NotFound("User", me.Id);
             if (me.IsInRole(Roles.Coordinator) && configuration.GetValue("Security:RequireTwoFactorForCoordinators", false))
                 throw new RuleNotSatisfied("Two-factor sign-in required", "Coordinators keep two-factor sign-in on here (Security:RequireTwoFactorForCoordinators).");
+            if (!await users.GetTwoFactorEnabledAsync(user))
+                throw new RuleNotSatisfied("Two-factor sign-in is off", "There is nothing to disable.");
             await users.SetTwoFactorEnabledAsync(user, false);
             await users.ResetAuthenticatorKeyAsync(user);
             await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);

@@ -34,8 +34,15 @@ public static class TrustedProxies
         return services;
     }
 
-    /// <summary>First in the pipeline, so that logging, HTTPS redirection and rate limiting all see the client.</summary>
-    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app) => app.UseForwardedHeaders();
+    /// <summary>
+    /// First in the pipeline, so that logging, HTTPS redirection and rate limiting all see the client. With no proxy
+    /// named the middleware is left out altogether: given empty lists it would trust every sender.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        return options.KnownProxies.Count + options.KnownIPNetworks.Count == 0 ? app : app.UseForwardedHeaders();
+    }
 
     /// <summary>A comma-separated value (one environment variable) or a JSON array; both are accepted.</summary>
     private static IEnumerable<string> Split(string? single, string[]? list) =>
