@@ -72,88 +72,90 @@ public sealed class RaceTests(RaceTests.Fixture fixture, ITestOutputHelper outpu
         switch (change)
         {
             case "review":
-            {
-                var claim = await SubmittedAsync(f);
-                var item = (await f.Investigator.Client.AddTestimonyAsync(claim, "Heard the drones at 1 a.m.", "Witness")).GetProperty("id").GetGuid();
-                var body = new { decision = "Accept", sourceReliability = "B", informationCredibility = 2 };
-                return (() => a.PostAsJsonAsync($"/api/v1/evidence/{item}/review", body), () => b.PostAsJsonAsync($"/api/v1/evidence/{item}/review", body),
-                    async _ => (await f.Investigator.Client.CustodyActionsAsync(item)).Count(x => x == "Reviewed"));
-            }
+                {
+                    var claim = await SubmittedAsync(f);
+                    var item = (await f.Investigator.Client.AddTestimonyAsync(claim, "Heard the drones at 1 a.m.", "Witness")).GetProperty("id").GetGuid();
+                    var body = new { decision = "Accept", sourceReliability = "B", informationCredibility = 2 };
+                    return (() => a.PostAsJsonAsync($"/api/v1/evidence/{item}/review", body), () => b.PostAsJsonAsync($"/api/v1/evidence/{item}/review", body),
+                        async _ => (await f.Investigator.Client.CustodyActionsAsync(item)).Count(x => x == "Reviewed"));
+                }
             case "triage":
-            {
-                var claim = await SubmittedAsync(f);
-                var etag = await f.Investigator.Client.ETagOf(claim);
-                return (() => a.PostWithIfMatch($"/api/v1/claims/{claim}/triage", new { decision = "Accept" }, etag),
-                    () => b.PostWithIfMatch($"/api/v1/claims/{claim}/triage", new { decision = "Reject", reason = "Out of scope." }, etag),
-                    _ => AuditCountAsync(f, claim, "TriageClaim"));
-            }
+                {
+                    var claim = await SubmittedAsync(f);
+                    var etag = await f.Investigator.Client.ETagOf(claim);
+                    return (() => a.PostWithIfMatch($"/api/v1/claims/{claim}/triage", new { decision = "Accept" }, etag),
+                        () => b.PostWithIfMatch($"/api/v1/claims/{claim}/triage", new { decision = "Reject", reason = "Out of scope." }, etag),
+                        _ => AuditCountAsync(f, claim, "TriageClaim"));
+                }
             case "propose":
-            {
-                var claim = await InCorroborationAsync(f);
-                var etag = await f.Investigator.Client.ETagOf(claim);
-                var body = new { rating = "Weak", rationale = "One source only." };
-                return (() => a.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals", body, etag),
-                    () => b.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals", body, etag),
-                    async _ => (await (await f.Investigator.Client.GetAsync($"/api/v1/claims/{claim}/verdict-proposals")).Json()).GetProperty("items").GetArrayLength());
-            }
+                {
+                    var claim = await InCorroborationAsync(f);
+                    var etag = await f.Investigator.Client.ETagOf(claim);
+                    var body = new { rating = "Weak", rationale = "One source only." };
+                    return (() => a.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals", body, etag),
+                        () => b.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals", body, etag),
+                        async _ => (await (await f.Investigator.Client.GetAsync($"/api/v1/claims/{claim}/verdict-proposals")).Json()).GetProperty("items").GetArrayLength());
+                }
             case "confirm":
             case "reject":
-            {
-                var (claim, proposal) = await ProposedAsync(f);
-                var etag = await f.Investigator.Client.ETagOf(claim);
-                var url = $"/api/v1/claims/{claim}/verdict-proposals/{proposal}/{change}";
-                object body = change == "reject" ? new { reason = "Not enough." } : new { };
-                return (() => a.PostWithIfMatch(url, body, etag), () => b.PostWithIfMatch(url, body, etag),
-                    _ => AuditCountAsync(f, claim, change == "confirm" ? "ConfirmVerdict" : "RejectVerdict"));
-            }
+                {
+                    var (claim, proposal) = await ProposedAsync(f);
+                    var etag = await f.Investigator.Client.ETagOf(claim);
+                    var url = $"/api/v1/claims/{claim}/verdict-proposals/{proposal}/{change}";
+                    object body = change == "reject" ? new { reason = "Not enough." } : new { };
+                    return (() => a.PostWithIfMatch(url, body, etag), () => b.PostWithIfMatch(url, body, etag),
+                        _ => AuditCountAsync(f, claim, change == "confirm" ? "ConfirmVerdict" : "RejectVerdict"));
+                }
             case "reopen":
-            {
-                var (claim, proposal) = await ProposedAsync(f);
-                await Expect.Status(await a.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals/{proposal}/confirm", new { }, await f.Investigator.Client.ETagOf(claim)), HttpStatusCode.OK);
-                var etag = await f.Investigator.Client.ETagOf(claim);
-                var body = new { reason = "New footage." };
-                return (() => f.FirstCoordinator.PostWithIfMatch($"/api/v1/claims/{claim}/reopen", body, etag),
-                    () => f.SecondCoordinator.PostWithIfMatch($"/api/v1/claims/{claim}/reopen", body, etag),
-                    _ => AuditCountAsync(f, claim, "ReopenClaim"));
-            }
+                {
+                    var (claim, proposal) = await ProposedAsync(f);
+                    await Expect.Status(await a.PostWithIfMatch($"/api/v1/claims/{claim}/verdict-proposals/{proposal}/confirm", new { }, await f.Investigator.Client.ETagOf(claim)), HttpStatusCode.OK);
+                    var etag = await f.Investigator.Client.ETagOf(claim);
+                    var body = new { reason = "New footage." };
+                    return (() => f.FirstCoordinator.PostWithIfMatch($"/api/v1/claims/{claim}/reopen", body, etag),
+                        () => f.SecondCoordinator.PostWithIfMatch($"/api/v1/claims/{claim}/reopen", body, etag),
+                        _ => AuditCountAsync(f, claim, "ReopenClaim"));
+                }
             case "role change":
-            {
-                // Role changes carry no precondition: both may commit, one after the other, but never a mix of the two.
-                var person = await ReviewFindingsTests.CreateAsync(f.Api, f.FirstCoordinator, "Investigator");
-                string[] one = ["Reviewer"], other = ["Investigator", "Reviewer"];
-                return (() => f.FirstCoordinator.PutAsJsonAsync($"/api/v1/users/{person.Id}/roles", new { roles = one }),
-                    () => f.SecondCoordinator.PutAsJsonAsync($"/api/v1/users/{person.Id}/roles", new { roles = other }),
-                    async _ =>
-                    {
-                        var users = await (await f.FirstCoordinator.GetAsync("/api/v1/users?limit=200")).Json();
-                        var roles = users.GetProperty("items").EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == person.Id)
-                            .GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray();
-                        return roles.SequenceEqual(one) || roles.SequenceEqual(other) ? 1 : 0;
-                    });
-            }
-            case "key rotation":
-            {
-                // Both rotations may commit; afterwards exactly one of the keys they answered opens the partner API.
-                var partner = await (await f.FirstCoordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Race {Guid.NewGuid():N}", sharingLevel = "Public" })).Json();
-                var id = partner.GetProperty("id").GetGuid();
-                var original = partner.GetProperty("apiKey").GetString()!;
-                return (() => f.FirstCoordinator.PostAsync($"/api/v1/partners/{id}/keys", null), () => f.SecondCoordinator.PostAsync($"/api/v1/partners/{id}/keys", null),
-                    async answers =>
-                    {
-                        var keys = new List<string> { original };
-                        foreach (var answer in answers.Where(x => x.IsSuccessStatusCode))
-                            keys.Add((await answer.Json()).GetProperty("apiKey").GetString()!);
-                        var working = 0;
-                        foreach (var key in keys)
+                {
+                    // Role changes carry no precondition: both may commit, one after the other, but never a mix of the two.
+                    var person = await ReviewFindingsTests.CreateAsync(f.Api, f.FirstCoordinator, "Investigator");
+                    string[] one = ["Reviewer"], other = ["Investigator", "Reviewer"];
+                    return (() => f.FirstCoordinator.PutAsJsonAsync($"/api/v1/users/{person.Id}/roles", new { roles = one }),
+                        () => f.SecondCoordinator.PutAsJsonAsync($"/api/v1/users/{person.Id}/roles", new { roles = other }),
+                        async _ =>
                         {
-                            var client = f.Api.Factory.CreateClient();
-                            client.DefaultRequestHeaders.Add("X-Api-Key", key);
-                            if ((await client.GetAsync("/api/v1/partner/claims?limit=1")).StatusCode == HttpStatusCode.OK)
-                                working++;
+                            var users = await (await f.FirstCoordinator.GetAsync("/api/v1/users?limit=200")).Json();
+                            var roles = users.GetProperty("items").EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == person.Id)
+                                .GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray();
+                            return roles.SequenceEqual(one) || roles.SequenceEqual(other) ? 1 : 0;
                         }
-                        return working;
-                    });
-            }
+                    );
+                }
+            case "key rotation":
+                {
+                    // Both rotations may commit; afterwards exactly one of the keys they answered opens the partner API.
+                    var partner = await (await f.FirstCoordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Race {Guid.NewGuid():N}", sharingLevel = "Public" })).Json();
+                    var id = partner.GetProperty("id").GetGuid();
+                    var original = partner.GetProperty("apiKey").GetString()!;
+                    return (() => f.FirstCoordinator.PostAsync($"/api/v1/partners/{id}/keys", null), () => f.SecondCoordinator.PostAsync($"/api/v1/partners/{id}/keys", null),
+                        async answers =>
+                        {
+                            var keys = new List<string> { original };
+                            foreach (var answer in answers.Where(x => x.IsSuccessStatusCode))
+                                keys.Add((await answer.Json()).GetProperty("apiKey").GetString()!);
+                            var working = 0;
+                            foreach (var key in keys)
+                            {
+                                var client = f.Api.Factory.CreateClient();
+                                client.DefaultRequestHeaders.Add("X-Api-Key", key);
+                                if ((await client.GetAsync("/api/v1/partner/claims?limit=1")).StatusCode == HttpStatusCode.OK)
+                                    working++;
+                            }
+                            return working;
+                        }
+                    );
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
