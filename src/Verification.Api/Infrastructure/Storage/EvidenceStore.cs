@@ -121,6 +121,10 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
         if (observed == blob.Sha256)
         {
             TryDelete(blob.TempPath);
+            // The file may be one no row names yet (an orphan the sweep would remove after its grace period): writing
+            // its time now restarts that period, so the row about to name it finds it there. File times are the file
+            // system's clock, so they are compared with DateTime.UtcNow, not the application's TimeProvider.
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
             return BlobPlacement.AlreadyStored;
         }
         // rename(2) over the old file is atomic: a reader sees the old bytes or the new ones, never a mix.
@@ -128,6 +132,37 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
         logger.LogWarning("A stored evidence file no longer matched its hash; a new upload of the same bytes replaced it");
         return new BlobPlacement(Repaired: true, ObservedBefore: observed);
     }
+
+    /// <summary>
+    /// The hashes of stored files last written before <paramref name="beforeUtc"/> (file system time). Files still being
+    /// received live in .tmp and are never listed; a file moves out of .tmp only when its upload is complete.
+    /// </summary>
+    public IEnumerable<string> StoredBefore(DateTime beforeUtc)
+    {
+        if (!Directory.Exists(_root))
+            yield break;
+        foreach (var first in Directory.EnumerateDirectories(_root).Where(d => IsHexName(d, 2)))
+        {
+            foreach (var second in Directory.EnumerateDirectories(first).Where(d => IsHexName(d, 2)))
+            {
+                foreach (var file in Directory.EnumerateFiles(second).Where(f => IsHexName(f, 64)))
+                {
+                    if (File.GetLastWriteTimeUtc(file) < beforeUtc)
+                        yield return Path.GetFileName(file);
+                }
+            }
+        }
+    }
+
+    /// <summary>Deletes a stored file that no row names, unless it was written (or re-used by an upload) since <paramref name="beforeUtc"/>.</summary>
+    public bool RemoveOrphan(string sha256, DateTime beforeUtc)
+    {
+        var path = PathFor(sha256);
+        return File.Exists(path) && File.GetLastWriteTimeUtc(path) < beforeUtc && TryDelete(path);
+    }
+
+    private static bool IsHexName(string path, int length) =>
+        Path.GetFileName(path) is var name && name.Length == length && name.All(char.IsAsciiHexDigitLower);
 
     /// <summary>
     /// Deletes temporary files left by a crash: this machine's files of processes that no longer run, and anybody's
