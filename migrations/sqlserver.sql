@@ -855,7 +855,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [WebhookSubscriptions] ADD [Filter] nvarchar(4000) NULL;
@@ -863,7 +863,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [WebhookSubscriptions] ADD [RemovedAt] datetime2 NULL;
@@ -871,7 +871,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [Claims] ADD [ReviewerEmail] nvarchar(256) NULL;
@@ -879,7 +879,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [Claims] ADD [ReviewerId] uniqueidentifier NULL;
@@ -887,7 +887,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [Claims] ADD [ReviewerSince] datetime2 NULL;
@@ -895,7 +895,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     ALTER TABLE [AuditEntries] ADD [RecordsDigest] nchar(64) NULL;
@@ -903,7 +903,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [AspNetUsers] ADD [DeactivatedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [AspNetUsers] ADD [MustChangePassword] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE TABLE [AuditRecordStates] (
@@ -917,7 +933,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE TABLE [ClaimComments] (
@@ -934,7 +950,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE TABLE [PartnerExports] (
@@ -953,7 +969,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE TABLE [SignedTreeHeads] (
@@ -970,7 +986,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE TABLE [PartnerExportRecords] (
@@ -986,7 +1002,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE INDEX [IX_Claims_ReviewerId_Number] ON [Claims] ([ReviewerId], [Number]);
@@ -994,7 +1010,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE INDEX [IX_AuditRecordStates_RecordType_RecordId_Sequence] ON [AuditRecordStates] ([RecordType], [RecordId], [Sequence]);
@@ -1002,7 +1018,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE INDEX [IX_ClaimComments_ClaimId_At_Id] ON [ClaimComments] ([ClaimId], [At], [Id]);
@@ -1010,7 +1026,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE INDEX [IX_PartnerExports_PartnerId_CreatedAt] ON [PartnerExports] ([PartnerId], [CreatedAt]);
@@ -1018,7 +1034,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     CREATE INDEX [IX_SignedTreeHeads_TreeSize] ON [SignedTreeHeads] ([TreeSize]);
@@ -1026,11 +1042,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork'
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206003255_SignedTreeHeadsExportManifestsAndDailyWork', N'10.0.15');
+    VALUES (N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts', N'10.0.15');
 END;
 
 COMMIT;

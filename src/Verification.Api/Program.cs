@@ -13,6 +13,7 @@ using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
 using Verification.Api.Features.Maintenance;
 using Verification.Api.Features.Queues;
+using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
@@ -39,6 +40,8 @@ builder.AddVerificationLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddVerificationDatabase(builder.Configuration);
 builder.Services.AddVerificationIdentity(builder.Configuration);
+builder.Services.AddAccounts();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddAuditIntegrity();
@@ -127,6 +130,7 @@ catch (InvalidOperationException e)
     return 1;
 }
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationMiddleware>();
@@ -140,6 +144,7 @@ if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
+app.UseAccountChecks();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
@@ -161,6 +166,7 @@ api.MapPartnerEndpoints();
 api.MapImportEndpoints();
 api.MapQueueEndpoints();
 api.MapCommentEndpoints();
+api.MapJobCommandEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -32,7 +32,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null, string? MediaType = null);
 
     /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
-    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId);
+    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId, Guid AccountId);
 
     private static readonly Dictionary<string, Rule> Rules = new()
     {
@@ -41,6 +41,15 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["POST /api/v1/users"] = new(Access.Coordinator, Scope.None, _ => new { email = $"m-{Guid.NewGuid():N}@test.local", password = TestApi.Password, roles = new[] { "Investigator" } }),
         ["GET /api/v1/users"] = new(Access.Coordinator, Scope.None),
         ["PUT /api/v1/users/{id}/roles"] = new(Access.Coordinator, Scope.None, _ => new { roles = new[] { "Investigator" } }),
+        ["POST /api/v1/users/{id}/password-reset"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/users/{id}/deactivate"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/users/{id}/reactivate"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/auth/password"] = new(Access.Staff, Scope.None, _ => new { currentPassword = "not the current password", newPassword = "a new passphrase for the probe" }),
+        ["POST /api/v1/auth/2fa/setup"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/auth/2fa/enable"] = new(Access.Staff, Scope.None, _ => new { code = "000000" }),
+        ["POST /api/v1/auth/2fa/disable"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/operations/integrity-check"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/imports/{id}/requeue"] = new(Access.Coordinator, Scope.None),
         ["POST /api/v1/claims"] = new(Access.Investigator, Scope.None, _ => Kidal.Claim()),
         ["GET /api/v1/claims"] = new(Access.Staff, Scope.None),
         ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
@@ -225,6 +234,9 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
 
     private async Task<World> BuildWorld(Person own, Person proposer, Person other, HttpClient coordinator, Guid importId)
     {
+        // The account the /users/{id} routes act on: its own, since a reset or a deactivation ends its sessions.
+        var account = await (await coordinator.PostAsJsonAsync("/api/v1/users",
+            new { email = $"account-{Guid.NewGuid():N}@test.local", password = TestApi.Password, roles = new[] { "Investigator" } })).Json();
         var target = await (await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Target {Guid.NewGuid():N}", sharingLevel = "Public" })).Json();
         var (claim, etag) = await own.Client.SubmitClaimAsync();
         var id = claim.GetProperty("id").GetGuid();
@@ -236,7 +248,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
             new { rating = "Weak", rationale = "One source." }, triaged.Headers.ETag!.Tag);
         await Expect.Status(proposal, HttpStatusCode.Created);
         return new World(id, (await file.Json()).GetProperty("id").GetGuid(), (await proposal.Json()).GetProperty("id").GetGuid(), other.Id,
-            target.GetProperty("id").GetGuid(), importId);
+            target.GetProperty("id").GetGuid(), importId, account.GetProperty("id").GetGuid());
     }
 
     private static (string Method, string Path) Split(string route, World world)
@@ -245,7 +257,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var path = route[(space + 1)..]
             .Replace("{proposalId}", world.ProposalId.ToString())
             .Replace("/evidence/{id}", $"/evidence/{world.EvidenceId}")
-            .Replace("/users/{id}", $"/users/{world.UserId}")
+            .Replace("/users/{id}", $"/users/{world.AccountId}")
             .Replace("/partners/{id}", $"/partners/{world.PartnerId}")
             .Replace("/imports/{id}", $"/imports/{world.ImportId}")
             .Replace("{id}", world.ClaimId.ToString());

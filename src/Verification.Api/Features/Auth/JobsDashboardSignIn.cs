@@ -30,13 +30,17 @@ public static class JobsDashboardSignIn
     private static IResult Form(HttpContext http, IAntiforgery antiforgery) => Page(http, antiforgery, null, StatusCodes.Status200OK);
 
     /// <summary>The antiforgery middleware has already checked the hidden token by the time this runs (a form-bound endpoint).</summary>
-    private static async Task<IResult> SignIn([FromForm] string? email, [FromForm] string? password, HttpContext http,
+    private static async Task<IResult> SignIn([FromForm] string? email, [FromForm] string? password, [FromForm] string? code, HttpContext http,
         IAntiforgery antiforgery, ISender sender, CancellationToken ct)
     {
         System.Security.Claims.ClaimsPrincipal principal;
         try
         {
-            principal = await sender.Send(new Login.Command(email ?? string.Empty, password ?? string.Empty), ct);
+            var result = await sender.Send(new Login.Command(email ?? string.Empty, password ?? string.Empty,
+                string.IsNullOrWhiteSpace(code) ? null : code), ct);
+            if (result.MustChangePassword)
+                return Page(http, antiforgery, "This account has a temporary password: change it through the API first.", StatusCodes.Status403Forbidden);
+            principal = result.Principal;
         }
         catch (ValidationException)
         {
@@ -83,6 +87,7 @@ public static class JobsDashboardSignIn
             <input type="hidden" name="{{html.Encode(tokens.FormFieldName)}}" value="{{html.Encode(tokens.RequestToken ?? string.Empty)}}">
             <label>Email <input type="email" name="email" autocomplete="username" required></label>
             <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+            <label>Two-factor code (if enabled) <input type="text" name="code" autocomplete="one-time-code" inputmode="numeric"></label>
             <button type="submit">Sign in</button>
             </form>
             </body>

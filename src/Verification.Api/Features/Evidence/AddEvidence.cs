@@ -76,10 +76,16 @@ public static class AddEvidence
             claim.AttachEvidence(item.Id, item.Kind.ToString(), user.Id, now);
 
             // The bytes go into place before the row is written: a row never points at bytes that are not there.
-            command.File?.Commit();
+            if (command.File is { } placed && await placed.CommitAsync(cancellationToken) is { Repaired: true } repair)
+            {
+                // The items that already name these bytes were served a corrupted file: their custody says it was found and fixed.
+                var earlier = await db.Evidence.Where(e => e.Sha256 == placed.Sha256 && e.HasContent).ToListAsync(cancellationToken);
+                foreach (var other in earlier)
+                    db.CustodyEvents.Add(other.RecordRepair(repair.ObservedBefore, now));
+            }
             db.Evidence.Add(item);
             await db.SaveChangesAsync(cancellationToken);
-            return new Result(responses.From(item));
+            return new Result(await responses.FromAsync(item, cancellationToken));
         }
 
         private static void CheckDeclaredHashes(string actual, string? metadataSha256, string? contentDigest)

@@ -17,7 +17,7 @@ public static class GetEvidence
             var item = await db.Evidence.AsNoTracking().FirstOrDefaultAsync(e => e.Id == query.EvidenceId, cancellationToken);
             if (item is null || !await ClaimVisibility.CanSee(db, user, item.ClaimId, cancellationToken))
                 throw new NotFound("Evidence", query.EvidenceId);
-            return responses.From(item);
+            return await responses.FromAsync(item, cancellationToken);
         }
     }
 }

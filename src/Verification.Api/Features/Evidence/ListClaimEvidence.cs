@@ -21,7 +21,7 @@ public static class ListClaimEvidence
         public async ValueTask<Page<EvidenceResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var items = await db.Evidence.AsNoTracking().Where(e => e.ClaimId == query.ClaimId).ToListAsync(cancellationToken);
-            return TimelinePaging.Page(items.Select(responses.From), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
+            return TimelinePaging.Page(await responses.FromAsync(items, cancellationToken), e => e.SubmittedAt, e => e.Id, query.Limit, query.Cursor);
         }
     }
 }

@@ -24,6 +24,11 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         else
             logger.LogInformation("Request refused with {Status}: {Title}", problem.Status, problem.Title);
 
+        if (exception is HttpProblem { Extensions: { } extensions })
+        {
+            foreach (var (key, value) in extensions)
+                problem.Extensions[key] = value;
+        }
         if (exception is StaleVersion stale)
             context.Response.Headers.ETag = ETags.For(stale.Current);
         context.Response.StatusCode = problem.Status ?? 500;

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Verification.Migrations.Sqlite.Migrations
+namespace Verification.Migrations.SqlServer.Migrations
 {
     /// <inheritdoc />
-    public partial class SignedTreeHeadsExportManifestsAndDailyWork : Migration
+    public partial class SignedHeadsExportManifestsDailyWorkAndAccounts : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,51 +14,64 @@ namespace Verification.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Filter",
                 table: "WebhookSubscriptions",
-                type: "TEXT",
+                type: "nvarchar(4000)",
                 maxLength: 4000,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "RemovedAt",
                 table: "WebhookSubscriptions",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReviewerEmail",
                 table: "Claims",
-                type: "TEXT",
+                type: "nvarchar(256)",
                 maxLength: 256,
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "ReviewerId",
                 table: "Claims",
-                type: "TEXT",
+                type: "uniqueidentifier",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ReviewerSince",
                 table: "Claims",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RecordsDigest",
                 table: "AuditEntries",
-                type: "TEXT",
+                type: "nchar(64)",
                 fixedLength: true,
                 maxLength: 64,
                 nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "DeactivatedAt",
+                table: "AspNetUsers",
+                type: "datetime2",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MustChangePassword",
+                table: "AspNetUsers",
+                type: "bit",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.CreateTable(
                 name: "AuditRecordStates",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    RecordType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    RecordId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Digest = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    RecordType = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    RecordId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Digest = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,12 +82,12 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "ClaimComments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ClaimId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AuthorId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: false),
-                    Mentions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    AuthorId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Text = table.Column<string>(type: "nvarchar(max)", maxLength: 5000, nullable: false),
+                    Mentions = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    At = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -91,14 +104,14 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "PartnerExports",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    PartnerId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Format = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Head = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    RecordCount = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: true),
-                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    PartnerId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Format = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Head = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    RecordCount = table.Column<long>(type: "bigint", nullable: true),
+                    Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -115,13 +128,13 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "SignedTreeHeads",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TreeSize = table.Column<long>(type: "INTEGER", nullable: false),
-                    RootHash = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false),
-                    Timestamp = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Signature = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    TimestampToken = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TreeSize = table.Column<long>(type: "bigint", nullable: false),
+                    RootHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Timestamp = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    KeyId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    TimestampToken = table.Column<string>(type: "nvarchar(max)", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -132,11 +145,11 @@ namespace Verification.Migrations.Sqlite.Migrations
                 name: "PartnerExportRecords",
                 columns: table => new
                 {
-                    ExportId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Ordinal = table.Column<long>(type: "INTEGER", nullable: false),
-                    ClaimId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ClaimVersion = table.Column<long>(type: "INTEGER", nullable: false),
-                    Sha256 = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 64, nullable: false)
+                    ExportId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Ordinal = table.Column<long>(type: "bigint", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimVersion = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -220,6 +233,14 @@ namespace Verification.Migrations.Sqlite.Migrations
             migrationBuilder.DropColumn(
                 name: "RecordsDigest",
                 table: "AuditEntries");
+
+            migrationBuilder.DropColumn(
+                name: "DeactivatedAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "MustChangePassword",
+                table: "AspNetUsers");
         }
     }
 }

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Verification.Migrations.SqlServer.Migrations
+namespace Verification.Migrations.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class SignedTreeHeadsExportManifestsAndDailyWork : Migration
+    public partial class SignedHeadsExportManifestsDailyWorkAndAccounts : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,51 +14,64 @@ namespace Verification.Migrations.SqlServer.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Filter",
                 table: "WebhookSubscriptions",
-                type: "nvarchar(4000)",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "RemovedAt",
                 table: "WebhookSubscriptions",
-                type: "datetime2",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReviewerEmail",
                 table: "Claims",
-                type: "nvarchar(256)",
+                type: "character varying(256)",
                 maxLength: 256,
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "ReviewerId",
                 table: "Claims",
-                type: "uniqueidentifier",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ReviewerSince",
                 table: "Claims",
-                type: "datetime2",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RecordsDigest",
                 table: "AuditEntries",
-                type: "nchar(64)",
+                type: "character(64)",
                 fixedLength: true,
                 maxLength: 64,
                 nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "DeactivatedAt",
+                table: "AspNetUsers",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MustChangePassword",
+                table: "AspNetUsers",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.CreateTable(
                 name: "AuditRecordStates",
                 columns: table => new
                 {
                     Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    RecordType = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    RecordId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Digest = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    RecordType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    RecordId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Digest = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,12 +82,12 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "ClaimComments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    AuthorId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Text = table.Column<string>(type: "nvarchar(max)", maxLength: 5000, nullable: false),
-                    Mentions = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
-                    At = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AuthorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    Mentions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -91,14 +104,14 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "PartnerExports",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    PartnerId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Format = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    Head = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PartnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Head = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     RecordCount = table.Column<long>(type: "bigint", nullable: true),
-                    Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: true),
-                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
+                    Sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -115,13 +128,13 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "SignedTreeHeads",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
                     TreeSize = table.Column<long>(type: "bigint", nullable: false),
-                    RootHash = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    Timestamp = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    KeyId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Signature = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    TimestampToken = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    RootHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    Timestamp = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TimestampToken = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -132,11 +145,11 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "PartnerExportRecords",
                 columns: table => new
                 {
-                    ExportId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ExportId = table.Column<Guid>(type: "uuid", nullable: false),
                     Ordinal = table.Column<long>(type: "bigint", nullable: false),
-                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: false),
                     ClaimVersion = table.Column<long>(type: "bigint", nullable: false),
-                    Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false)
+                    Sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -220,6 +233,14 @@ namespace Verification.Migrations.SqlServer.Migrations
             migrationBuilder.DropColumn(
                 name: "RecordsDigest",
                 table: "AuditEntries");
+
+            migrationBuilder.DropColumn(
+                name: "DeactivatedAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "MustChangePassword",
+                table: "AspNetUsers");
         }
     }
 }

@@ -13,8 +13,8 @@ using Verification.Persistence;
 namespace Verification.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261206003244_SignedTreeHeadsExportManifestsAndDailyWork")]
-    partial class SignedTreeHeadsExportManifestsAndDailyWork
+    [Migration("20261206003439_SignedHeadsExportManifestsDailyWorkAndAccounts")]
+    partial class SignedHeadsExportManifestsDailyWorkAndAccounts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -677,6 +677,7 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(2000)");
 
                     b.Property<string>("ReviewStatus")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
@@ -1300,6 +1301,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -1312,6 +1316,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
