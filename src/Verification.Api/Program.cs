@@ -46,7 +46,7 @@ builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddAuditIntegrity();
 builder.Services.AddVerificationJobs(builder.Configuration);
-builder.Services.AddVerificationOperations();
+builder.Services.AddVerificationOperations(builder.Configuration);
 builder.Services.AddSingleton<WitnessProtector>();
 builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();

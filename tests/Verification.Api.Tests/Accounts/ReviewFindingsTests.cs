@@ -118,6 +118,8 @@ public sealed partial class ReviewFindingsTests(ProvidersFixture fixture) : ICla
         {
             ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
             ["Evidence:StoragePath"] = first.Factory.EvidencePath,
+            // Instances of one organisation share the keys folder (docs/operations.md, Keys).
+            ["Keys:Path"] = first.Factory.KeysPath,
         });
         var coordinatorOnSecond = await second.CoordinatorAsync();
 

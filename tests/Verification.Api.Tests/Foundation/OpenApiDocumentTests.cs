@@ -14,6 +14,12 @@ namespace Verification.Api.Tests.Foundation;
 /// </summary>
 public sealed partial class OpenApiDocumentTests
 {
+    /// <summary>
+    /// Anonymous routes without parameters or body whose answer is a constant published list: no client can get them
+    /// wrong, so documenting a 4xx for them would be a lie.
+    /// </summary>
+    private static readonly HashSet<string> CannotFail = new(StringComparer.Ordinal) { "GET /api/v1/audit/keys" };
+
     [Theory]
     [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
     public async Task Every_operation_has_an_operationId_its_security_a_success_schema_and_its_problems(DatabaseProvider provider)
@@ -62,7 +68,7 @@ public sealed partial class OpenApiDocumentTests
                     if (response.Content is not { Count: > 0 } || response.Content.Values.Any(c => c.Schema is null))
                         failures.Add($"{name}: {status} documents no schema");
                 }
-                if (!responses.Keys.Any(k => k.StartsWith('4')))
+                if (!responses.Keys.Any(k => k.StartsWith('4')) && !CannotFail.Contains(name))
                     failures.Add($"{name}: no 4xx response");
                 foreach (var (status, response) in responses.Where(r => r.Key.StartsWith('4')))
                 {

@@ -48,6 +48,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Verification", ConnectionString);
         builder.UseSetting("Evidence:StoragePath", EvidencePath);
         builder.UseSetting("Keys:Path", KeysPath);
+        // One meter per host: the tests run many hosts in one process, and OpenTelemetry listens to meters by name.
+        builder.UseSetting("Metrics:MeterName", "Verification.test-" + Path.GetFileName(_folder));
         builder.UseSetting("Bootstrap:CoordinatorEmail", CoordinatorEmail);
         builder.UseSetting("Bootstrap:CoordinatorPassword", CoordinatorPassword);
         builder.UseSetting("Auth:SignInsPerMinute", "100000");

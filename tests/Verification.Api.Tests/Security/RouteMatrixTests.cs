@@ -84,6 +84,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["GET /api/v1/partner/claims"] = new(Access.Partner, Scope.None),
         ["GET /api/v1/partner/claims/{id}"] = new(Access.Partner, Scope.PartnerObject),
         ["GET /api/v1/partner/exports/claims"] = new(Access.Partner, Scope.None),
+        // An export id no partner of the probe made: every partner gets 404, never another partner's manifest.
+        ["GET /api/v1/partner/exports/{exportId}/manifest"] = new(Access.Partner, Scope.PartnerObject),
         ["POST /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None, _ => new { url = "https://hooks.example.org/verification", events = new[] { "claim.decided" } }),
         ["GET /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None),
         ["GET /api/v1/partner/webhooks/{id}/deliveries"] = new(Access.Partner, Scope.PartnerObject),
@@ -256,6 +258,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var space = route.IndexOf(' ');
         var path = route[(space + 1)..]
             .Replace("{proposalId}", world.ProposalId.ToString())
+            .Replace("{exportId}", world.ClaimId.ToString())
             .Replace("/evidence/{id}", $"/evidence/{world.EvidenceId}")
             .Replace("/users/{id}", $"/users/{world.AccountId}")
             .Replace("/partners/{id}", $"/partners/{world.PartnerId}")

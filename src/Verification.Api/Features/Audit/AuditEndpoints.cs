@@ -19,13 +19,14 @@ public static class AuditEndpoints
         audit.MapPost("/heads", Sign).WithSummary("Sign a tree head over the chain as it is now (Coordinator).");
 
         // Published: anyone may check what the instance signed.
-        var published = api.MapGroup("/audit").WithTags("Integrity").AllowAnonymous();
-        published.MapGet("/head", Head).WithSummary("The newest signed tree head (RFC 9162 Merkle root over the audit chain, ES256).");
+        var published = api.MapGroup("/audit").WithTag("Integrity", "Signed tree heads over the audit log, the signing keys, and RFC 9162 inclusion and consistency proofs: what anyone outside the instance can check (docs/integrity.md).").AllowAnonymous();
+        published.MapGet("/head", Head).WithSummary("The newest signed tree head (RFC 9162 Merkle root over the audit chain, ES256).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         published.MapGet("/heads", Heads).WithSummary("Every signed tree head, newest first.");
         published.MapGet("/keys", Keys).WithSummary("The public keys that verify heads and export manifests, retired ones included.");
         published.MapGet("/proofs/consistency", Consistency).WithSummary("RFC 9162 §2.1.4 consistency proof between two tree sizes.");
 
-        api.MapGroup("/audit").WithTags("Integrity")
+        api.MapGroup("/audit").WithTag("Integrity", "Signed tree heads over the audit log, the signing keys, and RFC 9162 inclusion and consistency proofs: what anyone outside the instance can check (docs/integrity.md).")
             .RequireAuthorization(p => p.RequireRole(Roles.Coordinator, PartnerAuthentication.PartnerRole))
             .WithMetadata(new PartnerRouteMetadata())
             .MapGet("/proofs/inclusion", Inclusion)

@@ -11,7 +11,7 @@ public static class CommentEndpoints
 
     public static RouteGroupBuilder MapCommentEndpoints(this RouteGroupBuilder api)
     {
-        var comments = api.MapGroup("/claims/{id:guid}/comments").WithTags("Daily work").RequireAuthorization(Policies.Staff);
+        var comments = api.MapGroup("/claims/{id:guid}/comments").WithTag("Daily work", "What waits for each member of staff, reviewer assignment, comments: the routes a team works in all day.").RequireAuthorization(Policies.Staff);
         comments.MapPost("/", Add)
             .WithSummary("Leave a staff note on a claim you can see; @email mentions are picked out (staff). Never shown to partners.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

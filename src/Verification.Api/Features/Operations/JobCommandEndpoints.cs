@@ -1,3 +1,4 @@
+using Verification.Api.Infrastructure.Http;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Verification.Api.Features.Imports;
@@ -15,7 +16,7 @@ public static class JobCommandEndpoints
 
     public static RouteGroupBuilder MapJobCommandEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/operations/integrity-check", RunCheck).WithTags("Operations").RequireAuthorization(Policies.Coordinator)
+        api.MapPost("/operations/integrity-check", RunCheck).WithTag("Operations", "Audited actions an operator needs that the read-only jobs dashboard does not offer (Coordinator).").RequireAuthorization(Policies.Coordinator)
             .WithSummary("Run the audit chain's integrity check now (Coordinator); its result shows in /health/ready and /metrics.");
         api.MapPost("/imports/{id:guid}/requeue", Requeue).WithTags("Imports").RequireAuthorization(Policies.Coordinator)
             .WithSummary("Run a failed import again from the row after the last one it committed (Coordinator).")

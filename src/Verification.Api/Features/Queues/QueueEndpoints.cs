@@ -20,7 +20,7 @@ public static class QueueEndpoints
 
     public static RouteGroupBuilder MapQueueEndpoints(this RouteGroupBuilder api)
     {
-        var me = api.MapGroup("/me").WithTags("Daily work").RequireAuthorization(Policies.Staff);
+        var me = api.MapGroup("/me").WithTag("Daily work", "What waits for each member of staff, reviewer assignment, comments: the routes a team works in all day.").RequireAuthorization(Policies.Staff);
         me.MapGet("/queue", Queue)
             .WithSummary("What you may act on now, most urgent first, with counts and due times (staff).")
             .ProducesValidationProblem();

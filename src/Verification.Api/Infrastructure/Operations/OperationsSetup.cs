@@ -11,8 +11,12 @@ public static class OperationsSetup
     private static readonly string[] Ready = ["ready"];
 
     /// <summary>Metrics through OpenTelemetry (Prometheus format) and the readiness checks beyond the database.</summary>
-    public static IServiceCollection AddVerificationOperations(this IServiceCollection services)
+    public static IServiceCollection AddVerificationOperations(this IServiceCollection services, IConfiguration configuration)
     {
+        // The meter's name is not in any exported metric's name. It can be set so that several hosts in one process (the
+        // HTTP tests) each export their own instruments: OpenTelemetry listens to meters by name across the process.
+        var meterName = configuration["Metrics:MeterName"] is { Length: > 0 } configured ? configured : VerificationMetrics.MeterName;
+        services.AddSingleton(new VerificationMeterName(meterName));
         services.AddSingleton<OperationalSnapshot>();
         services.AddSingleton<VerificationMetrics>();
         services.AddOpenTelemetry()
@@ -22,7 +26,7 @@ public static class OperationsSetup
                 // Request rate and duration by route: http.server.request.duration is tagged with the route
                 // pattern (/api/v1/claims/{id:guid}), never the path, so no id reaches a label.
                 .AddAspNetCoreInstrumentation()
-                .AddMeter(VerificationMetrics.MeterName)
+                .AddMeter(meterName)
                 .AddPrometheusExporter());
 
         services.AddHealthChecks()
@@ -58,3 +62,6 @@ public static class OperationsSetup
         return app;
     }
 }
+
+/// <summary>The name of the meter this host's <see cref="VerificationMetrics"/> writes to.</summary>
+public sealed record VerificationMeterName(string Value);

@@ -19,9 +19,9 @@ public sealed class VerificationMetrics
     private long _auditFailures;
     private long _orphansRemoved;
 
-    public VerificationMetrics(IMeterFactory meters, OperationalSnapshot snapshot, TimeProvider clock)
+    public VerificationMetrics(IMeterFactory meters, OperationalSnapshot snapshot, TimeProvider clock, VerificationMeterName meterName)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(meterName.Value);
         // Observable counters report 0 before the first event, so a dashboard shows a flat line instead of "no data".
         meter.CreateObservableCounter("verification.webhook.deliveries", () => Interlocked.Read(ref _webhookDeliveries),
             unit: "{delivery}", description: "Webhook deliveries a partner accepted.");
