@@ -20,6 +20,7 @@ using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
+using Verification.Api.WebConsole;
 using Verification.Persistence;
 
 // `backup <folder>` and `restore <folder>` run instead of the web host (see docs/operations.md).
@@ -46,6 +47,7 @@ builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSign
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddConsole();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -139,7 +141,7 @@ app.MapJobsDashboard();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
 app.MapOperationsEndpoints();
-app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+app.MapGet("/", () => TypedResults.Redirect("/app")).AllowAnonymous().ExcludeFromDescription();
 
 var api = app.MapGroup("/api/v1");
 api.MapAuthEndpoints();
@@ -150,6 +152,7 @@ api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
+app.MapConsole();
 
 await app.RunAsync();
 return 0;
