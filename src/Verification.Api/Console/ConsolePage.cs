@@ -68,6 +68,12 @@ public abstract class ConsolePage : ComponentBase
     {
         var problem = ProblemDetailsExceptionHandler.Map(e);
         Problem = problem;
+        if (problem.Status == StatusCodes.Status404NotFound)
+        {
+            // The router's not-found page, with 404: never a hint that the object exists.
+            Navigation.NotFound();
+            return;
+        }
         if (problem is HttpValidationProblemDetails validation)
             Errors = validation.Errors.ToDictionary(p => p.Key, p => p.Value);
         if (!Http.Response.HasStarted)
@@ -93,12 +99,6 @@ public abstract class ConsolePage : ComponentBase
     }
 
     protected string[] ErrorsFor(string field) => Errors.TryGetValue(field, out var messages) ? messages : [];
-
-    protected void NotFoundStatus()
-    {
-        if (!Http.Response.HasStarted)
-            Http.Response.StatusCode = StatusCodes.Status404NotFound;
-    }
 
     /// <summary>Post/redirect/get: after a change the browser lands on a page it can reload safely.</summary>
     protected void GoTo(string url) => Navigation.NavigateTo(url);
