@@ -14,12 +14,16 @@ public static class ConsoleSetup
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddConsoleCulture();
         return services;
     }
 
     public static WebApplication MapConsole(this WebApplication app)
     {
+        // Runs after routing and authentication, before the endpoint: only the console's requests get a culture.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/app"), branch => branch.UseRequestLocalization());
         app.MapConsoleAssets();
+        app.MapGet("/app/language", ConsoleCulture.Switch).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/app/sign-out", SignOutAsync).ExcludeFromDescription();
         app.MapConsoleUploads();
         app.MapRazorComponents<App>();

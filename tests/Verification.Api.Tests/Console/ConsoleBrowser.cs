@@ -51,11 +51,12 @@ public static class ConsoleSteps
     public static async Task SignInAsync(this IPage page, string email, string password)
     {
         await page.GotoAsync("/app/sign-in");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // By field, not by label: the labels follow the browser's language.
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("main button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/app(\\?|$|/)"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("form[action='/app/sign-out'] button")).ToBeVisibleAsync();
     }
 
     /// <summary>axe-core on the page as it is: no serious or critical violation (WCAG 2.1 AA rules and best practices).</summary>

@@ -234,6 +234,31 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         await PW.Expect(page.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "Submitted");
     }
 
+    [Fact]
+    public async Task The_console_speaks_the_browsers_language_and_the_switcher_remembers_the_choice()
+    {
+        var page = await browser.OpenAsync(api, locale: "fr-FR");
+        await page.GoAsync("/app/sign-in");
+        await PW.Expect(page.Locator("h1")).ToHaveTextAsync("Connexion");
+        await PW.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        await page.AssertAccessibleAsync();
+
+        await page.Locator("#language").SelectOptionAsync("en"); // the script submits the switcher on change
+        await PW.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
+        await page.ReloadAsync();
+        await PW.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
+        await PW.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+
+        // Signed in, the layout and the stages follow the choice; dates follow the culture.
+        var investigator = await api.NewPersonAsync("Investigator");
+        var (claim, _) = await investigator.Client.SubmitClaimAsync();
+        await page.SignInAsync(investigator.Email, TestApi.Password);
+        await page.GoAsync("/app/language?culture=fr&returnUrl=/app/claims/" + claim.GetProperty("id").GetGuid());
+        await PW.Expect(page.Locator("[data-stage]")).ToHaveTextAsync("Soumise");
+        await PW.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Mon travail" })).ToBeVisibleAsync();
+        await PW.Expect(page.Locator("dl.facts")).ToContainTextAsync("29/03/2024");
+    }
+
     private static IFormData Form(IAPIRequestContext request, Dictionary<string, string> fields)
     {
         var form = request.CreateFormData();
