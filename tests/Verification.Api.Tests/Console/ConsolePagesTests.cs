@@ -35,7 +35,10 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         }
         var testimony = await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{claimId}/evidence", new
         {
-            kind = "Testimony", title = "A resident of Kidal", origin = "resident", stance = "Context",
+            kind = "Testimony",
+            title = "A resident of Kidal",
+            origin = "resident",
+            stance = "Context",
             testimony = new { text = "We heard the drones after midnight.", witness = new { name = "A. Ag", contact = "+223 0000 0000" } },
         });
         await Expect.Status(testimony, HttpStatusCode.Created);
@@ -63,6 +66,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
             ("propose-verdict", reviewer2.Email, TestApi.Password, $"/app/claims/{submitted.GetProperty("id").GetGuid()}/verdict"),
             ("confirm-verdict", reviewer2.Email, TestApi.Password, $"/app/claims/{claimId}/proposals/{proposalId}"),
             ("my-work-coordinator", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app"),
+            ("partners", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/partners"),
             ("users", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/users"),
             ("assign", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/assign"),
             ("reopen", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/reopen"),

@@ -259,6 +259,27 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         await PW.Expect(page.Locator("dl.facts")).ToContainTextAsync("29/03/2024");
     }
 
+    [Fact]
+    public async Task Coordinator_registers_a_partner_and_sees_its_key_once()
+    {
+        var page = await browser.OpenAsync(api);
+        await page.SignInAsync(ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
+        await page.GoAsync("/app/partners");
+        await page.Locator("#partner-name").FillAsync("Airwars test partner");
+        await page.ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Register and issue a key" }));
+        var key = await page.GetByTestId("api-key").InnerTextAsync();
+        await page.AssertAccessibleAsync();
+
+        using var partner = api.Anonymous;
+        partner.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/v1/partner/claims")).StatusCode);
+
+        await page.GoAsync("/app/partners");
+        await PW.Expect(page.Locator("table")).ToContainTextAsync("Airwars test partner");
+        await PW.Expect(page.GetByTestId("api-key")).ToHaveCountAsync(0);
+        await PW.Expect(page.Locator("body")).Not.ToContainTextAsync(key.Trim());
+    }
+
     private static IFormData Form(IAPIRequestContext request, Dictionary<string, string> fields)
     {
         var form = request.CreateFormData();
