@@ -26,6 +26,7 @@ public static class ConsoleSetup
         app.MapGet("/app/language", ConsoleCulture.Switch).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/app/sign-out", SignOutAsync).ExcludeFromDescription();
         app.MapConsoleUploads();
+        app.MapConsoleImports();
         app.MapRazorComponents<App>();
         return app;
     }

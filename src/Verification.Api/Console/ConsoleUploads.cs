@@ -37,6 +37,56 @@ public static class ConsoleUploads
         PendingBlob? file = null;
         try
         {
+            (var fields, file, var fileName, var fileType) = await ReadFormAsync(http, antiforgery, store, ct);
+            var metadata = new EvidenceMetadata(
+                Enum.TryParse<EvidenceKind>(fields.GetValueOrDefault("kind"), out var kind) ? kind : null,
+                Blank(fields.GetValueOrDefault("title")), Blank(fields.GetValueOrDefault("description")), null,
+                DateTime.TryParse(fields.GetValueOrDefault("collectedAt"), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null,
+                Blank(fields.GetValueOrDefault("collectedBy")), Blank(fields.GetValueOrDefault("origin")),
+                Enum.TryParse<EvidenceStance>(fields.GetValueOrDefault("stance"), out var stance) ? stance : null,
+                null, null);
+            var result = await sender.Send(new AddEvidence.Command(id, null, metadata, file, fileType, fileName, null), ct);
+            return TypedResults.Redirect($"/app/claims/{id}?added={result.Evidence.Id}#evidence");
+        }
+        catch (Exception e) when (e is DomainException or FluentValidation.ValidationException or HttpProblem or BadHttpRequestException
+                                       or IOException or InvalidDataException)
+        {
+            var problem = ProblemDetailsExceptionHandler.Map(e is IOException or InvalidDataException
+                ? new InvalidRequest("file", "The upload is truncated or malformed; nothing was kept.") : e);
+            return new RazorComponentResult<UploadRefused>(new { ClaimId = id, Problem = problem })
+            {
+                StatusCode = problem.Status ?? StatusCodes.Status400BadRequest,
+            };
+        }
+        finally
+        {
+            if (file is not null)
+                await file.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The original bytes, through the same command as the API (a custody event per download), always as an attachment:
+    /// evidence is untrusted content and must never be rendered by the browser inside the console's origin.
+    /// </summary>
+    private static async Task<IResult> DownloadAsync(Guid id, ISender sender, CancellationToken ct)
+    {
+        var file = await sender.Send(new OpenEvidenceContent.Command(id, null), ct);
+        return TypedResults.PhysicalFile(file.Path, "application/octet-stream", file.FileName ?? $"{file.Sha256}.bin",
+            entityTag: new EntityTagHeaderValue($"\"{file.Sha256}\""));
+    }
+
+    /// <summary>
+    /// Reads a browser's multipart form part by part: the antiforgery token first (checked before anything is kept),
+    /// small fields into memory, the one file part streamed into the store while hashed.
+    /// </summary>
+    internal static async Task<(Dictionary<string, string> Fields, PendingBlob File, string? FileName, string? FileType)> ReadFormAsync(
+        HttpContext http, IAntiforgery antiforgery, EvidenceStore store, CancellationToken ct)
+    {
+        PendingBlob? file = null;
+        try
+        {
             if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
                 || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
                 || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
@@ -83,44 +133,14 @@ public static class ConsoleUploads
                 throw new BadHttpRequestException("A valid antiforgery token was not provided with the request.");
             if (file is null)
                 throw new InvalidRequest("file", "Choose a file to upload.");
-
-            var metadata = new EvidenceMetadata(
-                Enum.TryParse<EvidenceKind>(fields.GetValueOrDefault("kind"), out var kind) ? kind : null,
-                Blank(fields.GetValueOrDefault("title")), Blank(fields.GetValueOrDefault("description")), null,
-                DateTime.TryParse(fields.GetValueOrDefault("collectedAt"), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null,
-                Blank(fields.GetValueOrDefault("collectedBy")), Blank(fields.GetValueOrDefault("origin")),
-                Enum.TryParse<EvidenceStance>(fields.GetValueOrDefault("stance"), out var stance) ? stance : null,
-                null, null);
-            var result = await sender.Send(new AddEvidence.Command(id, null, metadata, file, fileType, fileName, null), ct);
-            return TypedResults.Redirect($"/app/claims/{id}?added={result.Evidence.Id}#evidence");
+            return (fields, file, fileName, fileType);
         }
-        catch (Exception e) when (e is DomainException or FluentValidation.ValidationException or HttpProblem or BadHttpRequestException
-                                       or IOException or InvalidDataException)
-        {
-            var problem = ProblemDetailsExceptionHandler.Map(e is IOException or InvalidDataException
-                ? new InvalidRequest("file", "The upload is truncated or malformed; nothing was kept.") : e);
-            return new RazorComponentResult<UploadRefused>(new { ClaimId = id, Problem = problem })
-            {
-                StatusCode = problem.Status ?? StatusCodes.Status400BadRequest,
-            };
-        }
-        finally
+        catch
         {
             if (file is not null)
                 await file.DisposeAsync();
+            throw;
         }
-    }
-
-    /// <summary>
-    /// The original bytes, through the same command as the API (a custody event per download), always as an attachment:
-    /// evidence is untrusted content and must never be rendered by the browser inside the console's origin.
-    /// </summary>
-    private static async Task<IResult> DownloadAsync(Guid id, ISender sender, CancellationToken ct)
-    {
-        var file = await sender.Send(new OpenEvidenceContent.Command(id, null), ct);
-        return TypedResults.PhysicalFile(file.Path, "application/octet-stream", file.FileName ?? $"{file.Sha256}.bin",
-            entityTag: new EntityTagHeaderValue($"\"{file.Sha256}\""));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

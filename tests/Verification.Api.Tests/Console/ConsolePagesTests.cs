@@ -67,6 +67,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
             ("confirm-verdict", reviewer2.Email, TestApi.Password, $"/app/claims/{claimId}/proposals/{proposalId}"),
             ("my-work-coordinator", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app"),
             ("partners", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/partners"),
+            ("imports", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/imports"),
             ("users", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/users"),
             ("assign", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/assign"),
             ("reopen", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/reopen"),

@@ -280,6 +280,26 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         await PW.Expect(page.Locator("body")).Not.ToContainTextAsync(key.Trim());
     }
 
+    [Fact]
+    public async Task An_import_uploaded_in_the_console_runs_and_shows_its_progress_and_counts()
+    {
+        var page = await browser.OpenAsync(api);
+        await page.SignInAsync(ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword);
+        await page.GoAsync("/app/imports");
+        await page.AssertAccessibleAsync();
+        await page.Locator("#format").SelectOptionAsync("ucdp-ged-csv");
+        await page.Locator("#dataset-version").FillAsync("23.1");
+        await page.Locator("#import-file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "Console", "Samples", "ucdp-ged-car-5-events.csv"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/app/imports/[0-9a-f-]{36}$"));
+        // The page refreshes itself while the import runs.
+        await PW.Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
+        await PW.Expect(page.GetByTestId("created")).ToHaveTextAsync("5");
+        await page.AssertAccessibleAsync();
+        var claims = await (await api.CoordinatorAsync()).GetFromJsonAsync<JsonElement>("/api/v1/claims?q=&limit=200");
+        Assert.Equal(5, claims.GetProperty("items").EnumerateArray().Count(c => c.GetProperty("externalId").GetString()?.StartsWith("ucdp-ged:", StringComparison.Ordinal) == true));
+    }
+
     private static IFormData Form(IAPIRequestContext request, Dictionary<string, string> fields)
     {
         var form = request.CreateFormData();

@@ -41,6 +41,8 @@ public sealed class ConsoleRouteMatrixTests(ConsoleBrowser browser) : IClassFixt
             ("/app/users", SignIn, 403, 403, 200),
             ("/app/audit", SignIn, 403, 403, 200),
             ("/app/partners", SignIn, 403, 403, 200),
+            ("/app/imports", SignIn, 200, 200, 200),
+            ($"/app/imports/{unknown}", SignIn, 404, 404, 404),
             ("/app/assets/console.css", 200, 200, 200, 200),
             ("/app/assets/console.js", 200, 200, 200, 200),
         };
