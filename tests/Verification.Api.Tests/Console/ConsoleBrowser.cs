@@ -56,7 +56,7 @@ public static class ConsoleSteps
         await page.Locator("#password").FillAsync(password);
         await page.Locator("main button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/app(\\?|$|/)"));
-        await Assertions.Expect(page.Locator("form[action='/app/sign-out'] button")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("header form[action='/app/sign-out'] button")).ToBeVisibleAsync();
     }
 
     /// <summary>axe-core on the page as it is: no serious or critical violation (WCAG 2.1 AA rules and best practices).</summary>

@@ -300,6 +300,24 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         Assert.Equal(5, claims.GetProperty("items").EnumerateArray().Count(c => c.GetProperty("externalId").GetString()?.StartsWith("ucdp-ged:", StringComparison.Ordinal) == true));
     }
 
+    [Fact]
+    public async Task Sign_out_everywhere_ends_the_other_sessions_too()
+    {
+        var reviewer = await api.NewPersonAsync("Reviewer");
+        var phone = await browser.OpenAsync(api, width: 360);
+        await phone.SignInAsync(reviewer.Email, TestApi.Password);
+        var desk = await browser.OpenAsync(api);
+        await desk.SignInAsync(reviewer.Email, TestApi.Password);
+
+        await desk.GoAsync("/app");
+        await desk.ClickAndWaitAsync(desk.Locator("#sign-out-everywhere"));
+        await desk.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/app/sign-in"));
+
+        var response = await phone.Context.APIRequest.GetAsync("/app/claims", new() { MaxRedirects = 0 });
+        Assert.Equal(302, response.Status);
+        Assert.StartsWith("/app/sign-in", response.Headers["location"], StringComparison.Ordinal);
+    }
+
     private static IFormData Form(IAPIRequestContext request, Dictionary<string, string> fields)
     {
         var form = request.CreateFormData();

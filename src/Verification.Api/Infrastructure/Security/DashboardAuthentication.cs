@@ -40,7 +40,7 @@ public static class DashboardAuthentication
             o.Events = new CookieAuthenticationEvents
             {
                 // The security stamp changes with roles and passwords: a coordinator who loses the role loses the dashboard.
-                OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync,
+                OnValidatePrincipal = SessionStamp.ValidateAsync,
                 // A person in a browser is sent to the sign-in form; a script or the dashboard's own polling gets 401.
                 OnRedirectToLogin = context =>
                 {
