@@ -852,3 +852,203 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [Filter] nvarchar(4000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [WebhookSubscriptions] ADD [RemovedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerEmail] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [Claims] ADD [ReviewerSince] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [AuditEntries] ADD [RecordsDigest] nchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [AspNetUsers] ADD [DeactivatedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    ALTER TABLE [AspNetUsers] ADD [MustChangePassword] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE TABLE [AuditRecordStates] (
+        [Sequence] bigint NOT NULL,
+        [RecordType] nvarchar(20) NOT NULL,
+        [RecordId] uniqueidentifier NOT NULL,
+        [Digest] nchar(64) NOT NULL,
+        CONSTRAINT [PK_AuditRecordStates] PRIMARY KEY ([Sequence], [RecordType], [RecordId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE TABLE [ClaimComments] (
+        [Id] uniqueidentifier NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [AuthorId] uniqueidentifier NOT NULL,
+        [Text] nvarchar(max) NOT NULL,
+        [Mentions] nvarchar(4000) NOT NULL,
+        [At] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimComments] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ClaimComments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE TABLE [PartnerExports] (
+        [Id] uniqueidentifier NOT NULL,
+        [PartnerId] uniqueidentifier NOT NULL,
+        [Format] nvarchar(16) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Head] nvarchar(4000) NULL,
+        [RecordCount] bigint NULL,
+        [Sha256] nchar(64) NULL,
+        [FinishedAt] datetime2 NULL,
+        CONSTRAINT [PK_PartnerExports] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_PartnerExports_Partners_PartnerId] FOREIGN KEY ([PartnerId]) REFERENCES [Partners] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE TABLE [SignedTreeHeads] (
+        [Id] uniqueidentifier NOT NULL,
+        [TreeSize] bigint NOT NULL,
+        [RootHash] nchar(64) NOT NULL,
+        [Timestamp] nvarchar(40) NOT NULL,
+        [KeyId] nvarchar(64) NOT NULL,
+        [Signature] nvarchar(200) NOT NULL,
+        [TimestampToken] nvarchar(max) NULL,
+        CONSTRAINT [PK_SignedTreeHeads] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE TABLE [PartnerExportRecords] (
+        [ExportId] uniqueidentifier NOT NULL,
+        [Ordinal] bigint NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [ClaimVersion] bigint NOT NULL,
+        [Sha256] nchar(64) NOT NULL,
+        CONSTRAINT [PK_PartnerExportRecords] PRIMARY KEY ([ExportId], [Ordinal]),
+        CONSTRAINT [FK_PartnerExportRecords_PartnerExports_ExportId] FOREIGN KEY ([ExportId]) REFERENCES [PartnerExports] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_ReviewerId_Number] ON [Claims] ([ReviewerId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecordStates_RecordType_RecordId_Sequence] ON [AuditRecordStates] ([RecordType], [RecordId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimComments_ClaimId_At_Id] ON [ClaimComments] ([ClaimId], [At], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE INDEX [IX_PartnerExports_PartnerId_CreatedAt] ON [PartnerExports] ([PartnerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    CREATE INDEX [IX_SignedTreeHeads_TreeSize] ON [SignedTreeHeads] ([TreeSize]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206003450_SignedHeadsExportManifestsDailyWorkAndAccounts', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -2,19 +2,24 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
-using Scalar.AspNetCore;
 using Verification.Api;
 using Verification.Api.Features.Audit;
 using Verification.Api.Features.Auth;
 using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
+using Verification.Api.Features.Comments;
 using Verification.Api.Features.Evidence;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
+using Verification.Api.Features.Maintenance;
+using Verification.Api.Features.Queues;
+using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Jobs;
+using Verification.Api.Infrastructure.Keys;
 using Verification.Api.Infrastructure.Operations;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
@@ -31,22 +36,28 @@ if (BackupCommandLine.Handles(args))
 // database and evidence store live below it: every committed write woke the file watcher (5% of the CPU of a
 // submission in the benchmark's profile). An operator's later argument can still turn it back on.
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
-// SQL text is for debugging sessions, not for the default log: it would drown the request lines.
-builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+builder.AddVerificationLogging();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddVerificationDatabase(builder.Configuration);
 builder.Services.AddVerificationIdentity(builder.Configuration);
+builder.Services.AddAccounts();
+builder.Services.AddTrustedProxies(builder.Configuration);
 builder.Services.AddEvidenceStore(builder.Configuration);
 builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddAuditIntegrity();
 builder.Services.AddVerificationJobs(builder.Configuration);
 builder.Services.AddVerificationOperations();
 builder.Services.AddSingleton<WitnessProtector>();
-builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.KeysFolder>();
-builder.Services.AddSingleton<Verification.Api.Infrastructure.Keys.IInstanceSigner, Verification.Api.Infrastructure.Keys.InstanceSigner>();
+builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddClaimJobs();
+builder.Services.AddEvidenceJobs();
+builder.Services.AddAuditJobs();
+builder.Services.AddMaintenanceJobs();
+builder.Services.AddWorkQueues(builder.Configuration);
 builder.Services.AddConsole();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
@@ -78,7 +89,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>().AddOperationTransformer<OpenApiConventions>());
 builder.Services.AddHealthChecks().AddDbContextCheck<VerificationDb>("database", tags: ["ready"]);
 builder.Services.AddRateLimiter(o =>
 {
@@ -109,9 +120,10 @@ var app = builder.Build();
 try
 {
     await app.Services.PrepareDatabaseAsync();
+    await app.Services.PrepareKeysAsync(app.Logger);
     await BootstrapCoordinator.EnsureAsync(app.Services, app.Configuration, app.Logger);
     await app.Services.GetRequiredService<EvidenceStore>().SweepTemporaryFilesAsync();
-    RecurringJobs.RegisterAtStart(app.Services.GetRequiredService<Hangfire.IRecurringJobManager>(), app.Logger, app.Lifetime.ApplicationStopping);
+    RecurringJobs.RegisterAtStart(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
 }
 catch (InvalidOperationException e)
 {
@@ -120,6 +132,7 @@ catch (InvalidOperationException e)
     return 1;
 }
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationMiddleware>();
@@ -133,13 +146,14 @@ if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
+app.UseAccountChecks();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
+app.MapJobsDashboardSignIn();
 app.MapJobsDashboard();
 
-app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+app.MapApiReference();
 app.MapOperationsEndpoints();
 app.MapGet("/", () => TypedResults.Redirect("/app")).AllowAnonymous().ExcludeFromDescription();
 
@@ -152,6 +166,9 @@ api.MapEvidenceEndpoints();
 api.MapAuditEndpoints();
 api.MapPartnerEndpoints();
 api.MapImportEndpoints();
+api.MapQueueEndpoints();
+api.MapCommentEndpoints();
+api.MapJobCommandEndpoints();
 app.MapConsole();
 
 await app.RunAsync();

@@ -6,13 +6,10 @@ namespace Verification.Persistence;
 public sealed class StaffUser : IdentityUser<Guid>
 {
     public DateTime CreatedAt { get; set; }
-}
 
-public static class Roles
-{
-    public const string Investigator = "Investigator";
-    public const string Reviewer = "Reviewer";
-    public const string Coordinator = "Coordinator";
+    /// <summary>When a coordinator deactivated the account; null while it is active. The row stays: history names it.</summary>
+    public DateTime? DeactivatedAt { get; set; }
 
-    public static readonly IReadOnlyList<string> All = [Investigator, Reviewer, Coordinator];
+    /// <summary>Set by a coordinator's password reset: the temporary password's token opens only the password change.</summary>
+    public bool MustChangePassword { get; set; }
 }

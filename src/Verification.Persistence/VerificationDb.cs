@@ -22,10 +22,13 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<Claim> Claims => Set<Claim>();
     public DbSet<ClaimEvent> ClaimEvents => Set<ClaimEvent>();
     public DbSet<ClaimAssignment> ClaimAssignments => Set<ClaimAssignment>();
+    public DbSet<ClaimComment> ClaimComments => Set<ClaimComment>();
     public DbSet<VerdictProposal> VerdictProposals => Set<VerdictProposal>();
     public DbSet<EvidenceItem> Evidence => Set<EvidenceItem>();
     public DbSet<CustodyEvent> CustodyEvents => Set<CustodyEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditRecordState> AuditRecordStates => Set<AuditRecordState>();
+    public DbSet<TreeHeadRecord> SignedTreeHeads => Set<TreeHeadRecord>();
     public DbSet<ClaimNumber> ClaimNumbers => Set<ClaimNumber>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ConsumedRefreshToken> ConsumedRefreshTokens => Set<ConsumedRefreshToken>();
@@ -38,6 +41,8 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
+    public DbSet<PartnerExport> PartnerExports => Set<PartnerExport>();
+    public DbSet<PartnerExportRecord> PartnerExportRecords => Set<PartnerExportRecord>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

@@ -40,9 +40,9 @@ if (args.Length > 1 && args[0] == "seed")
 {
     // Times the bulk seeding alone: seed N [Sqlite|PostgreSql]
     var seedProvider = args.Length > 2 ? Enum.Parse<DatabaseProvider>(args[2], ignoreCase: true) : DatabaseProvider.Sqlite;
-    using var seedCluster = seedProvider == DatabaseProvider.PostgreSql ? PostgresCluster.Start() : null;
+    using var seedCluster = seedProvider == DatabaseProvider.PostgreSql ? PostgresCluster.Start("verification-bench-pg-") : null;
     var seedFile = Path.Combine(Path.GetTempPath(), $"verification-seed-{Guid.NewGuid():N}.db");
-    var seedConnection = seedCluster?.CreateDatabase("seed_timing") ?? $"Data Source={seedFile}";
+    var seedConnection = seedCluster?.CreateDatabase("seed_timing", commandTimeoutSeconds: 120) ?? $"Data Source={seedFile}";
     var took = await Verification.Benchmarks.Seeding.ClaimSeeder.SeedAsync(seedProvider, seedConnection, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
     Console.WriteLine($"seeded {args[1]} claims ({seedProvider}) in {took.TotalSeconds:N1} s");
     foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(seedFile) + "*"))

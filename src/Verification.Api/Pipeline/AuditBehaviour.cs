@@ -3,17 +3,28 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Claims;
 using Verification.Domain.Common;
+using Verification.Domain.Evidence;
+using Verification.Domain.Verdicts;
+using Verification.Persistence;
 
 namespace Verification.Api.Pipeline;
 
 /// <summary>
 /// Appends one entry to the audit hash chain for every command that succeeds, inside the command's transaction,
 /// so a change and its audit entry exist together or not at all. Handlers never write audit entries themselves.
+/// <para>
+/// The entry also covers the records the command produced: every claim and evidence item that the change tracker
+/// saw added or modified (a verdict proposal counts for its claim) gets its state digest, read back from the rows as
+/// saved (<see cref="RecordStates"/>). New commands are covered without doing anything.
+/// </para>
 /// </summary>
-public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user)
+public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user, VerificationDb db)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
@@ -39,14 +50,34 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        var response = await next(message, cancellationToken);
-        if (message is not IBaseCommand || message is INotAudited || response is IMaybeUnchanged { Unchanged: true })
+        if (message is not IBaseCommand || message is INotAudited)
+            return await next(message, cancellationToken);
+
+        var touched = new TouchedRecords();
+        EventHandler<SavingChangesEventArgs> collect = (_, _) => touched.Collect(db);
+        db.SavingChanges += collect;
+        TResponse response;
+        try
+        {
+            response = await next(message, cancellationToken);
+        }
+        finally
+        {
+            db.SavingChanges -= collect;
+        }
+        if (response is IMaybeUnchanged { Unchanged: true })
             return response;
+        // Whatever the handler left unsaved is saved now, so the states are read as the rows will be committed.
+        touched.Collect(db);
+        if (db.ChangeTracker.HasChanges())
+            await db.SaveChangesAsync(cancellationToken);
+        var states = await RecordStates.ComputeAsync(db, touched.Claims, touched.Evidence, cancellationToken);
+
         if (response is IAuditChanges many)
         {
             await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()),
                 [.. many.AuditChanges.Select(c => (c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))],
-                cancellationToken);
+                states, cancellationToken);
             return response;
         }
 
@@ -61,8 +92,39 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
             },
         };
         var digest = Hashing.Sha256Hex(JsonSerializer.Serialize(message, message.GetType(), DigestOptions));
-        await trail.AppendAsync(user.AuditName, ActionName(message.GetType()), target, digest, cancellationToken);
+        await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), [(target, digest)], states, cancellationToken);
         return response;
+    }
+
+    /// <summary>The claims and evidence items a command added or modified, gathered before each save.</summary>
+    private sealed class TouchedRecords
+    {
+        public HashSet<Guid> Claims { get; } = [];
+        public HashSet<Guid> Evidence { get; } = [];
+
+        public void Collect(VerificationDb db)
+        {
+            foreach (var entry in db.ChangeTracker.Entries())
+            {
+                if (entry.State is not (EntityState.Added or EntityState.Modified))
+                    continue;
+                switch (entry.Entity)
+                {
+                    case Claim claim:
+                        Claims.Add(claim.Id);
+                        break;
+                    case VerdictProposal proposal:
+                        Claims.Add(proposal.ClaimId);
+                        break;
+                    case ClaimAssignment assignment:
+                        Claims.Add(assignment.ClaimId);
+                        break;
+                    case EvidenceItem item:
+                        Evidence.Add(item.Id);
+                        break;
+                }
+            }
+        }
     }
 
     /// <summary>The use case's name: the static class that holds the command, e.g. SubmitClaim.</summary>

@@ -25,8 +25,14 @@ public sealed class AuditEntry
     public string PreviousHash { get; private set; } = string.Empty;
     public string Hash { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// The digest of the record states this entry covers (<see cref="AuditRecordState.DigestOf"/>), hashed into the
+    /// entry after the previous hash. Null only on entries written before records were covered; their hash has eight fields.
+    /// </summary>
+    public string? RecordsDigest { get; private set; }
+
     public static AuditEntry Append(long previousSequence, string previousHash, DateTime at, string actor, string action,
-        string? targetId, string changeDigest)
+        string? targetId, string changeDigest, string? recordsDigest = null)
     {
         var entry = new AuditEntry
         {
@@ -39,6 +45,7 @@ public sealed class AuditEntry
             TargetId = targetId,
             ChangeDigest = changeDigest,
             PreviousHash = previousHash,
+            RecordsDigest = recordsDigest,
         };
         entry.Hash = entry.ComputeHash();
         return entry;
@@ -46,13 +53,14 @@ public sealed class AuditEntry
 
     /// <summary>
     /// The canonical encoding: each field as its UTF-8 byte length, a colon and the bytes, in a fixed order.
-    /// Length prefixes make the encoding unambiguous whatever characters a field holds.
+    /// Length prefixes make the encoding unambiguous whatever characters a field holds. An entry that covers record
+    /// states has a ninth field, its records digest; one without has eight (entries written before records were covered).
     /// </summary>
     public static byte[] CanonicalEncoding(long sequence, Guid id, DateTime at, string actor, string action, string? targetId,
-        string changeDigest, string previousHash)
+        string changeDigest, string previousHash, string? recordsDigest = null)
     {
-        var buffer = new byte[MaxEncodedLength(actor, action, targetId, changeDigest, previousHash)];
-        var length = Encode(buffer, sequence, id, at, actor, action, targetId, changeDigest, previousHash);
+        var buffer = new byte[MaxEncodedLength(actor, action, targetId, changeDigest, previousHash, recordsDigest)];
+        var length = Encode(buffer, sequence, id, at, actor, action, targetId, changeDigest, previousHash, recordsDigest);
         return buffer[..length];
     }
 
@@ -76,12 +84,12 @@ public sealed class AuditEntry
     // straight into one buffer (on the stack for entries of ordinary size), with no intermediate strings.
     private void ComputeHash(Span<byte> destination)
     {
-        var max = MaxEncodedLength(Actor, Action, TargetId, ChangeDigest, PreviousHash);
+        var max = MaxEncodedLength(Actor, Action, TargetId, ChangeDigest, PreviousHash, RecordsDigest);
         byte[]? rented = null;
         var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
-            var length = Encode(buffer, Sequence, Id, At, Actor, Action, TargetId, ChangeDigest, PreviousHash);
+            var length = Encode(buffer, Sequence, Id, At, Actor, Action, TargetId, ChangeDigest, PreviousHash, RecordsDigest);
             SHA256.HashData(buffer[..length], destination);
         }
         finally
@@ -91,14 +99,15 @@ public sealed class AuditEntry
         }
     }
 
-    private static int MaxEncodedLength(string actor, string action, string? targetId, string changeDigest, string previousHash) =>
-        // Three formatted fields (at most 20 + 36 + 27 bytes) and eight length prefixes of at most 11 bytes each.
-        83 + 8 * 11 + Encoding.UTF8.GetMaxByteCount(actor.Length) + Encoding.UTF8.GetMaxByteCount(action.Length)
+    private static int MaxEncodedLength(string actor, string action, string? targetId, string changeDigest, string previousHash,
+        string? recordsDigest) =>
+        // Three formatted fields (at most 20 + 36 + 27 bytes) and nine length prefixes of at most 11 bytes each.
+        83 + 9 * 11 + Encoding.UTF8.GetMaxByteCount(recordsDigest?.Length ?? 0) + Encoding.UTF8.GetMaxByteCount(actor.Length) + Encoding.UTF8.GetMaxByteCount(action.Length)
         + Encoding.UTF8.GetMaxByteCount(targetId?.Length ?? 0) + Encoding.UTF8.GetMaxByteCount(changeDigest.Length)
         + Encoding.UTF8.GetMaxByteCount(previousHash.Length);
 
     private static int Encode(Span<byte> destination, long sequence, Guid id, DateTime at, string actor, string action, string? targetId,
-        string changeDigest, string previousHash)
+        string changeDigest, string previousHash, string? recordsDigest)
     {
         Span<byte> formatted = stackalloc byte[40];
         var written = 0;
@@ -113,6 +122,8 @@ public sealed class AuditEntry
         written += Field(destination[written..], targetId ?? string.Empty);
         written += Field(destination[written..], changeDigest);
         written += Field(destination[written..], previousHash);
+        if (recordsDigest is not null)
+            written += Field(destination[written..], recordsDigest);
         return written;
     }
 
@@ -148,12 +159,23 @@ public sealed class AuditChainVerifier
     public long Checked { get; private set; }
     public AuditEntry? FirstInvalid { get; private set; }
 
-    /// <summary>Checks the next entry; false once the chain is broken (later entries are not looked at).</summary>
-    public bool Accept(AuditEntry entry)
+    /// <summary>
+    /// Checks the next entry's place and hash; false once the chain is broken (later entries are not looked at). The
+    /// record states the entry covers are not looked at: <see cref="Accept(AuditEntry, IReadOnlyCollection{AuditRecordState})"/> checks them too.
+    /// </summary>
+    public bool Accept(AuditEntry entry) => Accept(entry, null);
+
+    /// <summary>
+    /// Checks the next entry and the record states stored for it: an entry with a records digest must find exactly
+    /// the states it was written with, and an entry without one must have none.
+    /// </summary>
+    public bool Accept(AuditEntry entry, IReadOnlyCollection<AuditRecordState>? states)
     {
         if (FirstInvalid is not null)
             return false;
-        if (entry.Sequence != _expected || entry.PreviousHash != _previous || !entry.HashMatchesFields())
+        var statesMatch = states is null
+            || (entry.RecordsDigest is null ? states.Count == 0 : AuditRecordState.DigestOf(states) == entry.RecordsDigest);
+        if (entry.Sequence != _expected || entry.PreviousHash != _previous || !entry.HashMatchesFields() || !statesMatch)
         {
             FirstInvalid = entry;
             return false;

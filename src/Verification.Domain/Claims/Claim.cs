@@ -50,6 +50,13 @@ public sealed class Claim
     public bool ReopeningSuggested { get; private set; }
     public Guid? VerdictProposalId { get; private set; }
 
+    /// <summary>The reviewer who works on the claim, and since when: one at a time, so two reviewers do not triage or grade the same claim twice.</summary>
+    public Guid? ReviewerId { get; private set; }
+    public DateTime? ReviewerSince { get; private set; }
+
+    /// <summary>The reviewer's email when assigned, so that every claim read can name them without a join to the accounts.</summary>
+    public string? ReviewerEmail { get; private set; }
+
     public IReadOnlyCollection<VerdictProposal> Proposals => _proposals;
     public IReadOnlyCollection<ClaimAssignment> Assignments => _assignments;
     public IReadOnlyCollection<ClaimEvent> History => _history;
@@ -91,8 +98,6 @@ public sealed class Claim
         return claim;
     }
 
-    public bool IsVisibleTo(Guid userId) => SubmittedBy == userId || _assignments.Any(a => a.UserId == userId);
-
     public void Triage(Guid reviewer, TriageDecision decision, string? reason, Guid? duplicateOf, DateTime now)
     {
         Require(ClaimStage.Submitted, "triage", "only a submitted claim is triaged");
@@ -117,6 +122,63 @@ public sealed class Claim
         _assignments.Add(new ClaimAssignment(Id, userId, coordinator, now));
         Touch(now);
         Record(now, coordinator, "Assigned", userId.ToString());
+    }
+
+    /// <summary>
+    /// Corrects what the allegation says (a typo, a better location) while the claim is still being worked on. Each
+    /// changed field goes into the history with its old and new value; a decided, rejected or withdrawn claim is
+    /// corrected only by reopening it first, so a verdict never silently rests on text that changed after it.
+    /// </summary>
+    public IReadOnlyList<FieldChange> Edit(ClaimDetails details, Guid by, DateTime now)
+    {
+        if (Stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration))
+            throw new TransitionNotAllowed("edit", Stage.ToString(), "a claim is edited while Submitted or InCorroboration");
+        var changes = FieldChange.Between(CurrentDetails(), details);
+        if (changes.Count == 0)
+            return changes;
+        Apply(details);
+        Touch(now);
+        Record(now, by, FieldChange.HistoryAction, FieldChange.Describe(changes));
+        return changes;
+    }
+
+    /// <summary>What the allegation says now, in the shape an edit is compared with.</summary>
+    public ClaimDetails CurrentDetails() =>
+        new(Title, Summary, ViolationTypes, Incident, Location, Perpetrators, Harm, Sources);
+
+    /// <summary>
+    /// Names the reviewer who works on the claim. A coordinator names anyone with the reviewer role (and may hand the
+    /// claim from one reviewer to another); a reviewer may only take an unassigned claim for themselves.
+    /// </summary>
+    public void AssignReviewer(Guid reviewer, string reviewerEmail, Guid by, bool byCoordinator, DateTime now)
+    {
+        if (Stage is ClaimStage.Rejected or ClaimStage.Withdrawn)
+            throw new TransitionNotAllowed("assign a reviewer to", Stage.ToString(), "a closed claim takes no reviewer");
+        if (!byCoordinator && reviewer != by)
+            throw new NotPermitted("A reviewer may take a claim for themselves; only a coordinator assigns someone else.");
+        if (!byCoordinator && ReviewerId is { } current && current != by)
+            throw new RuleNotSatisfied("Reviewer already assigned", "Another reviewer works on this claim; a coordinator can reassign it.");
+        if (ReviewerId == reviewer)
+            throw new RuleNotSatisfied("Already the reviewer", $"User {reviewer} already reviews this claim.");
+        ReviewerId = reviewer;
+        ReviewerEmail = Guard.Text(reviewerEmail, "userId", 256);
+        ReviewerSince = now;
+        Touch(now);
+        Record(now, by, "ReviewerAssigned", reviewer.ToString());
+    }
+
+    /// <summary>Frees the claim for another reviewer: the reviewer themselves or a coordinator.</summary>
+    public void ReleaseReviewer(Guid by, bool byCoordinator, DateTime now)
+    {
+        if (ReviewerId is not { } current)
+            throw new RuleNotSatisfied("No reviewer", "Nobody is assigned to review this claim.");
+        if (!byCoordinator && current != by)
+            throw new NotPermitted("Only the assigned reviewer or a coordinator releases a claim.");
+        ReviewerId = null;
+        ReviewerEmail = null;
+        ReviewerSince = null;
+        Touch(now);
+        Record(now, by, "ReviewerReleased", current.ToString());
     }
 
     public void Withdraw(Guid by, string? reason, DateTime now)
@@ -184,11 +246,20 @@ public sealed class Claim
     /// Evidence is taken while the claim is open to it. Evidence on a decided claim is kept and flags the claim
     /// for reopening; it never changes the verdict by itself.
     /// </summary>
+    /// <summary>
+    /// Evidence is taken while a claim is Submitted, InCorroboration or Decided (where it suggests reopening). A static
+    /// rule of the stage alone, so that intake can be refused before an upload's bytes are read.
+    /// </summary>
+    public static void EnsureTakesEvidence(ClaimStage stage)
+    {
+        if (stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration or ClaimStage.Decided))
+            throw new TransitionNotAllowed("add evidence to", stage.ToString(),
+                "evidence is taken while a claim is Submitted, InCorroboration or Decided");
+    }
+
     public void AttachEvidence(Guid evidenceId, string kind, Guid by, DateTime now)
     {
-        if (Stage is not (ClaimStage.Submitted or ClaimStage.InCorroboration or ClaimStage.Decided))
-            throw new TransitionNotAllowed("add evidence to", Stage.ToString(),
-                "evidence is taken while a claim is Submitted, InCorroboration or Decided");
+        EnsureTakesEvidence(Stage);
         if (Stage == ClaimStage.Decided && !ReopeningSuggested)
         {
             ReopeningSuggested = true;

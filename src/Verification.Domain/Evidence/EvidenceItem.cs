@@ -102,6 +102,29 @@ public sealed class EvidenceItem
 
     public IReadOnlyCollection<CustodyEvent> Custody => _custody;
 
+    /// <summary>
+    /// The item's ETag. Only its review ever changes (once), so the version is 1 while it waits for review and 2 after;
+    /// the review status is also the row's concurrency token, so two reviews that read the same item cannot both commit.
+    /// </summary>
+    public long Version => VersionOf(ReviewStatus);
+
+    public static long VersionOf(ReviewStatus status) => status == ReviewStatus.Pending ? 1 : 2;
+
+    /// <summary>Checks an If-Match version against the current one before any change.</summary>
+    public void EnsureVersion(long expected)
+    {
+        if (expected != Version)
+            throw new StaleVersion(expected, Version);
+    }
+
+    /// <summary>
+    /// The refusal for a review that lost a race with another one: the precondition it sent no longer holds (412), or,
+    /// without If-Match, the item was reviewed meanwhile and each item is reviewed once (409).
+    /// </summary>
+    public static DomainException ReviewedMeanwhile(long? expected) => expected is { } version
+        ? new StaleVersion(version, VersionOf(ReviewStatus.Accepted))
+        : new RuleNotSatisfied("Already reviewed", "Another review of this evidence item committed first; each item is reviewed once.");
+
     public sealed record Intake(
         EvidenceKind Kind, string? Title, string? Description, string? Url, DateTime? CollectedAt, string? CollectedBy,
         string? Origin, EvidenceStance Stance, string? TestimonyText, string? ProtectedWitness);
@@ -195,6 +218,21 @@ public sealed class EvidenceItem
             _ => $"sha256 {Sha256} intact",
         };
         var e = new CustodyEvent(Id, now, null, FixityFailed ? CustodyAction.FixityFailed : CustodyAction.FixityChecked, details);
+        _custody.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// The stored bytes were found missing or changed when the same bytes arrived again, and the new upload replaced
+    /// them: a fixity event that names what was there and that the item's hash holds again.
+    /// </summary>
+    public CustodyEvent RecordRepair(string? observedBefore, DateTime now)
+    {
+        FixityFailed = false;
+        LastFixityCheckAt = now;
+        var was = observedBefore is null ? "missing" : $"sha256 {observedBefore}";
+        var e = new CustodyEvent(Id, now, null, CustodyAction.FixityChecked,
+            $"stored bytes were {was}; restored from a new upload of the same bytes, sha256 {Sha256} intact");
         _custody.Add(e);
         return e;
     }

@@ -141,6 +141,20 @@ public sealed class Import
         Version++;
     }
 
+    /// <summary>
+    /// A failed import is queued to run again from the row after the last committed one (a coordinator's decision,
+    /// audited); what was committed stays. Only a failed import can be requeued.
+    /// </summary>
+    public void Requeue()
+    {
+        if (Status != ImportStatus.Failed)
+            throw new TransitionNotAllowed("requeue", Status.ToString(), "only a Failed import is requeued");
+        Status = ImportStatus.Queued;
+        FailureReason = null;
+        FinishedAt = null;
+        Version++;
+    }
+
     /// <summary>The file cannot be read to its end (or the run gave up): what was committed stays, and the reason is kept.</summary>
     public void Fail(string reason, DateTime now)
     {

@@ -48,6 +48,9 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         claim.HasIndex(c => new { c.Stage, c.Number });
         claim.HasIndex(c => new { c.SubmittedBy, c.Number });
         claim.HasIndex(c => new { c.ImportId, c.Number });
+        claim.Property(c => c.ReviewerEmail).HasMaxLength(256);
+        // A reviewer's queue and the reviewer=me filter.
+        claim.HasIndex(c => new { c.ReviewerId, c.Number });
         claim.HasIndex(c => new { c.Stage, c.UpdatedAt, c.Number });
 
         claim.HasMany(c => c.Proposals).WithOne().HasForeignKey(p => p.ClaimId).OnDelete(DeleteBehavior.Restrict);

@@ -23,6 +23,9 @@ internal sealed class EvidenceConfiguration : IEntityTypeConfiguration<EvidenceI
         e.Property(x => x.DetectedContentType).HasMaxLength(200);
         e.Property(x => x.FileName).HasMaxLength(300);
         e.Property(x => x.ReviewReason).HasMaxLength(2000);
+        // An item is reviewed once: the status is the concurrency token, so of two reviews that read it Pending at the
+        // same moment, the second UPDATE matches no row and fails instead of overwriting the first (no column added).
+        e.Property(x => x.ReviewStatus).IsConcurrencyToken();
         e.HasIndex(x => new { x.ClaimId, x.SubmittedAt, x.Id });
         e.HasIndex(x => x.Sha256);
         // Rolling fixity checks take the least recently checked items first.

@@ -23,6 +23,11 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
 
 internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
 {
+    private static readonly System.Text.Json.JsonSerializerOptions FilterJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     public void Configure(EntityTypeBuilder<WebhookSubscription> s)
     {
         s.ToTable("WebhookSubscriptions");
@@ -33,6 +38,14 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         s.Property(x => x.Events).AsJson();
         s.Property(x => x.ProtectedSecret).HasMaxLength(2000);
         s.HasIndex(x => new { x.PartnerId, x.CreatedAt });
+        s.Property(x => x.Filter).HasConversion(
+                v => v == null ? null : System.Text.Json.JsonSerializer.Serialize(v, FilterJson),
+                v => v == null ? null : System.Text.Json.JsonSerializer.Deserialize<WebhookFilter>(v, FilterJson),
+                new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<WebhookFilter?>(
+                    (a, b) => System.Text.Json.JsonSerializer.Serialize(a, FilterJson) == System.Text.Json.JsonSerializer.Serialize(b, FilterJson),
+                    v => System.Text.Json.JsonSerializer.Serialize(v, FilterJson).GetHashCode(StringComparison.Ordinal),
+                    v => v))
+            .HasMaxLength(4000);
     }
 }
 
@@ -66,5 +79,33 @@ internal sealed class WebhookDeliveryAttemptConfiguration : IEntityTypeConfigura
         a.Property(x => x.Id).ValueGeneratedNever();
         a.Property(x => x.Error).HasMaxLength(OutboxMessage.ErrorMaxLength);
         a.HasIndex(x => new { x.MessageId, x.Attempt }).IsUnique();
+    }
+}
+
+internal sealed class PartnerExportConfiguration : IEntityTypeConfiguration<PartnerExport>
+{
+    public void Configure(EntityTypeBuilder<PartnerExport> e)
+    {
+        e.ToTable("PartnerExports");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).ValueGeneratedNever();
+        e.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        e.Property(x => x.Format).HasMaxLength(16);
+        e.Property(x => x.Head).HasMaxLength(4000);
+        e.Property(x => x.Sha256).HasMaxLength(64).IsFixedLength();
+        e.Ignore(x => x.IsFinished);
+        e.HasIndex(x => new { x.PartnerId, x.CreatedAt });
+    }
+}
+
+internal sealed class PartnerExportRecordConfiguration : IEntityTypeConfiguration<PartnerExportRecord>
+{
+    public void Configure(EntityTypeBuilder<PartnerExportRecord> r)
+    {
+        r.ToTable("PartnerExportRecords");
+        r.HasKey(x => new { x.ExportId, x.Ordinal });
+        r.Property(x => x.Ordinal).ValueGeneratedNever();
+        r.HasOne<PartnerExport>().WithMany().HasForeignKey(x => x.ExportId).OnDelete(DeleteBehavior.Cascade);
+        r.Property(x => x.Sha256).HasMaxLength(64).IsFixedLength();
     }
 }

@@ -22,6 +22,35 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         a.HasIndex(x => new { x.TargetId, x.Sequence });
         a.HasIndex(x => new { x.Actor, x.Sequence });
         a.HasIndex(x => x.At);
+        a.Property(x => x.RecordsDigest).HasMaxLength(64).IsFixedLength();
+    }
+}
+
+internal sealed class AuditRecordStateConfiguration : IEntityTypeConfiguration<AuditRecordState>
+{
+    public void Configure(EntityTypeBuilder<AuditRecordState> s)
+    {
+        s.ToTable("AuditRecordStates");
+        // No foreign key to the entry: a deleted entry must leave its states behind for verification to find.
+        s.HasKey(x => new { x.Sequence, x.RecordType, x.RecordId });
+        s.Property(x => x.RecordType).HasMaxLength(20);
+        s.Property(x => x.Digest).HasMaxLength(64).IsFixedLength();
+        s.HasIndex(x => new { x.RecordType, x.RecordId, x.Sequence });
+    }
+}
+
+internal sealed class TreeHeadRecordConfiguration : IEntityTypeConfiguration<TreeHeadRecord>
+{
+    public void Configure(EntityTypeBuilder<TreeHeadRecord> h)
+    {
+        h.ToTable("SignedTreeHeads");
+        h.HasKey(x => x.Id);
+        h.Property(x => x.Id).ValueGeneratedNever();
+        h.HasIndex(x => x.TreeSize);
+        h.Property(x => x.RootHash).HasMaxLength(64).IsFixedLength();
+        h.Property(x => x.Timestamp).HasMaxLength(40);
+        h.Property(x => x.KeyId).HasMaxLength(64);
+        h.Property(x => x.Signature).HasMaxLength(200);
     }
 }
 

@@ -58,31 +58,37 @@ public sealed class AuditTests(SqliteApiFixture fixture) : IClassFixture<SqliteA
     [Theory]
     [InlineData("Investigator")]
     [InlineData("Reviewer")]
-    public async Task Only_coordinators_read_the_trail(string role)
+    public async Task Only_coordinators_read_the_trail_and_sign_heads(string role)
     {
         var person = await Api.NewPersonAsync(role);
-        foreach (var route in new[] { "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/head" })
+        foreach (var route in new[] { "/api/v1/audit", "/api/v1/audit/verify" })
         {
             await Expect.Problem(await person.Client.GetAsync(route), HttpStatusCode.Forbidden);
             await Expect.Problem(await Api.Anonymous.GetAsync(route), HttpStatusCode.Unauthorized);
         }
+        await Expect.Problem(await person.Client.PostAsync("/api/v1/audit/heads", null), HttpStatusCode.Forbidden);
+        await Expect.Problem(await Api.Anonymous.PostAsync("/api/v1/audit/heads", null), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
-    public async Task The_head_is_the_newest_entrys_sequence_and_hash()
+    public async Task A_signed_head_covers_every_entry_so_far_and_is_published_to_anyone()
     {
         var investigator = await Api.NewPersonAsync("Investigator");
         await investigator.Client.SubmitClaimAsync();
         var coordinator = await Api.CoordinatorAsync();
-        var head = await (await coordinator.GetAsync("/api/v1/audit/head")).Json();
-        var last = (await ListAsync(coordinator, "limit=200"))[^1];
-        Assert.Equal(last.GetProperty("sequence").GetInt64(), head.GetProperty("sequence").GetInt64());
-        Assert.Equal(last.GetProperty("hash").GetString(), head.GetProperty("hash").GetString());
+        var signed = await coordinator.PostAsync("/api/v1/audit/heads", null);
+        await Expect.Status(signed, HttpStatusCode.Created);
+        var head = await signed.Json();
+        var entries = await ListAsync(coordinator, "limit=200");
+        Assert.Equal(entries.Count, head.GetProperty("treeSize").GetInt64());
+        Assert.Matches("^[0-9a-f]{64}$", head.GetProperty("rootHash").GetString());
 
+        var published = await (await Api.Anonymous.GetAsync("/api/v1/audit/head")).Json();
+        Assert.Equal(head.GetProperty("signature").GetString(), published.GetProperty("signature").GetString());
         await investigator.Client.SubmitClaimAsync();
-        var moved = await (await coordinator.GetAsync("/api/v1/audit/head")).Json();
-        Assert.Equal(head.GetProperty("sequence").GetInt64() + 1, moved.GetProperty("sequence").GetInt64());
-        Assert.NotEqual(head.GetProperty("hash").GetString(), moved.GetProperty("hash").GetString());
+        var next = await (await coordinator.PostAsync("/api/v1/audit/heads", null)).Json();
+        Assert.Equal(head.GetProperty("treeSize").GetInt64() + 1, next.GetProperty("treeSize").GetInt64());
+        Assert.NotEqual(head.GetProperty("rootHash").GetString(), next.GetProperty("rootHash").GetString());
     }
 
     public static TheoryData<DatabaseProvider, string> Tampering => new()

@@ -38,9 +38,9 @@ public sealed class KidalWalkthroughTests
             stance = "Supports", title = "Footage of the strike",
         });
         await Expect.Status(link, HttpStatusCode.Created);
-        var report = Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(SamplePath("kidal-2024-03-30-report.txt")));
+        var report = Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(SamplePath("kidal-2024-03-30-field-report.txt")));
         var file = await investigator.Client.PostAsync($"/api/v1/claims/{id}/evidence", Multipart(
-            """{"kind":"Document","origin":"International news agency","stance":"Supports","title":"Report of 30 March 2024"}""", report, "text/plain"));
+            """{"kind":"Document","origin":"International news agency","stance":"Supports","title":"Field report of 30 March 2024"}""", report, "text/plain"));
         await Expect.Status(file, HttpStatusCode.Created);
         var fileItem = await file.Json();
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(report)), fileItem.GetProperty("sha256").GetString());
@@ -114,14 +114,16 @@ public sealed class KidalWalkthroughTests
         return content;
     }
 
+    /// <summary>A file of the repository's docs/samples/, which README, docs and tests share.</summary>
     internal static string SamplePath(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "samples", name);
-            if (File.Exists(candidate))
-                return Path.GetFullPath(candidate);
+            if (!File.Exists(Path.Combine(dir.FullName, "Verification.sln")))
+                continue;
+            var sample = Path.Combine(dir.FullName, "docs", "samples", name);
+            return File.Exists(sample) ? sample : throw new FileNotFoundException($"docs/samples/{name} is not in the repository.", sample);
         }
-        throw new FileNotFoundException($"../shared/samples/{name} was not found beside the repository.");
+        throw new DirectoryNotFoundException($"No Verification.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -289,7 +289,7 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         await page.AssertAccessibleAsync();
         await page.Locator("#format").SelectOptionAsync("ucdp-ged-csv");
         await page.Locator("#dataset-version").FillAsync("23.1");
-        await page.Locator("#import-file").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "Console", "Samples", "ucdp-ged-car-5-events.csv"));
+        await page.Locator("#import-file").SetInputFilesAsync(Claims.KidalWalkthroughTests.SamplePath("ucdp-ged-23.1-car/events-first-5.csv"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/app/imports/[0-9a-f-]{36}$"));
         // The page refreshes itself while the import runs.

@@ -15,7 +15,7 @@ namespace Verification.Api.Tests.WebConsole;
 /// </summary>
 public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
 {
-    public static string ReportFile => Path.Combine(AppContext.BaseDirectory, "Console", "Samples", "kidal-2024-03-30-report.txt");
+    public static string ReportFile => Claims.KidalWalkthroughTests.SamplePath("kidal-2024-03-30-field-report.txt");
 
     [Theory]
     [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]

@@ -65,8 +65,9 @@ public sealed class AuthTests(SqliteApiFixture fixture) : IClassFixture<SqliteAp
         }
         await Expect.Problem(await Login(person.Email, "wrong password number 5"), HttpStatusCode.Unauthorized);
 
+        // Locked, and told so in the same words as any refused sign-in (API.md: no lever to learn which accounts exist).
         var locked = await Expect.Problem(await Login(person.Email, TestApi.Password), HttpStatusCode.Unauthorized);
-        Assert.Equal("Account locked", locked.GetProperty("title").GetString());
+        Assert.Equal("Sign-in failed", locked.GetProperty("title").GetString());
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public sealed class ImportDryRunTests
                 case 8: set("id", "36211"); break;                 // repeats row 6 (created): skipped
             }
         });
-        // The sample's first two events are 36210 and 36211 (shared/samples/ucdp-ged-23.1-car/events.csv).
+        // The sample's first two events are 36210 and 36211 (docs/samples/ucdp-ged-23.1-car/events.csv).
         Assert.StartsWith("id,", System.Text.Encoding.UTF8.GetString(file));
 
         var dry = await investigator.Client.FinishedAsync(await Importing.AcceptedAsync(

@@ -48,7 +48,7 @@ public sealed class ImportRowErrorTests(SqliteApiFixture fixture) : IClassFixtur
             // No title: each row fails validation.
             var fields = VerificationRecordFormat.CsvColumns.Select(c => c switch
             {
-                VerificationRecordFormat.ExternalId => $"sheet:{i}",
+                VerificationRecordFormat.Reference => $"SHEET-{i}",
                 VerificationRecordFormat.Summary => "A row without a title",
                 _ => "",
             });

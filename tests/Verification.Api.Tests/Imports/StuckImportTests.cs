@@ -45,6 +45,13 @@ public sealed class StuckImportTests
         Assert.Equal([id], pending.Of<RunImport.Command>().Select(j => j.Command.ImportId));
         Assert.Equal("Queued", (await (await investigator.Client.GetAsync($"/api/v1/imports/{id}")).Json()).Str("status"));
 
+        // A second import loses its job the same way, after the sweeps: only the recurring job can bring it back.
+        var second = await Importing.AcceptedAsync(await investigator.Client.UploadAsync(
+            ImportRowErrorTests.UcdpRows(3, (row, set) => set("id", (900_000 + row).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            "more-events.csv", new { format = "ucdp-ged-csv" }));
+        var secondJob = Assert.Single(pending.Of<RunImport.Command>(), j => j.Command.ImportId == second);
+        Assert.True(services.GetRequiredService<IBackgroundJobClient>().Delete(secondJob.JobId));
+
         // A host with a job server picks the run up, as the importer.
         await using var worker = api.Factory.WithWebHostBuilder(b => b.UseSetting("Jobs:RunServer", "true"));
         _ = worker.Server;
@@ -55,9 +62,15 @@ public sealed class StuckImportTests
         var claims = await investigator.Client.ClaimsOfAsync(id);
         Assert.All(claims, c => Assert.Equal(investigator.Id, c.GetProperty("submittedBy").GetGuid()));
 
-        // The recurring job is registered and, run through Hangfire, leaves a finished import alone.
+        // The second import has no job, and the worker leaves it Queued until the recurring job, triggered through
+        // Hangfire as its schedule would, queues its run again: then it runs to the end, once. The first, finished one
+        // is left alone.
+        Assert.Equal("Queued", (await (await investigator.Client.GetAsync($"/api/v1/imports/{second}")).Json()).Str("status"));
         worker.Services.GetRequiredService<IRecurringJobManager>().Trigger(RecurringJobs.RequeueStuckImportsId);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var requeued = await investigator.Client.FinishedAsync(second, timeoutSeconds: 60);
+        Assert.Equal("Succeeded", requeued.Str("status"));
+        Assert.Equal(1, requeued.Int("attempts"));
+        Assert.Equal(3, requeued.Int("createdClaims"));
         Assert.Empty(pending.Of<RunImport.Command>());
         await using var db = api.Factory.CreateDb();
         Assert.Equal(1, await db.Imports.Where(i => i.Id == id).Select(i => i.Attempts).SingleAsync());

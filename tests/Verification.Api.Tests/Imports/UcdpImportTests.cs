@@ -76,7 +76,7 @@ public sealed class UcdpImportTests(ITestOutputHelper output)
         Assert.Equal(Importing.UcdpEvents, import.Int("totalRows"));
         Assert.Equal(Importing.UcdpEvents, import.Int("createdClaims") + import.Int("failedRows") + import.Int("skippedRows"));
         Assert.True(import.Int("failedRows") == 0, $"every sample event maps to a claim: {import.GetProperty("errors")}");
-        Assert.Equal("50d8777d20bfae5be57e96dd49289483c70f8cbf6afd8d7962a8a6cb4c8d6bc0", import.Str("fileSha256")); // samples/README.md
+        Assert.Equal("50d8777d20bfae5be57e96dd49289483c70f8cbf6afd8d7962a8a6cb4c8d6bc0", import.Str("fileSha256")); // docs/samples/README.md
         var claims = await investigator.Client.ClaimsOfAsync(id);
         Assert.Equal(import.Int("createdClaims"), claims.Count);
         UcdpSpotChecks.Verify(claims);

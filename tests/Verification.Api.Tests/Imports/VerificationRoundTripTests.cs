@@ -2,50 +2,39 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using CsvHelper;
+using System.Net;
 using Verification.Api.Features.Claims;
-using Verification.Api.Features.Imports;
+using Verification.Api.Tests.Partners;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
 
 namespace Verification.Api.Tests.Imports;
 
 /// <summary>
-/// Claims written in verification-csv or verification-ndjson by one instance import into an empty one with every
-/// field intact. The files are written with <see cref="VerificationRecordFormat"/>, the writer the partner export uses.
+/// What one instance's partner export writes imports into another instance with every field intact: the files are
+/// fetched from <c>GET /api/v1/partner/exports/claims</c> (the only writer there is) and uploaded to
+/// <c>POST /api/v1/imports</c> on a second instance as verification-csv and verification-ndjson.
 /// </summary>
 public sealed class VerificationRoundTripTests
 {
     private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    [Fact]
-    public async Task Claims_exported_as_verification_csv_import_into_an_empty_instance_with_every_field()
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task A_partner_export_imports_into_another_instance_in_both_formats_with_every_field(DatabaseProvider provider)
     {
-        var exported = await ExportedClaimsAsync();
-        using var file = new MemoryStream();
-        using (var writer = CsvWriter.Create(file, CsvWriterOptions.Default, leaveOpen: true))
+        await using var source = await PartnerWorld.StartAsync(provider);
+        var exported = await DecidedClaimsAsync(source);
+        // Restricted: coordinates as recorded, so that they can be compared exactly.
+        var partner = await source.NewPartnerAsync("Restricted");
+
+        foreach (var (format, fileName) in new[] { ("csv", "claims.csv"), ("ndjson", "claims.ndjson") })
         {
-            foreach (var column in VerificationRecordFormat.CsvColumns)
-                writer.WriteField(column);
-            writer.EndRecord();
-            foreach (var claim in exported)
-            {
-                foreach (var field in VerificationRecordFormat.ToCsvFields(VerificationRecord.From(claim)))
-                    writer.WriteField(field);
-                writer.EndRecord();
-            }
+            var response = await partner.Client.GetAsync($"/api/v1/partner/exports/claims?format={format}");
+            await Expect.Status(response, HttpStatusCode.OK);
+            var file = await response.Content.ReadAsByteArrayAsync();
+            await ImportsIntoAnEmptyInstanceAsync(exported, file, fileName, $"verification-{format}");
         }
-
-        await ImportsIntoAnEmptyInstanceAsync(exported, file.ToArray(), "claims.csv", "verification-csv");
-    }
-
-    [Fact]
-    public async Task Claims_exported_as_verification_ndjson_import_into_an_empty_instance_with_every_field()
-    {
-        var exported = await ExportedClaimsAsync();
-        var ndjson = string.Concat(exported.Select(c => VerificationRecordFormat.ToNdjsonLine(VerificationRecord.From(c)) + "\n"));
-
-        await ImportsIntoAnEmptyInstanceAsync(exported, Encoding.UTF8.GetBytes(ndjson), "claims.ndjson", "verification-ndjson");
     }
 
     private static async Task ImportsIntoAnEmptyInstanceAsync(List<ClaimResponse> exported, byte[] file, string fileName, string format)
@@ -63,7 +52,7 @@ public sealed class VerificationRoundTripTests
             .ToDictionary(c => c.ExternalId!);
         foreach (var original in exported)
         {
-            var copy = imported[original.ExternalId ?? $"verification:{original.Reference}"];
+            var copy = imported[$"verification:{original.Reference}"];
             Assert.Equal(original.Title, copy.Title);
             Assert.Equal(original.Summary, copy.Summary);
             Assert.Equal(original.ViolationTypes, copy.ViolationTypes);
@@ -82,14 +71,28 @@ public sealed class VerificationRoundTripTests
         Assert.Equal(exported.Count, again.Int("skippedRows"));
     }
 
-    /// <summary>Three claims in a source instance, with the awkward parts of the format: separators, brackets, line breaks, quotes.</summary>
-    private static async Task<List<ClaimResponse>> ExportedClaimsAsync()
+    /// <summary>
+    /// Decided claims in the source instance, each with the harm the verdict found equal to the claim's (a partner is
+    /// shown the verdict's), and with the awkward parts of the format: separators, brackets, line breaks, quotes, text a
+    /// spreadsheet would take for a formula.
+    /// </summary>
+    private static async Task<List<ClaimResponse>> DecidedClaimsAsync(PartnerWorld world)
     {
-        await using var source = await TestApi.StartAsync(DatabaseProvider.Sqlite);
-        var investigator = await source.NewPersonAsync("Investigator");
+        var claims = new List<ClaimResponse>();
+        foreach (var body in ClaimBodies())
+        {
+            var (id, _, etag) = await world.InCorroborationAsync(body);
+            await world.DecideAsync(id, etag, "Weak", body["harm"]);
+            var stored = await world.Investigator.Client.GetAsync($"/api/v1/claims/{id}");
+            claims.Add((await stored.Json()).Deserialize<ClaimResponse>(ApiJson)!);
+        }
+        return claims;
+    }
 
+    private static IEnumerable<JsonObject> ClaimBodies()
+    {
         var awkward = Kidal.Claim("partner-x:17");
-        awkward["title"] = "Shelling of the market in \"Ménaka\"; 3 days, 2 towns";
+        awkward["title"] = "-Shelling of the market in \"Ménaka\"; 3 days, 2 towns";
         awkward["summary"] = "Line one, with a comma.\nLine two; with a semicolon, \"quotes\" and a backslash \\ here.\r\nLine three.";
         awkward["violationTypes"] = new JsonArray("AttackCivilianHarm", "AttackOnProtectedObject", "ForcedDisplacement");
         awkward["incident"] = new JsonObject
@@ -133,12 +136,10 @@ public sealed class VerificationRoundTripTests
         ((JsonObject)precise["incident"]!["location"]!)["longitude"] = 179.999999;
         ((JsonObject)precise["incident"]!["location"]!)["geoPrecision"] = "Exact";
 
-        var claims = new List<ClaimResponse>();
-        foreach (var body in new[] { Kidal.Claim(), awkward, precise })
-        {
-            var (created, _) = await investigator.Client.SubmitClaimAsync(body);
-            claims.Add(created.Deserialize<ClaimResponse>(ApiJson)!);
-        }
-        return claims;
+        var formula = Kidal.Claim();
+        formula["title"] = "=HYPERLINK(\"https://example.org\") is what a spreadsheet would run";
+        formula["summary"] = "@once more; +twice";
+
+        return [Kidal.Claim(), awkward, precise, formula];
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Verification.Api.Tests.Infrastructure;
@@ -50,7 +48,7 @@ public sealed class ApiProcess : IAsyncDisposable
     /// </summary>
     public static ApiProcess Start(string workingDirectory, IDictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo(DotnetHost())
+        var info = new ProcessStartInfo(HostProcess.DotnetHost())
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -65,6 +63,9 @@ public sealed class ApiProcess : IAsyncDisposable
                 info.Environment.Remove(key);
         }
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // The keys folder of its own, in the (temporary) working directory unless the test names one: the default
+        // would be relative to the content root, and no key may ever be written inside the repository.
+        info.Environment["Keys__Path"] = Path.Combine(Path.GetFullPath(workingDirectory), "keys");
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
 
@@ -81,12 +82,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>A loopback URL on a port that was free a moment ago.</summary>
-    public static string FreeLoopbackUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-    }
+    public static string FreeLoopbackUrl() => $"http://127.0.0.1:{LoopbackPort.Free()}";
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 
@@ -106,31 +102,9 @@ public sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Waits until /health/ready answers 200; fails with the process's output if it exits or takes too long.</summary>
-    public async Task WaitUntilReadyAsync(TimeSpan timeout)
-    {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Process.HasExited)
-                Assert.Fail($"The API exited with {Process.ExitCode} before it was ready:\n{Output}");
-            try
-            {
-                using var response = await client.GetAsync("/health/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        Assert.Fail($"The API was not ready within {timeout}:\n{Output}");
-    }
+    /// <summary>Waits until /health/ready answers; fails with the process's output if it exits or takes too long.</summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout) =>
+        HostProcess.WaitReadyAsync(Process, "The API", BaseAddress!, "/health/ready", timeout, () => Output);
 
     /// <summary>Waits for the process to end on its own; null when it is still running after <paramref name="timeout"/>.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
@@ -156,15 +130,7 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>The process's peak resident set (VmHWM in /proc/&lt;pid&gt;/status), in bytes.</summary>
-    public long PeakResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        throw new InvalidOperationException("VmHWM is missing from /proc/<pid>/status.");
-    }
+    public long PeakResidentBytes() => HostProcess.Memory(Process.Id).Peak;
 
     public async ValueTask DisposeAsync()
     {
@@ -184,14 +150,5 @@ public sealed class ApiProcess : IAsyncDisposable
             return;
         lock (_gate)
             _output.AppendLine(line);
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-            return host;
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }

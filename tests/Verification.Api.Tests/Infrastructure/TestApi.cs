@@ -72,7 +72,7 @@ public sealed class TestApi : IAsyncDisposable
 
 public sealed record Person(Guid Id, string Email, HttpClient Client);
 
-/// <summary>The Kidal report of 30 March 2024 (../shared/samples): the canonical claim.</summary>
+/// <summary>The Kidal field report of 30 March 2024 (docs/samples): the canonical claim.</summary>
 public static class Kidal
 {
     public static JsonObject Claim(string? externalId = null) => new()

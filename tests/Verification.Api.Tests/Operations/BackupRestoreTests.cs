@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Backups;
 using Verification.Api.Infrastructure.Jobs;
 using Verification.Api.Tests.Infrastructure;
@@ -39,7 +40,7 @@ public sealed class BackupRestoreTests : IDisposable
         });
         await firstWrite.Task;
         var backup = Path.Combine(_folder, "backup");
-        var (code, output, errors) = await RunAsync("backup", backup, api.Factory.SqliteFile, api.Factory.EvidencePath);
+        var (code, output, errors) = await RunAsync("backup", backup, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath, includeKeys: true);
         await stop.CancelAsync();
         Assert.True(await writer >= 1);
         Assert.True(code == 0, $"backup failed ({code}): {errors}");
@@ -49,20 +50,28 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Contains(manifest.Files, f => f.Path == "database/verification.hangfire.db");
         Assert.All(kept, k => Assert.Contains(manifest.Files, f => f.Path.EndsWith("/" + k.Sha256, StringComparison.Ordinal) && f.Sha256 == k.Sha256));
 
+        Assert.Contains(manifest.Files, f => f.Path == "keys/key-ring.key");
+        Assert.Contains(manifest.Files, f => f.Path == "keys/signing-key.pem");
+
         var restoredDatabase = Path.Combine(_folder, "restored", "verification.db");
         var restoredEvidence = Path.Combine(_folder, "restored", "evidence");
-        (code, _, errors) = await RunAsync("restore", backup, restoredDatabase, restoredEvidence);
+        var restoredKeys = Path.Combine(_folder, "restored", "keys");
+        (code, _, errors) = await RunAsync("restore", backup, restoredDatabase, restoredEvidence, restoredKeys, includeKeys: true);
         Assert.True(code == 0, $"restore failed ({code}): {errors}");
 
         await using var restored = await TestApi.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Verification"] = $"Data Source={restoredDatabase}",
             ["Evidence:StoragePath"] = restoredEvidence,
+            ["Keys:Path"] = restoredKeys,
         });
         var coordinator = await restored.CoordinatorAsync();
-        var head = await (await coordinator.GetAsync("/api/v1/audit/head")).Json();
-        Assert.Equal(manifest.AuditHead.Sequence, head.GetProperty("sequence").GetInt64());
-        Assert.Equal(manifest.AuditHead.Hash, head.GetProperty("hash").GetString());
+        await using (var restoredDb = restored.Factory.CreateDb())
+        {
+            var last = await restoredDb.AuditEntries.OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstAsync();
+            Assert.Equal(manifest.AuditHead.Sequence, last.Sequence);
+            Assert.Equal(manifest.AuditHead.Hash, last.Hash);
+        }
         var verify = await (await coordinator.GetAsync("/api/v1/audit/verify")).Json();
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
         Assert.Equal(manifest.AuditHead.Sequence, verify.GetProperty("checked").GetInt64());
@@ -77,6 +86,50 @@ public sealed class BackupRestoreTests : IDisposable
         var fixity = await restored.RunCheckAsync(RecurringJobs.EvidenceFixityId, OperationalCheck.EvidenceFixity);
         Assert.True(fixity.Passed, $"{fixity.Failures} evidence items lack their bytes after the restore");
         Assert.True(fixity.Checked >= kept.Count);
+    }
+
+    [Fact]
+    public async Task A_backup_leaves_the_keys_out_unless_asked_and_a_restore_puts_keys_back_only_when_asked_owner_only()
+    {
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        await api.NewPersonAsync("Investigator");
+        var keyRingKey = await File.ReadAllBytesAsync(Path.Combine(api.Factory.KeysPath, "key-ring.key"));
+
+        var plain = Path.Combine(_folder, "plain");
+        var (code, output, errors) = await RunAsync("backup", plain, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath);
+        Assert.True(code == 0, errors);
+        Assert.Contains("Keys not included", output);
+        var manifest = JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllTextAsync(Path.Combine(plain, "manifest.json")), JsonSerializerOptions.Web)!;
+        Assert.DoesNotContain(manifest.Files, f => f.Path.StartsWith("keys/", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(plain, "keys")));
+        // Asking a keyless backup for keys is refused before anything is written.
+        var refusedTarget = Path.Combine(_folder, "refused", "verification.db");
+        (code, _, errors) = await RunAsync("restore", plain, refusedTarget, Path.Combine(_folder, "refused", "evidence"), Path.Combine(_folder, "refused", "keys"), includeKeys: true);
+        Assert.Equal(1, code);
+        Assert.Contains("holds no keys", errors);
+        Assert.False(File.Exists(refusedTarget));
+
+        var keyed = Path.Combine(_folder, "keyed");
+        (code, output, errors) = await RunAsync("backup", keyed, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath, includeKeys: true);
+        Assert.True(code == 0, errors);
+        Assert.Contains("Keys included", output);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keyed, "keys", "key-ring.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(keyed, "keys")));
+
+        // Without --include-keys, a restore leaves the backup's keys where they are.
+        var withoutKeys = Path.Combine(_folder, "without");
+        (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withoutKeys, "verification.db"), Path.Combine(withoutKeys, "evidence"), Path.Combine(withoutKeys, "keys"));
+        Assert.True(code == 0, errors);
+        Assert.Contains("were not restored", output);
+        Assert.False(Directory.Exists(Path.Combine(withoutKeys, "keys")));
+
+        var withKeys = Path.Combine(_folder, "with");
+        (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withKeys, "verification.db"), Path.Combine(withKeys, "evidence"), Path.Combine(withKeys, "keys"), includeKeys: true);
+        Assert.True(code == 0, errors);
+        var restoredKey = Path.Combine(withKeys, "keys", "key-ring.key");
+        Assert.Equal(keyRingKey, await File.ReadAllBytesAsync(restoredKey));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(restoredKey));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(withKeys, "keys")));
     }
 
     [Fact]
@@ -159,13 +212,17 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Contains("pg_dump", postgres.ToString());
     }
 
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(string verb, string folder, string databaseFile, string evidenceFolder)
+    private static async Task<(int Code, string Output, string Errors)> RunAsync(string verb, string folder, string databaseFile, string evidenceFolder,
+        string? keysFolder = null, bool includeKeys = false)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var code = await BackupCommandLine.RunAsync(
-            [verb, folder, "--Database:Provider=Sqlite", $"--ConnectionStrings:Verification=Data Source={databaseFile}", $"--Evidence:StoragePath={evidenceFolder}"],
-            output, errors);
+        string[] args = [verb, folder, "--Database:Provider=Sqlite", $"--ConnectionStrings:Verification=Data Source={databaseFile}", $"--Evidence:StoragePath={evidenceFolder}"];
+        if (keysFolder is not null)
+            args = [.. args, $"--Keys:Path={keysFolder}"];
+        if (includeKeys)
+            args = [.. args, BackupCommandLine.IncludeKeys];
+        var code = await BackupCommandLine.RunAsync(args, output, errors);
         return (code, output.ToString(), errors.ToString());
     }
 

@@ -96,7 +96,7 @@ public sealed partial class DashboardSignInTests(SqliteApiFixture fixture) : ICl
     {
         var signIn = await SignInThroughFormAsync(Browser(), ApiFactory.CoordinatorEmail, "not the coordinator's password");
         Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
-        Assert.Contains("The email or password is wrong.", await signIn.Content.ReadAsStringAsync());
+        Assert.Contains("The sign-in was refused.", await signIn.Content.ReadAsStringAsync());
         Assert.DoesNotContain(SetCookies(signIn), c => c.StartsWith(JobsCookie + "=", StringComparison.Ordinal));
     }
 

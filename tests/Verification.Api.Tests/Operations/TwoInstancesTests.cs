@@ -10,7 +10,7 @@ using Verification.Persistence;
 
 namespace Verification.Api.Tests.Operations;
 
-/// <summary>Two API instances behind a load balancer: one PostgreSQL database and one shared evidence folder.</summary>
+/// <summary>Two API instances behind a load balancer: one PostgreSQL database, one shared evidence folder, the same key files.</summary>
 public sealed class TwoInstancesTests
 {
     [Fact]
@@ -21,6 +21,8 @@ public sealed class TwoInstancesTests
         {
             ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
             ["Evidence:StoragePath"] = first.Factory.EvidencePath,
+            // The same key-ring key and signing key (docs/operations.md: every instance is given the same files).
+            ["Keys:Path"] = first.Factory.KeysPath,
         });
 
         // A token issued by one instance is accepted by the other (Data Protection keys in the shared database).
@@ -47,12 +49,12 @@ public sealed class TwoInstancesTests
             .Select(client => client.SubmitClaimAsync());
         await Task.WhenAll(writes);
         var verify = await (await coordinatorOnSecond.GetAsync("/api/v1/audit/verify")).Json();
-        var head = await (await (await first.CoordinatorAsync()).GetAsync("/api/v1/audit/head")).Json();
+        var head = await (await (await first.CoordinatorAsync()).PostAsync("/api/v1/audit/heads", null)).Json();
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
-        Assert.Equal(head.GetProperty("sequence").GetInt64(), verify.GetProperty("checked").GetInt64());
+        Assert.Equal(head.GetProperty("treeSize").GetInt64(), verify.GetProperty("checked").GetInt64());
 
         // One job storage: both instances see the same single set of recurring jobs.
-        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sweep-expired", "verify-audit-chain"];
+        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sign-tree-head", "sweep-expired", "verify-audit-chain"];
         Assert.Equal(expected, RecurringJobIds(first));
         Assert.Equal(expected, RecurringJobIds(second));
 

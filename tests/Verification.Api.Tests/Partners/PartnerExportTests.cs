@@ -89,7 +89,7 @@ public sealed class PartnerExportTests
 
         var audit = await (await world.Coordinator.GetAsync($"/api/v1/audit?actor=partner:{partner.Id}")).Json();
         var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
-        Assert.Equal("RecordPartnerExport", entry.GetProperty("action").GetString());
+        Assert.Equal("ExportPartnerClaims", entry.GetProperty("action").GetString());
         Assert.Equal(exportId.ToString(), entry.GetProperty("targetId").GetString());
         Assert.True((await (await world.Coordinator.GetAsync("/api/v1/audit/verify")).Json()).GetProperty("valid").GetBoolean());
 

@@ -175,7 +175,7 @@ internal static class PartnerShape
 {
     public static readonly IReadOnlySet<string> ClaimPaths = new HashSet<string>(StringComparer.Ordinal)
     {
-        "id", "reference", "updatedAt", "title", "summary", "violationTypes",
+        "id", "reference", "updatedAt", "version", "title", "summary", "violationTypes",
         "incident", "incident.startDate", "incident.endDate", "incident.timePrecision", "incident.location",
         "incident.location.placeName", "incident.location.countryCode", "incident.location.admin1", "incident.location.admin2",
         "incident.location.latitude", "incident.location.longitude", "incident.location.geoPrecision",
@@ -186,6 +186,7 @@ internal static class PartnerShape
         "sources", "sources[].type", "sources[].description", "sources[].url",
         "evidence", "evidence[].id", "evidence[].kind", "evidence[].sha256", "evidence[].stance", "evidence[].reviewStatus",
         "evidence[].sourceReliability", "evidence[].informationCredibility",
+        "decision", "decision.auditSequence", "decision.decidedAt",
     };
 
     /// <summary>Every property path of a JSON document, with array items as "[]".</summary>

@@ -14,7 +14,7 @@ namespace Verification.Api.Tests.Security;
 /// </summary>
 public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper output) : IClassFixture<SqliteApiFixture>
 {
-    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage, Importer, Partner }
+    public enum Access { Public, Staff, Investigator, Reviewer, Coordinator, Triage, Importer, Partner, CoordinatorOrPartner }
 
     /// <summary>
     /// Which object a route acts on. An investigator who may not see a claim gets 404; only the importer and
@@ -29,10 +29,10 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     /// </summary>
     public enum Caller { Anonymous, OwnInvestigator, OtherInvestigator, Reviewer, Coordinator, RestrictedPartner, PublicPartner, RevokedPartner }
 
-    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null);
+    private sealed record Rule(Access Access, Scope Scope, Func<World, object?>? Body = null, string? MediaType = null);
 
     /// <summary>The objects the probes act on, all created by the "own" investigator.</summary>
-    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId);
+    private sealed record World(Guid ClaimId, Guid EvidenceId, Guid ProposalId, Guid UserId, Guid PartnerId, Guid ImportId, Guid AccountId);
 
     private static readonly Dictionary<string, Rule> Rules = new()
     {
@@ -41,13 +41,29 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["POST /api/v1/users"] = new(Access.Coordinator, Scope.None, _ => new { email = $"m-{Guid.NewGuid():N}@test.local", password = TestApi.Password, roles = new[] { "Investigator" } }),
         ["GET /api/v1/users"] = new(Access.Coordinator, Scope.None),
         ["PUT /api/v1/users/{id}/roles"] = new(Access.Coordinator, Scope.None, _ => new { roles = new[] { "Investigator" } }),
+        ["POST /api/v1/users/{id}/password-reset"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/users/{id}/deactivate"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/users/{id}/reactivate"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/auth/password"] = new(Access.Staff, Scope.None, _ => new { currentPassword = "not the current password", newPassword = "a new passphrase for the probe" }),
+        ["POST /api/v1/auth/2fa/setup"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/auth/2fa/enable"] = new(Access.Staff, Scope.None, _ => new { code = "000000" }),
+        ["POST /api/v1/auth/2fa/disable"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/operations/integrity-check"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/imports/{id}/requeue"] = new(Access.Coordinator, Scope.None),
         ["POST /api/v1/claims"] = new(Access.Investigator, Scope.None, _ => Kidal.Claim()),
         ["GET /api/v1/claims"] = new(Access.Staff, Scope.None),
         ["GET /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/history"] = new(Access.Staff, Scope.Claim),
         ["GET /api/v1/claims/{id}/possible-duplicates"] = new(Access.Triage, Scope.Claim),
+        ["PATCH /api/v1/claims/{id}"] = new(Access.Staff, Scope.Claim, _ => new { title = "probe" }, "application/merge-patch+json"),
+        ["POST /api/v1/claims/triage"] = new(Access.Triage, Scope.None, w => new { decision = "Accept", items = new[] { new { id = w.ClaimId, version = 1 } } }),
         ["POST /api/v1/claims/{id}/triage"] = new(Access.Triage, Scope.Claim, _ => new { decision = "Accept" }),
         ["POST /api/v1/claims/{id}/assignments"] = new(Access.Coordinator, Scope.Claim, w => new { userId = w.UserId }),
+        ["PUT /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim, w => new { userId = w.UserId }),
+        ["DELETE /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim),
+        ["GET /api/v1/me/queue"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim, _ => new { text = "probe" }),
+        ["GET /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/reopen"] = new(Access.Coordinator, Scope.Claim, _ => new { reason = "probe" }),
         ["POST /api/v1/claims/{id}/verdict-proposals"] = new(Access.Reviewer, Scope.Claim, _ => new { rating = "Weak", rationale = "probe" }),
@@ -71,12 +87,21 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["POST /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None, _ => new { url = "https://hooks.example.org/verification", events = new[] { "claim.decided" } }),
         ["GET /api/v1/partner/webhooks"] = new(Access.Partner, Scope.None),
         ["GET /api/v1/partner/webhooks/{id}/deliveries"] = new(Access.Partner, Scope.PartnerObject),
+        ["GET /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject),
+        ["PATCH /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject, _ => new { events = new[] { "claim.reopened" } }),
+        ["DELETE /api/v1/partner/webhooks/{id}"] = new(Access.Partner, Scope.PartnerObject),
+        ["POST /api/v1/partner/webhooks/{id}/secret"] = new(Access.Partner, Scope.PartnerObject),
         ["POST /api/v1/imports"] = new(Access.Importer, Scope.None),
         ["GET /api/v1/imports"] = new(Access.Staff, Scope.None),
         ["GET /api/v1/imports/{id}"] = new(Access.Staff, Scope.Import),
         ["GET /api/v1/audit"] = new(Access.Coordinator, Scope.None),
         ["GET /api/v1/audit/verify"] = new(Access.Coordinator, Scope.None),
-        ["GET /api/v1/audit/head"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/audit/heads"] = new(Access.Coordinator, Scope.None),
+        ["GET /api/v1/audit/head"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/heads"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/keys"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/proofs/consistency"] = new(Access.Public, Scope.None),
+        ["GET /api/v1/audit/proofs/inclusion"] = new(Access.CoordinatorOrPartner, Scope.None),
     };
 
     [Fact]
@@ -100,6 +125,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var @public = await PartnerClient(coordinator, "Public");
         var revoked = await PartnerClient(coordinator, "Restricted", revoke: true);
         var importId = await StartDryRunImport(own);
+        // A signed head exists, so the published head route answers one.
+        await Expect.Status(await coordinator.PostAsync("/api/v1/audit/heads", null), HttpStatusCode.Created);
         var callers = new Dictionary<Caller, HttpClient>
         {
             [Caller.RestrictedPartner] = restricted,
@@ -125,7 +152,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
                 var (method, path) = Split(route, world);
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (rule.Body?.Invoke(world) is { } body)
-                    request.Content = JsonContent.Create(body);
+                    request.Content = JsonContent.Create(body, mediaType: rule.MediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(rule.MediaType));
                 var response = await client.SendAsync(request);
                 probes++;
                 var status = (int)response.StatusCode;
@@ -155,6 +182,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         if (caller is Caller.Anonymous or Caller.RevokedPartner)
             return 401;
         var partner = caller is Caller.RestrictedPartner or Caller.PublicPartner;
+        if (rule.Access == Access.CoordinatorOrPartner)
+            return partner || caller == Caller.Coordinator ? null : 403;
         if (rule.Access == Access.Partner)
             return !partner ? 403 : rule.Scope == Scope.PartnerObject ? 404 : null;
         if (partner)
@@ -205,6 +234,9 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
 
     private async Task<World> BuildWorld(Person own, Person proposer, Person other, HttpClient coordinator, Guid importId)
     {
+        // The account the /users/{id} routes act on: its own, since a reset or a deactivation ends its sessions.
+        var account = await (await coordinator.PostAsJsonAsync("/api/v1/users",
+            new { email = $"account-{Guid.NewGuid():N}@test.local", password = TestApi.Password, roles = new[] { "Investigator" } })).Json();
         var target = await (await coordinator.PostAsJsonAsync("/api/v1/partners", new { name = $"Target {Guid.NewGuid():N}", sharingLevel = "Public" })).Json();
         var (claim, etag) = await own.Client.SubmitClaimAsync();
         var id = claim.GetProperty("id").GetGuid();
@@ -216,7 +248,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
             new { rating = "Weak", rationale = "One source." }, triaged.Headers.ETag!.Tag);
         await Expect.Status(proposal, HttpStatusCode.Created);
         return new World(id, (await file.Json()).GetProperty("id").GetGuid(), (await proposal.Json()).GetProperty("id").GetGuid(), other.Id,
-            target.GetProperty("id").GetGuid(), importId);
+            target.GetProperty("id").GetGuid(), importId, account.GetProperty("id").GetGuid());
     }
 
     private static (string Method, string Path) Split(string route, World world)
@@ -225,7 +257,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         var path = route[(space + 1)..]
             .Replace("{proposalId}", world.ProposalId.ToString())
             .Replace("/evidence/{id}", $"/evidence/{world.EvidenceId}")
-            .Replace("/users/{id}", $"/users/{world.UserId}")
+            .Replace("/users/{id}", $"/users/{world.AccountId}")
             .Replace("/partners/{id}", $"/partners/{world.PartnerId}")
             .Replace("/imports/{id}", $"/imports/{world.ImportId}")
             .Replace("{id}", world.ClaimId.ToString());

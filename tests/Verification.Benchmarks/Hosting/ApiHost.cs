@@ -28,6 +28,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["Database__Provider"] = provider.ToString(),
             ["ConnectionStrings__Verification"] = connectionString,
             ["Evidence__StoragePath"] = Path.Combine(folder, "evidence-api"),
+            // Its own keys folder in the work folder: the API's working directory is its build output, inside the repository.
+            ["Keys__Path"] = Path.Combine(folder, "keys-api"),
             ["Evidence__MaxUploadBytes"] = maxUploadBytes.ToString(CultureInfo.InvariantCulture),
             ["Bootstrap__CoordinatorEmail"] = CoordinatorEmail,
             ["Bootstrap__CoordinatorPassword"] = Password,

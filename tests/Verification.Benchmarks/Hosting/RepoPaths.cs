@@ -3,7 +3,7 @@ namespace Verification.Benchmarks.Hosting;
 /// <summary>Where things are: the repository root (the folder with Verification.sln) and the API's build output.</summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepoRoot.Path;
 
     /// <summary>The configuration this program was built in; the API it starts comes from the same one.</summary>
     public static string Configuration { get; } =
@@ -17,17 +17,4 @@ public static class RepoPaths
     public static string BenchmarkAssembly => typeof(RepoPaths).Assembly.Location;
 
     public static string Artifacts => Path.Combine(Root, "artifacts");
-
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Verification.sln")))
-                    return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run the benchmarks from inside the repository: Verification.sln was not found above " + AppContext.BaseDirectory);
-    }
 }

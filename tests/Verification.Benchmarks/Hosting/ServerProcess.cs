@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Verification.Benchmarks.Hosting;
 
@@ -30,7 +28,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Start(string name, string assembly, IEnumerable<string> arguments, IDictionary<string, string> environment, string logPath)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var command = "exec dotnet " + string.Join(' ', new[] { assembly }.Concat(arguments).Select(Quote)) + " > " + Quote(logPath) + " 2>&1";
         // The host's own folder is its working directory and so its content root: the API reads the appsettings.json of its
         // build output there (log levels), as it does in production; from elsewhere it would run with the framework defaults.
@@ -46,40 +44,11 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="path"/> answers 2xx; a host that exits or takes over two minutes is an error.</summary>
-    public async Task WaitReadyAsync(string path, TimeSpan? timeout = null)
-    {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) while starting; see {LogPath}:\n{Tail()}");
-            try
-            {
-                using var response = await client.GetAsync(path);
-                if (response.IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{Name} did not answer {path} in time; see {LogPath}:\n{Tail()}");
-    }
+    public Task WaitReadyAsync(string path, TimeSpan? timeout = null) =>
+        HostProcess.WaitReadyAsync(_process, Name, BaseAddress, path, timeout ?? TimeSpan.FromMinutes(2), () => $"see {LogPath}:\n{Tail()}");
 
     /// <summary>Resident set size now and its peak since start (or since the last <see cref="ResetPeak"/>), in bytes.</summary>
-    public (long Rss, long Peak) Memory()
-    {
-        long rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                rss = Kilobytes(line) * 1024;
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                peak = Kilobytes(line) * 1024;
-        }
-        return (rss, peak);
-    }
+    public (long Rss, long Peak) Memory() => HostProcess.Memory(Pid);
 
     /// <summary>Resets VmHWM to the current RSS (Linux: "5" to /proc/PID/clear_refs). False where that is not allowed.</summary>
     public bool ResetPeak()
@@ -127,16 +96,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static long Kilobytes(string line) =>
-        long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

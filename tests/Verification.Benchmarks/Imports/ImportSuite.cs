@@ -27,7 +27,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         "Imports: rows/s is the import's own run, from its startedAt to its finishedAt as GET /imports/{id} reports them (both passes over " +
         "the file, validation, inserts, audit entries, commits per batch); the upload and the wait for a job worker are not in it. " +
         "Peak working set growth = VmHWM after the import − VmRSS before its upload, VmHWM reset to the current size just before. " +
-        "The files are the UCDP GED sample (Uppsala Conflict Data Program, GED 23.1, CC BY 4.0; see shared/samples/README.md) repeated with new ids; " +
+        "The files are the UCDP GED sample (Uppsala Conflict Data Program, GED 23.1, CC BY 4.0; see docs/samples/README.md) repeated with new ids; " +
         $"a {WarmUpRows:N0}-row import warms each API process up first, and the small import runs before the large one on the same database.",
     ];
 
@@ -54,17 +54,17 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
             foreach (var provider in options.Providers)
             {
                 var section = $"{Section}, {provider}";
-                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable() is { } why)
+                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable is { } why)
                 {
                     figures.Add(Figure.Missing(section, TimeName(large, small), "not measured: " + why, "≤ 1.1 × the time per row"));
                     figures.Add(Figure.Missing(section, MemoryName(large), "not measured: " + why, "≤ 64 MiB"));
                     continue;
                 }
                 if (provider == DatabaseProvider.PostgreSql)
-                    cluster ??= PostgresCluster.Start();
+                    cluster ??= PostgresCluster.Start("verification-bench-pg-");
                 var connectionString = provider == DatabaseProvider.Sqlite
                     ? $"Data Source={Path.Combine(folder, "imports.db")}"
-                    : cluster!.CreateDatabase("bench_imports");
+                    : cluster!.CreateDatabase("bench_imports", commandTimeoutSeconds: 120);
 
                 await using var api = await ApiHost.StartAsync(provider, connectionString, folder);
                 using var client = api.Client(await api.StaffTokenAsync("Investigator"));

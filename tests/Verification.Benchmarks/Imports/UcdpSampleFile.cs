@@ -5,14 +5,14 @@ using Verification.Benchmarks.Hosting;
 namespace Verification.Benchmarks.Imports;
 
 /// <summary>
-/// A UCDP GED CSV of any length made from the real sample (shared/samples/ucdp-ged-23.1-car/events.csv, 1,848
+/// A UCDP GED CSV of any length made from the real sample (docs/samples/ucdp-ged-23.1-car/events.csv, 1,848
 /// events; attribution in that folder's README.md): its records repeated in order, each with a new event id, so
 /// every row is a new claim with the sample's real texts, places and counts. The file is written as it is made,
 /// one record at a time; only the 1.3 MB sample is held.
 /// </summary>
 public static class UcdpSampleFile
 {
-    public static string SamplePath => Path.Combine(Path.GetDirectoryName(RepoPaths.Root)!, "shared", "samples", "ucdp-ged-23.1-car", "events.csv");
+    public static string SamplePath => Path.Combine(RepoPaths.Root, "docs", "samples", "ucdp-ged-23.1-car", "events.csv");
 
     /// <summary>
     /// Writes <paramref name="rows"/> events to <paramref name="path"/>, with ids <paramref name="firstId"/>,

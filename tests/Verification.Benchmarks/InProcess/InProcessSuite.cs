@@ -67,6 +67,15 @@ public sealed class InProcessSuite(BenchOptions options, Action<string> log)
             },
             new Figure
             {
+                Section = Section, Name = "audit chain: append one entry covering a claim's state",
+                Value = Time(nameof(AuditChainBenchmarks.AppendCoveringAClaim)), Unit = "ns", ValueDetail = Detail(nameof(AuditChainBenchmarks.AppendCoveringAClaim)),
+                Baseline = Time(nameof(AuditChainBenchmarks.Sha256OfOneEntry)), BaselineName = "SHA256.HashData over one entry's canonical bytes",
+                BaselineDetail = Detail(nameof(AuditChainBenchmarks.Sha256OfOneEntry)),
+                Ratio = Ratio(Time(nameof(AuditChainBenchmarks.AppendCoveringAClaim)), Time(nameof(AuditChainBenchmarks.Sha256OfOneEntry))), RatioMeaning = "time ÷ time",
+                TargetText = "none in the issue",
+            },
+            new Figure
+            {
                 Section = Section, Name = $"audit chain: verify {AuditChainBenchmarks.ChainLength:N0} entries (AuditChainVerifier)",
                 Value = verify, Unit = "entries/s", ValueDetail = $"{Time(nameof(AuditChainBenchmarks.Verify)) / 1e6:N2} ms per walk; " + Detail(nameof(AuditChainBenchmarks.Verify)),
                 Baseline = rawVerify, BaselineName = "SHA256.HashData over the same bytes",

@@ -34,13 +34,13 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             var databases = new List<Databases>();
             foreach (var provider in options.Providers)
             {
-                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable() is { } why)
+                if (provider == DatabaseProvider.PostgreSql && PostgresCluster.WhyUnavailable is { } why)
                 {
                     figures.AddRange(HttpFigure.All.Select(f => Figure.Missing(Section(provider), f.Name, "not measured: " + why, f.TargetText)));
                     continue;
                 }
                 if (provider == DatabaseProvider.PostgreSql)
-                    cluster = PostgresCluster.Start();
+                    cluster = PostgresCluster.Start("verification-bench-pg-");
                 databases.Add(Prepare(provider, cluster));
                 if (provider == DatabaseProvider.Sqlite)
                     SqliteLarge = databases[^1].Large;
@@ -78,7 +78,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         Directory.CreateDirectory(folder);
         string Database(string name) => provider == DatabaseProvider.Sqlite
             ? $"Data Source={Path.Combine(folder, name + ".db")}"
-            : cluster!.CreateDatabase(name);
+            : cluster!.CreateDatabase(name, commandTimeoutSeconds: 120);
         return new Databases(provider, folder, Database("bench_large"), Database("bench_small"));
     }
 

@@ -9,12 +9,14 @@ namespace Verification.Api.Features.Backups;
 /// backup API gives a consistent copy), then Hangfire's file, then the evidence. Bytes are always stored before the
 /// row that points at them, so every evidence row in the database copy has its bytes in the evidence copy. A
 /// manifest lists every file with its SHA-256 and the audit chain's head, so a restore can refuse a damaged copy.
+/// The keys folder (the signing key, the key that seals the Data Protection key ring) is left out unless asked for:
+/// a backup without it mints no token and reveals no witness, so it can be stored where the keys may not be.
 /// </summary>
 public static class Backup
 {
-    public sealed record Result(string Folder, BackupManifest Manifest, string ManifestSha256, int EvidenceFilesNotMatchingTheirName);
+    public sealed record Result(string Folder, BackupManifest Manifest, string ManifestSha256, int EvidenceFilesNotMatchingTheirName, int KeyFiles);
 
-    public static async Task<Result> RunAsync(DataFiles source, string folder, TimeProvider clock, CancellationToken ct)
+    public static async Task<Result> RunAsync(DataFiles source, string folder, TimeProvider clock, CancellationToken ct, bool includeKeys = false)
     {
         folder = Path.GetFullPath(folder);
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
@@ -57,10 +59,44 @@ public static class Backup
             }
         }
 
+        var keyFiles = 0;
+        if (includeKeys)
+        {
+            foreach (var (path, entry) in KeyFiles(source))
+            {
+                var (sha256, size) = await BackupFiles.CopyAsync(path, Path.Combine(folder, entry), ct, secret: true);
+                files.Add(new BackupFile(entry, size, sha256));
+                keyFiles++;
+            }
+            if (keyFiles == 0)
+                throw new BackupRefused($"--include-keys was given, but there are no keys at {source.KeysFolder}.");
+        }
+
         var manifest = new BackupManifest(BackupManifest.CurrentFormat, createdAt, head, files);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json);
         await File.WriteAllBytesAsync(Path.Combine(folder, BackupManifest.FileName), bytes, ct);
-        return new Result(folder, manifest, Convert.ToHexStringLower(SHA256.HashData(bytes)), notMatching);
+        return new Result(folder, manifest, Convert.ToHexStringLower(SHA256.HashData(bytes)), notMatching, keyFiles);
+    }
+
+    /// <summary>Every file of the keys folder as <c>keys/…</c>, and the two key files where they are configured outside it.</summary>
+    private static IEnumerable<(string Path, string Entry)> KeyFiles(DataFiles source)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (Directory.Exists(source.KeysFolder))
+        {
+            var root = Path.GetFullPath(source.KeysFolder);
+            foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var entry = BackupManifest.KeysPrefix + Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+                seen.Add(entry);
+                yield return (path, entry);
+            }
+        }
+        foreach (var (path, entry) in new[] { (source.SigningKeyFile, BackupManifest.SigningKeyEntry), (source.KeyRingKeyFile, BackupManifest.KeyRingKeyEntry) })
+        {
+            if (File.Exists(path) && seen.Add(entry))
+                yield return (path, entry);
+        }
     }
 
     private static async Task<BackupFile> DescribeAsync(string folder, string entry, CancellationToken ct)

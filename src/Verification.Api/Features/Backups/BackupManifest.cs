@@ -7,8 +7,20 @@ using Verification.Persistence;
 
 namespace Verification.Api.Features.Backups;
 
-/// <summary>Where the embedded default keeps its data: the SQLite database, Hangfire's SQLite file beside it, the evidence folder.</summary>
-public sealed record DataFiles(string DatabaseFile, string JobsFile, string EvidenceFolder);
+/// <summary>
+/// Where the embedded default keeps its data: the SQLite database, Hangfire's SQLite file beside it, the evidence
+/// folder; and the keys folder with the two key files (which may be configured elsewhere), copied only on request.
+/// </summary>
+public sealed record DataFiles(string DatabaseFile, string JobsFile, string EvidenceFolder, string KeysFolder, string SigningKeyFile, string KeyRingKeyFile)
+{
+    /// <summary>Where a backup's <c>keys/…</c> entry goes: the two key files to their configured paths, the rest into the keys folder.</summary>
+    public string KeysDestination(string entry) => entry switch
+    {
+        BackupManifest.SigningKeyEntry => SigningKeyFile,
+        BackupManifest.KeyRingKeyEntry => KeyRingKeyFile,
+        _ => Path.Combine(KeysFolder, entry[BackupManifest.KeysPrefix.Length..].Replace('/', Path.DirectorySeparatorChar)),
+    };
+}
 
 /// <summary>What a backup folder holds, with each file's SHA-256, and the audit chain's head at the time of the copy.</summary>
 public sealed record BackupManifest(string Format, DateTime CreatedAt, AuditHead AuditHead, IReadOnlyList<BackupFile> Files)
@@ -18,6 +30,9 @@ public sealed record BackupManifest(string Format, DateTime CreatedAt, AuditHead
     public const string DatabaseEntry = "database/verification.db";
     public const string JobsEntry = "database/verification.hangfire.db";
     public const string EvidencePrefix = "evidence/";
+    public const string KeysPrefix = "keys/";
+    public const string SigningKeyEntry = "keys/signing-key.pem";
+    public const string KeyRingKeyEntry = "keys/key-ring.key";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
@@ -34,13 +49,26 @@ internal static class BackupFiles
 {
     private const int BufferSize = 1024 * 1024;
 
-    /// <summary>Copies a file while hashing it, flushed to disk, into a new file (never over an existing one).</summary>
-    public static async Task<(string Sha256, long Size)> CopyAsync(string from, string to, CancellationToken ct)
+    /// <summary>
+    /// Copies a file while hashing it, flushed to disk, into a new file (never over an existing one). A secret (a key)
+    /// is created owner-only (0600) in folders created owner-only (0700), never readable for a moment by others.
+    /// </summary>
+    public static async Task<(string Sha256, long Size)> CopyAsync(string from, string to, CancellationToken ct, bool secret = false)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        CreateFolderFor(to, secret);
         await using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using var target = new FileStream(to, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = BufferSize,
+            Options = FileOptions.Asynchronous,
+        };
+        if (secret && !OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var target = new FileStream(to, options);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[BufferSize];
         long size = 0;
@@ -54,6 +82,15 @@ internal static class BackupFiles
         await target.FlushAsync(ct);
         target.Flush(flushToDisk: true);
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    /// <summary>Creates the folder a file goes into; owner-only (0700) for a secret.</summary>
+    public static void CreateFolderFor(string file, bool secret)
+    {
+        if (secret && !OperatingSystem.IsWindows())
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        else
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
     }
 
     public static async Task<string> HashAsync(string path, CancellationToken ct)

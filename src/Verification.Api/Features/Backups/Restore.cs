@@ -10,13 +10,14 @@ namespace Verification.Api.Features.Backups;
 /// Puts a backup back, with the API stopped. Everything is checked before anything is written: each file against
 /// the manifest's size and SHA-256, and the backup's audit chain walked to the head the manifest names. A damaged or
 /// altered backup is refused. The database is never restored over an existing one: move that aside first (keep it
-/// for whoever investigates what went wrong).
+/// for whoever investigates what went wrong). Keys in the backup are put back only when asked for, owner-only, and
+/// never over a different key already in place.
 /// </summary>
 public static class Restore
 {
-    public sealed record Result(int FilesRestored, AuditHead AuditHead, string ManifestSha256);
+    public sealed record Result(int FilesRestored, AuditHead AuditHead, string ManifestSha256, int KeyFilesRestored, int KeyFilesLeftOut);
 
-    public static async Task<Result> RunAsync(string folder, DataFiles target, CancellationToken ct)
+    public static async Task<Result> RunAsync(string folder, DataFiles target, CancellationToken ct, bool includeKeys = false)
     {
         folder = Path.GetFullPath(folder);
         var manifestPath = Path.Combine(folder, BackupManifest.FileName);
@@ -46,20 +47,42 @@ public static class Restore
             if (File.Exists(existing))
                 throw new BackupRefused($"{existing} exists. Stop the API and move the current data aside; a restore never overwrites it.");
         }
+        var keys = manifest.Files.Where(f => f.Path.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal)).ToList();
+        if (includeKeys)
+        {
+            if (keys.Count == 0)
+                throw new BackupRefused("--include-keys was given, but this backup holds no keys (it was made without --include-keys).");
+            foreach (var key in keys)
+            {
+                var destination = target.KeysDestination(key.Path);
+                if (File.Exists(destination) && await BackupFiles.HashAsync(destination, ct) != key.Sha256)
+                    throw new BackupRefused($"{destination} exists with other contents. A restore never replaces a key: move it aside first.");
+            }
+        }
 
         var restored = 0;
+        var keysRestored = 0;
         foreach (var file in manifest.Files)
         {
+            var isKey = file.Path.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal);
+            if (isKey && !includeKeys)
+                continue;
             var destination = file.Path switch
             {
                 BackupManifest.DatabaseEntry => target.DatabaseFile,
                 BackupManifest.JobsEntry => target.JobsFile,
+                _ when isKey => target.KeysDestination(file.Path),
                 _ => Path.Combine(Path.GetFullPath(target.EvidenceFolder), file.Path[BackupManifest.EvidencePrefix.Length..]),
             };
-            if (await PutInPlaceAsync(Path.Combine(folder, file.Path), destination, file, ct))
+            if (await PutInPlaceAsync(Path.Combine(folder, file.Path), destination, file, ct, secret: isKey))
+            {
                 restored++;
+                if (isKey)
+                    keysRestored++;
+            }
         }
-        return new Result(restored, manifest.AuditHead, Convert.ToHexStringLower(SHA256.HashData(manifestBytes)));
+        return new Result(restored, manifest.AuditHead, Convert.ToHexStringLower(SHA256.HashData(manifestBytes)), keysRestored,
+            includeKeys ? 0 : keys.Count);
     }
 
     private static async Task VerifyFilesAsync(string folder, BackupManifest manifest, CancellationToken ct)
@@ -84,12 +107,13 @@ public static class Restore
             throw new BackupRefused($"The backup is damaged or was altered ({problems.Count} file(s)): {string.Join("; ", problems.Take(10))}");
     }
 
-    /// <summary>Only the paths a backup writes: no rooted path, no "..", nothing outside database/ and evidence/.</summary>
+    /// <summary>Only the paths a backup writes: no rooted path, no "..", nothing outside database/, evidence/ and keys/.</summary>
     private static bool IsSafeEntry(string entry)
     {
         if (entry is BackupManifest.DatabaseEntry or BackupManifest.JobsEntry)
             return true;
-        if (!entry.StartsWith(BackupManifest.EvidencePrefix, StringComparison.Ordinal) || entry.Contains('\\') || Path.IsPathRooted(entry))
+        if (!(entry.StartsWith(BackupManifest.EvidencePrefix, StringComparison.Ordinal) || entry.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal))
+            || entry.Contains('\\') || Path.IsPathRooted(entry))
             return false;
         var segments = entry.Split('/');
         return segments.Length > 1 && segments.All(s => s.Length > 0 && s != "." && s != "..");
@@ -121,14 +145,14 @@ public static class Restore
     /// Copies through a temporary file in the destination folder, hashing again on the way (the backup could change
     /// between the check and the copy), and renames into place. Evidence already there with the right bytes is kept.
     /// </summary>
-    private static async Task<bool> PutInPlaceAsync(string from, string destination, BackupFile expected, CancellationToken ct)
+    private static async Task<bool> PutInPlaceAsync(string from, string destination, BackupFile expected, CancellationToken ct, bool secret = false)
     {
         if (File.Exists(destination) && await BackupFiles.HashAsync(destination, ct) == expected.Sha256)
             return false;
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        BackupFiles.CreateFolderFor(destination, secret);
         var temporary = destination + ".restoring";
         File.Delete(temporary);
-        var (sha256, _) = await BackupFiles.CopyAsync(from, temporary, ct);
+        var (sha256, _) = await BackupFiles.CopyAsync(from, temporary, ct, secret);
         if (sha256 != expected.Sha256)
         {
             File.Delete(temporary);

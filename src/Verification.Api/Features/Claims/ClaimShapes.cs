@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using FluentValidation;
+using Verification.Api.Infrastructure.Http;
 using Verification.Domain.Claims;
 using Verification.Domain.Verdicts;
 
@@ -49,7 +50,12 @@ public sealed record ClaimResponse(
     Guid? DuplicateOf,
     bool ReopeningSuggested,
     IReadOnlyList<Guid> AssignedTo,
-    VerdictResponse? Verdict);
+    VerdictResponse? Verdict,
+    ClaimReviewerResponse? Reviewer = null,
+    DateTime? DueAt = null) : IVersioned;
+
+/// <summary>The reviewer who works on a claim, and since when.</summary>
+public sealed record ClaimReviewerResponse(Guid Id, string? Email, DateTime Since);
 
 public sealed record IncidentResponse(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision, Location Location);
 
@@ -86,7 +92,17 @@ public static class ClaimProjection
                     p.Harm.CiviliansKilledMin, p.Harm.CiviliansKilledMax, p.Harm.ChildrenKilledMin, p.Harm.ChildrenKilledMax,
                     p.Harm.WomenKilledMin, p.Harm.WomenKilledMax),
                 p.AttributedTo, p.ProposedBy, p.ProposedAt, p.DecidedBy, p.DecidedAt))
-            .ToList()));
+            .ToList()),
+        c.ReviewerId == null ? null : new ClaimReviewerResponse(c.ReviewerId.Value, c.ReviewerEmail, c.ReviewerSince!.Value),
+        DueAtOf(c.Stage, c.SubmittedAt, c.UpdatedAt));
+
+    /// <summary>
+    /// The queue deadlines (<c>Workflow:TriageWithinHours</c>, <c>Workflow:ConfirmWithinHours</c>), set once at start:
+    /// the projection is a static expression shared by every read, and the due time is computed on the read row.
+    /// </summary>
+    public static Deadlines Deadlines { get; set; } = Deadlines.Default;
+
+    private static DateTime? DueAtOf(ClaimStage stage, DateTime submittedAt, DateTime updatedAt) => Deadlines.DueAt(stage, submittedAt, updatedAt);
 
     private static readonly ViolationType[] AllTypes = Enum.GetValues<ViolationType>();
 

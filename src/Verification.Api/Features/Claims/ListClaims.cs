@@ -19,7 +19,12 @@ public static class ListClaims
         string? Q,
         Guid? ImportId,
         int Limit,
-        string? Cursor) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+        string? Cursor,
+        string? Reviewer = null,
+        string? Bbox = null) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+
+    /// <summary><c>reviewer=me</c> names the caller.</summary>
+    public const string Me = "me";
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -28,6 +33,9 @@ public static class ListClaims
             this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
             RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
             RuleFor(q => q.Q).MaximumLength(200);
+            RuleFor(q => q.Reviewer).Must(r => r == Me || Guid.TryParse(r, out _)).When(q => q.Reviewer is not null)
+                .WithMessage("reviewer is 'me' or a user id.");
+            RuleFor(q => q.Bbox).Must(b => BoundingBox.TryParse(b, out _)).When(q => q.Bbox is not null).WithMessage(BoundingBox.Rule);
             RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
                 .WithMessage("'to' must not be before 'from'.");
         }
@@ -57,6 +65,17 @@ public static class ListClaims
                 claims = claims.Where(c => c.Incident.StartDate <= to);
             if (query.ImportId is { } importId)
                 claims = claims.Where(c => c.ImportId == importId);
+            if (query.Reviewer is { } reviewerText)
+            {
+                var reviewer = reviewerText == Me ? user.Id : Guid.Parse(reviewerText);
+                claims = claims.Where(c => c.ReviewerId == reviewer);
+            }
+            if (BoundingBox.TryParse(query.Bbox, out var box))
+            {
+                // A claim without coordinates is in no box.
+                claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
+                    && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
+            }
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
                 var text = query.Q.Trim();

@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
@@ -23,7 +22,14 @@ public static class AddEvidence
         [property: NotAudited] PendingBlob? File,
         string? DeclaredContentType,
         string? FileName,
-        string? ContentDigest) : ICommand<Result>, IClaimCommand;
+        string? ContentDigest) : ICommand<Result>, IClaimCommand
+    {
+        /// <summary>The received file's SHA-256, in the intake's audit digest (the upload stream itself is not).</summary>
+        public string? FileSha256 => File?.Sha256;
+
+        /// <summary>The received file's size in bytes, in the intake's audit digest.</summary>
+        public long? FileSizeBytes => File?.SizeBytes;
+    }
 
     public sealed record Result(EvidenceResponse Evidence) : IAuditTarget
     {
@@ -70,10 +76,16 @@ public static class AddEvidence
             claim.AttachEvidence(item.Id, item.Kind.ToString(), user.Id, now);
 
             // The bytes go into place before the row is written: a row never points at bytes that are not there.
-            command.File?.Commit();
+            if (command.File is { } placed && await placed.CommitAsync(cancellationToken) is { Repaired: true } repair)
+            {
+                // The items that already name these bytes were served a corrupted file: their custody says it was found and fixed.
+                var earlier = await db.Evidence.Where(e => e.Sha256 == placed.Sha256 && e.HasContent).ToListAsync(cancellationToken);
+                foreach (var other in earlier)
+                    db.CustodyEvents.Add(other.RecordRepair(repair.ObservedBefore, now));
+            }
             db.Evidence.Add(item);
             await db.SaveChangesAsync(cancellationToken);
-            return new Result(responses.From(item));
+            return new Result(await responses.FromAsync(item, cancellationToken));
         }
 
         private static void CheckDeclaredHashes(string actual, string? metadataSha256, string? contentDigest)
@@ -85,28 +97,5 @@ public static class AddEvidence
                     ? "Content-Digest must carry sha-256=:<base64>: (RFC 9530); nothing was kept."
                     : "The file's SHA-256 does not match Content-Digest; nothing was kept.");
         }
-    }
-}
-
-/// <summary>Reads the sha-256 member of an RFC 9530 Content-Digest header (sha-256=:base64:).</summary>
-public static class ContentDigest
-{
-    public static string? Sha256Hex(string header)
-    {
-        foreach (var member in header.Split(','))
-        {
-            var parts = member.Trim().Split('=', 2);
-            if (parts.Length == 2 && parts[0].Trim().Equals("sha-256", StringComparison.OrdinalIgnoreCase))
-            {
-                var value = parts[1].Trim();
-                if (value.Length < 2 || value[0] != ':' || value[^1] != ':')
-                    return null;
-                var bytes = new byte[32];
-                return Convert.TryFromBase64String(value[1..^1], bytes, out var written) && written == 32
-                    ? Convert.ToHexStringLower(bytes)
-                    : null;
-            }
-        }
-        return null;
     }
 }

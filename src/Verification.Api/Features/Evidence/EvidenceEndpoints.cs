@@ -16,7 +16,7 @@ public static class EvidenceEndpoints
 
     public static RouteGroupBuilder MapEvidenceEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/claims/{id:guid}/evidence", Add).WithTags("Evidence")
+        api.MapPost("/claims/{id:guid}/evidence", Add).WithTag("Evidence", "Files, links and testimonies on a claim: hashed at intake, reviewed with the Admiralty grading, with a chain of custody.")
             .RequireAuthorization(Policies.EvidenceIntake)
             .WithMetadata(new LargeBodyMetadata())
             .Accepts<EvidenceMetadata>("application/json", "multipart/form-data")
@@ -24,13 +24,14 @@ public static class EvidenceEndpoints
             .Produces<EvidenceResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapGet("/claims/{id:guid}/evidence", List).WithTags("Evidence").RequireAuthorization(Policies.Staff)
+        api.MapGet("/claims/{id:guid}/evidence", List).WithTag("Evidence", "Files, links and testimonies on a claim: hashed at intake, reviewed with the Admiralty grading, with a chain of custody.").RequireAuthorization(Policies.Staff)
             .WithSummary("The claim's evidence, oldest first.");
 
-        var evidence = api.MapGroup("/evidence").WithTags("Evidence").RequireAuthorization(Policies.Staff);
+        var evidence = api.MapGroup("/evidence").WithTag("Evidence", "Files, links and testimonies on a claim: hashed at intake, reviewed with the Admiralty grading, with a chain of custody.").RequireAuthorization(Policies.Staff);
         evidence.MapGet("/{id:guid}", Get).WithSummary("One evidence item.").ProducesProblem(StatusCodes.Status404NotFound);
         evidence.MapGet("/{id:guid}/content", Content)
             .WithSummary("The original bytes (range requests supported; ETag is the SHA-256). Every call is a custody event.")
+            .Produces(StatusCodes.Status200OK, responseType: null, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
         evidence.MapGet("/{id:guid}/custody", Custody).WithSummary("The item's chain of custody, oldest first.");
         evidence.MapPost("/{id:guid}/review", Review).RequireAuthorization(Policies.Reviewer)
@@ -43,6 +44,9 @@ public static class EvidenceEndpoints
         IOptions<JsonOptions> json, CancellationToken ct)
     {
         var ifMatch = ETags.ParseIfMatch(request);
+        // Before a byte of the body is read: a caller who cannot add evidence here is answered without the upload
+        // being taken (and written to disk) first.
+        await sender.Send(new CheckEvidenceIntake.Query(id), ct);
         AddEvidence.Result result;
         if (request.HasFormContentType)
         {

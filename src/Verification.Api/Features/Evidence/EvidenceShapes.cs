@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Evidence;
@@ -53,8 +54,8 @@ public sealed record EvidenceResponse(
     DateTime SubmittedAt,
     TestimonyResponse? Testimony)
 {
-    /// <summary>The only mutable part of an item is its review, so its ETag is 1 before and 2 after.</summary>
-    public long Version => ReviewStatus == ReviewStatus.Pending ? 1 : 2;
+    /// <summary>The item's ETag; the rule is the domain's (<see cref="EvidenceItem.Version"/>).</summary>
+    public long Version => EvidenceItem.VersionOf(ReviewStatus);
 }
 
 public sealed class EvidenceMetadataValidator : AbstractValidator<EvidenceMetadata>
@@ -78,11 +79,27 @@ public sealed class EvidenceMetadataValidator : AbstractValidator<EvidenceMetada
 
 /// <summary>
 /// Builds responses. Witness identities are decrypted only for coordinators and for the investigator who recorded
-/// them (API.md); everyone else sees the testimony text without the witness.
+/// them (API.md); everyone else sees the testimony text without the witness. <c>duplicateOf</c> names an item only
+/// when the caller may see that item's claim: otherwise it would tell an investigator that a file exists on a claim
+/// hidden from them.
 /// </summary>
-public sealed class EvidenceResponses(WitnessProtector witnesses, ICurrentUser user)
+public sealed class EvidenceResponses(WitnessProtector witnesses, ICurrentUser user, VerificationDb db)
 {
-    public EvidenceResponse From(EvidenceItem e)
+    public async Task<EvidenceResponse> FromAsync(EvidenceItem e, CancellationToken ct) =>
+        (await FromAsync([e], ct))[0];
+
+    public async Task<IReadOnlyList<EvidenceResponse>> FromAsync(IReadOnlyList<EvidenceItem> items, CancellationToken ct)
+    {
+        var originals = items.Where(e => e.DuplicateOf is not null).Select(e => e.DuplicateOf!.Value).Distinct().ToList();
+        var visible = originals.Count == 0 || user.SeesAllClaims()
+            ? originals.ToHashSet()
+            : (await db.Evidence.AsNoTracking().Where(x => originals.Contains(x.Id))
+                .Join(db.Claims.VisibleTo(user), x => x.ClaimId, c => c.Id, (x, _) => x.Id)
+                .ToListAsync(ct)).ToHashSet();
+        return [.. items.Select(e => From(e) is var r && r.DuplicateOf is { } d && !visible.Contains(d) ? r with { DuplicateOf = null } : r)];
+    }
+
+    private EvidenceResponse From(EvidenceItem e)
     {
         var mayKnowWitness = user.IsInRole(Roles.Coordinator) || e.SubmittedBy == user.Id;
         var testimony = e.Kind == EvidenceKind.Testimony

@@ -33,16 +33,24 @@ public static class ReviewEvidence
         {
             var item = await db.Evidence.FirstOrDefaultAsync(e => e.Id == command.EvidenceId, cancellationToken)
                 ?? throw new NotFound("Evidence", command.EvidenceId);
-            var current = item.ReviewStatus == ReviewStatus.Pending ? 1 : 2;
-            if (command.IfMatch is { } expected && expected != current)
-                throw new StaleVersion(expected, current);
+            if (command.IfMatch is { } expected)
+                item.EnsureVersion(expected);
             var claim = await db.Claims.FirstAsync(c => c.Id == item.ClaimId, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             item.Review(user.Id, command.Decision!.Value, command.Reason, command.SourceReliability!.Value,
                 command.InformationCredibility!.Value, now);
             claim.RecordEvidenceReview(item.Id, $"{item.ReviewStatus} {item.SourceReliability}{item.InformationCredibility}", user.Id, now);
-            await db.SaveChangesAsync(cancellationToken);
-            return responses.From(item);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another review of the same item committed between our read and our write (the review status is the
+                // row's concurrency token): exactly one review wins.
+                throw EvidenceItem.ReviewedMeanwhile(command.IfMatch);
+            }
+            return await responses.FromAsync(item, cancellationToken);
         }
     }
 }

@@ -19,12 +19,13 @@ public static class ImportEndpoints
         if (settings.BatchSize is < 1 or > 5000)
             throw new InvalidOperationException($"Imports:BatchSize is {settings.BatchSize}; it must be between 1 and 5000.");
         services.AddSingleton(settings);
+        services.AddRecurringCommand(RecurringJobs.RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
         return services;
     }
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
-        var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Staff);
+        var imports = api.MapGroup("/imports").WithTag("Imports", "Bulk imports of existing records (our CSV and NDJSON, the UCDP GED dataset) as claims, run as background jobs.").RequireAuthorization(Policies.Staff);
 
         imports.MapPost("/", Upload).RequireAuthorization(p => p.RequireRole(Roles.Investigator, Roles.Coordinator))
             .WithMetadata(new LargeBodyMetadata())

@@ -62,7 +62,7 @@ public static class UploadImport
             await CheckHeadAsync(ImportFormats.ReaderFor(format), file, cancellationToken);
 
             // The bytes go into place before the row is written: an import never names bytes that are not there.
-            file.Commit();
+            await file.CommitAsync(cancellationToken);
             var import = Import.Receive(Guid.CreateVersion7(), format, command.Options.DryRun ?? false, command.Options.DatasetVersion,
                 file.Sha256, file.SizeBytes, Path.GetFileName(command.FileName), user.Id, clock.GetUtcNow().UtcDateTime);
             db.Imports.Add(import);

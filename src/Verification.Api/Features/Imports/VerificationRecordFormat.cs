@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Imports.Formats;
+using Verification.Api.Features.Partners;
 using Verification.Domain.Claims;
 using Verification.Domain.Verdicts;
 
@@ -62,60 +63,60 @@ public sealed record VerificationRecord(
 public sealed record VerificationVerdict(VerdictRating? Rating, DateTime? DecidedAt);
 
 /// <summary>
-/// The columns of <c>verification-csv</c> and the JSON of <c>verification-ndjson</c> (one <see cref="VerificationRecord"/>
-/// per line), with the writers an export uses and the readers the import uses. Lists inside one CSV field are
-/// separated by <c>; </c>; a literal <c>;</c>, <c>\</c>, <c>&lt;</c> or <c>&gt;</c> inside an item is escaped with <c>\</c>.
+/// <c>verification-csv</c> and <c>verification-ndjson</c> are what the partner export writes, read back:
+/// <see cref="PartnerExportFormats"/> is the only writer, and this class reads its CSV columns and its JSON lines
+/// (docs/imports.md). Lists inside one CSV field are separated by <c>; </c> with <c>;</c> and <c>\</c> escaped by
+/// <c>\</c>; perpetrators and sources are parallel lists (item i of <c>sources.type</c> goes with item i of
+/// <c>sources.url</c>).
 /// </summary>
 public static class VerificationRecordFormat
 {
     public const string CsvMediaType = "text/csv";
     public const string NdjsonMediaType = "application/x-ndjson";
 
+    /// <summary>Not written by the export; a sheet prepared by hand may name its rows with it instead of a reference.</summary>
     public const string ExternalId = "externalId";
     public const string Reference = "reference";
     public const string Title = "title";
     public const string Summary = "summary";
     public const string ViolationTypes = "violationTypes";
-    public const string StartDate = "startDate";
-    public const string EndDate = "endDate";
-    public const string TimePrecision = "timePrecision";
-    public const string PlaceName = "placeName";
-    public const string CountryCode = "countryCode";
-    public const string Admin1 = "admin1";
-    public const string Admin2 = "admin2";
-    public const string Latitude = "latitude";
-    public const string Longitude = "longitude";
-    public const string GeoPrecision = "geoPrecision";
-    public const string Perpetrators = "perpetrators";
-    public const string KilledMin = "killedMin";
-    public const string KilledMax = "killedMax";
-    public const string InjuredMin = "injuredMin";
-    public const string InjuredMax = "injuredMax";
-    public const string CiviliansKilledMin = "civiliansKilledMin";
-    public const string CiviliansKilledMax = "civiliansKilledMax";
-    public const string ChildrenKilledMin = "childrenKilledMin";
-    public const string ChildrenKilledMax = "childrenKilledMax";
-    public const string WomenKilledMin = "womenKilledMin";
-    public const string WomenKilledMax = "womenKilledMax";
-    public const string Sources = "sources";
-    public const string VerdictRating = "verdictRating";
-    public const string VerdictDecidedAt = "verdictDecidedAt";
+    public const string StartDate = "incident.startDate";
+    public const string EndDate = "incident.endDate";
+    public const string TimePrecision = "incident.timePrecision";
+    public const string PlaceName = "incident.location.placeName";
+    public const string CountryCode = "incident.location.countryCode";
+    public const string Admin1 = "incident.location.admin1";
+    public const string Admin2 = "incident.location.admin2";
+    public const string Latitude = "incident.location.latitude";
+    public const string Longitude = "incident.location.longitude";
+    public const string GeoPrecision = "incident.location.geoPrecision";
+    public const string PerpetratorNames = "perpetrators.name";
+    public const string PerpetratorTypes = "perpetrators.type";
+    public const string KilledMin = "harm.killedMin";
+    public const string KilledMax = "harm.killedMax";
+    public const string InjuredMin = "harm.injuredMin";
+    public const string InjuredMax = "harm.injuredMax";
+    public const string CiviliansKilledMin = "harm.civiliansKilledMin";
+    public const string CiviliansKilledMax = "harm.civiliansKilledMax";
+    public const string ChildrenKilledMin = "harm.childrenKilledMin";
+    public const string ChildrenKilledMax = "harm.childrenKilledMax";
+    public const string WomenKilledMin = "harm.womenKilledMin";
+    public const string WomenKilledMax = "harm.womenKilledMax";
+    public const string SourceTypes = "sources.type";
+    public const string SourceDescriptions = "sources.description";
+    public const string SourceUrls = "sources.url";
+    public const string VerdictRating = "verdict.rating";
+    public const string VerdictDecidedAt = "verdict.decidedAt";
 
-    /// <summary>Every column, in the order an export writes them.</summary>
-    public static readonly IReadOnlyList<string> CsvColumns =
-    [
-        ExternalId, Reference, Title, Summary, ViolationTypes, StartDate, EndDate, TimePrecision,
-        PlaceName, CountryCode, Admin1, Admin2, Latitude, Longitude, GeoPrecision, Perpetrators,
-        KilledMin, KilledMax, InjuredMin, InjuredMax, CiviliansKilledMin, CiviliansKilledMax,
-        ChildrenKilledMin, ChildrenKilledMax, WomenKilledMin, WomenKilledMax, Sources, VerdictRating, VerdictDecidedAt,
-    ];
+    /// <summary>Every column the export writes, in its order: the import reads those above and ignores the rest.</summary>
+    public static IReadOnlyList<string> CsvColumns => PartnerExportFormats.CsvColumns;
 
     /// <summary>
     /// The columns without which no row could be a claim; an upload without one of them is refused at once.
-    /// A row also needs an externalId or a reference (checked row by row).
+    /// A row also needs a reference or an externalId (checked row by row).
     /// </summary>
     public static readonly IReadOnlyList<string> RequiredCsvColumns =
-        [Title, Summary, ViolationTypes, StartDate, TimePrecision, PlaceName, CountryCode, GeoPrecision, Sources];
+        [Title, Summary, ViolationTypes, StartDate, TimePrecision, PlaceName, CountryCode, GeoPrecision, SourceTypes];
 
     /// <summary>The JSON of one NDJSON line: camelCase, enums by name, as the API itself writes claims.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -126,34 +127,10 @@ public static class VerificationRecordFormat
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>One NDJSON line (without its line feed): JSON escapes line breaks inside strings, so a record is one line.</summary>
-    public static string ToNdjsonLine(VerificationRecord record) => JsonSerializer.Serialize(record, Json);
-
-    /// <summary>The fields of one CSV record, in the order of <see cref="CsvColumns"/>.</summary>
-    public static string?[] ToCsvFields(VerificationRecord r)
-    {
-        var i = r.Incident;
-        var l = i?.Location;
-        var h = r.Harm;
-        return
-        [
-            r.ExternalId, r.Reference, r.Title, r.Summary,
-            r.ViolationTypes is null ? null : string.Join("; ", r.ViolationTypes),
-            i?.StartDate?.ToString("yyyy-MM-dd", Invariant), i?.EndDate?.ToString("yyyy-MM-dd", Invariant), i?.TimePrecision?.ToString(),
-            l?.PlaceName, l?.CountryCode, l?.Admin1, l?.Admin2,
-            l?.Latitude?.ToString("R", Invariant), l?.Longitude?.ToString("R", Invariant), l?.GeoPrecision?.ToString(),
-            r.Perpetrators is null ? null : FormatPerpetrators(r.Perpetrators),
-            Number(h?.KilledMin), Number(h?.KilledMax), Number(h?.InjuredMin), Number(h?.InjuredMax),
-            Number(h?.CiviliansKilledMin), Number(h?.CiviliansKilledMax), Number(h?.ChildrenKilledMin), Number(h?.ChildrenKilledMax),
-            Number(h?.WomenKilledMin), Number(h?.WomenKilledMax),
-            r.Sources is null ? null : FormatSources(r.Sources),
-            r.Verdict?.Rating?.ToString(), r.Verdict?.DecidedAt?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", Invariant),
-        ];
-    }
-
     /// <summary>Reads one CSV record; every field that cannot be read adds a problem named by its column.</summary>
-    public static VerificationRecord FromCsv(Func<string, string?> field, List<RowProblem> problems)
+    public static VerificationRecord FromCsv(Func<string, string?> column, List<RowProblem> problems)
     {
+        string? field(string name) => Unguarded(column(name));
         var startDate = Date(field, StartDate, problems);
         var endDate = Date(field, EndDate, problems);
         var harm = new Harm(
@@ -169,77 +146,65 @@ public static class VerificationRecordFormat
                 new LocationInput(field(PlaceName), field(CountryCode), field(Admin1), field(Admin2),
                     Coordinate(field, Latitude, problems), Coordinate(field, Longitude, problems),
                     Enum<Domain.Claims.GeoPrecision>(field, GeoPrecision, problems))),
-            field(Perpetrators) is { } perpetrators ? ParsePerpetrators(perpetrators, problems) : null,
+            Perpetrators(field, problems),
             harm == Harm.Unknown ? null : harm,
-            field(Sources) is { } sources ? ParseSources(sources, problems) : null,
+            Sources(field, problems),
             field(VerdictRating) is { } rating && System.Enum.TryParse<Domain.Verdicts.VerdictRating>(rating, out var r)
                 ? new VerificationVerdict(r, null) : null);
     }
 
-    /// <summary><c>name (Type); name (Type)</c>, e.g. <c>Malian Armed Forces (FAMa) (StateForce); Wagner Group (ForeignOrPrivateMilitary)</c>.</summary>
-    public static string FormatPerpetrators(IEnumerable<PerpetratorInput> perpetrators) =>
-        string.Join("; ", perpetrators.Select(p => $"{Escape(p.Name)} ({p.Type})"));
+    /// <summary>
+    /// The export prefixes text that a spreadsheet would run as a formula with <c>'</c> (OWASP CSV injection); the claim
+    /// itself never had it, so it comes off here.
+    /// </summary>
+    private static string? Unguarded(string? text) =>
+        text is { Length: >= 2 } && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? text[1..]
+        : string.IsNullOrEmpty(text) ? null : text;
 
-    public static IReadOnlyList<PerpetratorInput> ParsePerpetrators(string text, List<RowProblem> problems)
+    private static IReadOnlyList<PerpetratorInput>? Perpetrators(Func<string, string?> field, List<RowProblem> problems)
     {
-        var list = new List<PerpetratorInput>();
-        foreach (var item in SplitItems(text))
+        if (field(PerpetratorNames) is not { } names)
+            return null;
+        var nameList = PartnerExportFormats.SplitList(names);
+        var typeList = PartnerExportFormats.SplitList(field(PerpetratorTypes));
+        var perpetrators = new List<PerpetratorInput>(nameList.Count);
+        for (var i = 0; i < nameList.Count; i++)
         {
-            var open = item.LastIndexOf(" (", StringComparison.Ordinal);
-            if (!item.EndsWith(')') || open < 0)
-            {
-                problems.Add(new RowProblem(Perpetrators, $"'{Shorten(item)}' has no type: write each perpetrator as name (Type)."));
-                continue;
-            }
-            var typeName = item[(open + 2)..^1].Trim();
-            if (!System.Enum.TryParse<PerpetratorType>(typeName, ignoreCase: true, out var type) || !System.Enum.IsDefined(type))
-            {
-                problems.Add(new RowProblem(Perpetrators, $"'{Shorten(typeName)}' is not a perpetrator type ({string.Join(", ", System.Enum.GetNames<PerpetratorType>())})."));
-                continue;
-            }
-            list.Add(new PerpetratorInput(Unescape(item[..open].Trim()), type));
+            var typeName = i < typeList.Count ? typeList[i].Trim() : string.Empty;
+            PerpetratorType? type = null;
+            if (System.Enum.TryParse<PerpetratorType>(typeName, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed) && !typeName.All(char.IsAsciiDigit))
+                type = parsed;
+            else
+                problems.Add(new RowProblem(PerpetratorTypes, $"'{Shorten(typeName)}' is not a perpetrator type ({string.Join(", ", System.Enum.GetNames<PerpetratorType>())}); "
+                    + "perpetrators.type holds one type for each name in perpetrators.name."));
+            perpetrators.Add(new PerpetratorInput(nameList[i], type));
         }
-        return list;
+        return perpetrators;
     }
 
-    /// <summary><c>Type: description &lt;url&gt;</c>, each part but the type optional, e.g. <c>LocalMedia: Report of 30 March &lt;https://…&gt;</c>.</summary>
-    public static string FormatSources(IEnumerable<SourceInput> sources) =>
-        string.Join("; ", sources.Select(s =>
-        {
-            var text = new StringBuilder(s.Type?.ToString());
-            if (!string.IsNullOrEmpty(s.Description))
-                text.Append(": ").Append(Escape(s.Description));
-            if (!string.IsNullOrEmpty(s.Url))
-                text.Append(" <").Append(Escape(s.Url)).Append('>');
-            return text.ToString();
-        }));
-
-    public static IReadOnlyList<SourceInput> ParseSources(string text, List<RowProblem> problems)
+    private static IReadOnlyList<SourceInput>? Sources(Func<string, string?> field, List<RowProblem> problems)
     {
-        var list = new List<SourceInput>();
-        foreach (var raw in SplitItems(text))
+        if (field(SourceTypes) is not { } types)
+            return null;
+        var typeList = PartnerExportFormats.SplitList(types);
+        var descriptions = PartnerExportFormats.SplitList(field(SourceDescriptions));
+        var urls = PartnerExportFormats.SplitList(field(SourceUrls));
+        var sources = new List<SourceInput>(typeList.Count);
+        for (var i = 0; i < typeList.Count; i++)
         {
-            var item = raw;
-            string? url = null;
-            // The url is the last <…> of the item; a < or > inside a description is escaped, so this one is the url's.
-            var urlStart = LastUnescaped(item, '<');
-            if (item.EndsWith('>') && !IsEscapedAt(item, item.Length - 1) && urlStart >= 0)
+            var typeName = typeList[i].Trim();
+            if (!System.Enum.TryParse<SourceType>(typeName, ignoreCase: true, out var type) || !System.Enum.IsDefined(type) || typeName.All(char.IsAsciiDigit))
             {
-                url = Unescape(item[(urlStart + 1)..^1]).Trim();
-                item = item[..urlStart].TrimEnd();
-            }
-            var colon = item.IndexOf(':', StringComparison.Ordinal);
-            var typeName = (colon < 0 ? item : item[..colon]).Trim();
-            var description = colon < 0 ? null : Unescape(item[(colon + 1)..].Trim());
-            if (!System.Enum.TryParse<SourceType>(typeName, ignoreCase: true, out var type) || !System.Enum.IsDefined(type))
-            {
-                problems.Add(new RowProblem(Sources, $"'{Shorten(typeName)}' is not a source type ({string.Join(", ", System.Enum.GetNames<SourceType>())})."));
+                problems.Add(new RowProblem(SourceTypes, $"'{Shorten(typeName)}' is not a source type ({string.Join(", ", System.Enum.GetNames<SourceType>())})."));
                 continue;
             }
-            list.Add(new SourceInput(type, string.IsNullOrEmpty(description) ? null : description, string.IsNullOrEmpty(url) ? null : url));
+            sources.Add(new SourceInput(type, Item(descriptions, i), Item(urls, i)));
         }
-        return list;
+        return sources;
     }
+
+    private static string? Item(IReadOnlyList<string> items, int index) =>
+        index < items.Count && items[index].Length > 0 ? items[index] : null;
 
     private static string? Number(int? value) => value?.ToString(Invariant);
 
@@ -286,82 +251,17 @@ public static class VerificationRecordFormat
     private static IReadOnlyList<T> EnumList<T>(string text, string column, List<RowProblem> problems) where T : struct, System.Enum
     {
         var values = new List<T>();
-        foreach (var item in SplitItems(text))
+        foreach (var raw in PartnerExportFormats.SplitList(text))
         {
+            var item = raw.Trim();
+            if (item.Length == 0)
+                continue;
             if (System.Enum.TryParse<T>(item, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !item.All(char.IsAsciiDigit))
                 values.Add(value);
             else
                 problems.Add(new RowProblem(column, $"'{Shorten(item)}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}."));
         }
         return values;
-    }
-
-    private static string Escape(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return string.Empty;
-        var escaped = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if (c is '\\' or ';' or '<' or '>')
-                escaped.Append('\\');
-            escaped.Append(c);
-        }
-        return escaped.ToString();
-    }
-
-    private static string Unescape(string text)
-    {
-        if (!text.Contains('\\'))
-            return text;
-        var plain = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\\' && i + 1 < text.Length)
-                i++;
-            plain.Append(text[i]);
-        }
-        return plain.ToString();
-    }
-
-    /// <summary>Splits on every <c>;</c> that is not escaped; items stay escaped, blank items are dropped.</summary>
-    private static IEnumerable<string> SplitItems(string text)
-    {
-        var start = 0;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            if (i < text.Length && text[i] == '\\')
-            {
-                i++;
-                continue;
-            }
-            if (i == text.Length || text[i] == ';')
-            {
-                var item = text[start..Math.Min(i, text.Length)].Trim();
-                if (item.Length > 0)
-                    yield return item;
-                start = i + 1;
-            }
-        }
-    }
-
-    private static int LastUnescaped(string text, char c)
-    {
-        for (var i = text.Length - 1; i >= 0; i--)
-        {
-            if (text[i] == c && !IsEscapedAt(text, i))
-                return i;
-        }
-        return -1;
-    }
-
-    /// <summary>True when the character at <paramref name="index"/> follows an odd number of backslashes.</summary>
-    private static bool IsEscapedAt(string text, int index)
-    {
-        var backslashes = 0;
-        for (var i = index - 1; i >= 0 && text[i] == '\\'; i--)
-            backslashes++;
-        return backslashes % 2 == 1;
     }
 
     internal static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Partners;
@@ -37,6 +38,9 @@ public static partial class DeliverWebhooks
     /// <summary>The delivery body. <see cref="Claim"/> is null when the claim is not decided at delivery time.</summary>
     public sealed record Body(Guid Id, string Event, DateTime OccurredAt, Guid ClaimId, string Reference,
         WebhookOutbox.EventVerdict? Verdict, PartnerClaim? Claim);
+
+    /// <summary>The body of an <c>audit.head</c> delivery (API.md, Integrity).</summary>
+    public sealed record HeadBody(Guid Id, string Event, DateTime OccurredAt, SignedTreeHead Head);
 
     internal sealed partial class Handler(VerificationDb db, PartnerClaimReader claims, WebhookSecrets secrets, IHttpClientFactory http,
         IOptions<WebhookOptions> options, IOptions<JsonOptions> json, TimeProvider clock, ILogger<Handler> logger)
@@ -79,6 +83,13 @@ public static partial class DeliverWebhooks
             var message = await db.OutboxMessages.FirstAsync(m => m.Sequence == sequence, ct);
             var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstAsync(s => s.Id == message.SubscriptionId, ct);
             var partner = await db.Partners.AsNoTracking().FirstAsync(p => p.Id == message.PartnerId, ct);
+            if (subscription.RemovedAt is not null)
+            {
+                // The partner deleted the subscription after the event: it asked not to hear any more.
+                message.Cancel("Not sent: the subscription was deleted.", clock.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                return false;
+            }
             if (!partner.HasActiveKey)
             {
                 // A partner cut off by revoking its key must not keep receiving claims by webhook.
@@ -87,11 +98,22 @@ public static partial class DeliverWebhooks
                 return false;
             }
 
-            var payload = WebhookOutbox.ReadPayload(message.Payload);
-            var claim = await claims.FindAsync(message.ClaimId, partner.SharingLevel, ct);
-            var body = JsonSerializer.SerializeToUtf8Bytes(
-                new Body(message.Id, message.Event, message.OccurredAt, message.ClaimId, payload.Reference, payload.Verdict, claim),
-                json.Value.SerializerOptions);
+            byte[] body;
+            if (message.Event == WebhookEvents.AuditHead)
+            {
+                var headId = WebhookOutbox.ReadHeadPayload(message.Payload).HeadId;
+                var head = await db.SignedTreeHeads.AsNoTracking().Where(h => h.Id == headId)
+                    .Select(h => new SignedTreeHead(h.TreeSize, h.RootHash, h.Timestamp, h.KeyId, h.Signature, h.TimestampToken)).FirstAsync(ct);
+                body = JsonSerializer.SerializeToUtf8Bytes(new HeadBody(message.Id, message.Event, message.OccurredAt, head), json.Value.SerializerOptions);
+            }
+            else
+            {
+                var payload = WebhookOutbox.ReadPayload(message.Payload);
+                var claim = await claims.FindAsync(message.ClaimId, partner.SharingLevel, ct);
+                body = JsonSerializer.SerializeToUtf8Bytes(
+                    new Body(message.Id, message.Event, message.OccurredAt, message.ClaimId, payload.Reference, payload.Verdict, claim),
+                    json.Value.SerializerOptions);
+            }
             var (status, error) = await PostAsync(subscription, message, body, secrets.Unprotect(subscription.ProtectedSecret), ct);
 
             var now = clock.GetUtcNow().UtcDateTime;

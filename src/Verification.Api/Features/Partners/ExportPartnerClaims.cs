@@ -1,8 +1,13 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
@@ -13,18 +18,19 @@ using Verification.Persistence;
 namespace Verification.Api.Features.Partners;
 
 /// <summary>
-/// An export is recorded before its first byte is written: one audit entry per export, naming the partner as the actor
-/// and the export as the target, with the format and the filters in the digest. The rows are then streamed straight from
-/// the database (<see cref="PartnerExport"/>).
+/// A partner exports every decided claim that matches its filters. The export is recorded (and audited, naming the
+/// partner and the export) before its first byte is written, with the signed tree head current at that moment; the
+/// handler answers the stream, which the endpoint only writes. As records go out, each one's SHA-256 and the evidence it
+/// exposed (a <c>Shared</c> custody event per item) are recorded in batches, and the last byte seals the manifest with
+/// the count and the SHA-256 of the whole body (<see cref="GetExportManifest"/>).
 /// </summary>
-public static class RecordPartnerExport
+public static class ExportPartnerClaims
 {
-    public static readonly IReadOnlyList<string> Formats = [PartnerExportFormats.Ndjson, PartnerExportFormats.Csv, PartnerExportFormats.GeoJson];
-
     public sealed record Command(PartnerCaller Partner, string Format, DateTimeOffset? UpdatedSince, string? CountryCode,
         VerdictRating? Rating, ViolationType? ViolationType) : ICommand<Result>, IPartnerClaimFilter;
 
-    public sealed record Result(Guid ExportId) : IAuditTarget
+    public sealed record Result(Guid ExportId, string Format, string ContentType, string FileName, Func<HashedBody, CancellationToken, Task> WriteAsync)
+        : IAuditTarget
     {
         public string AuditTargetId => ExportId.ToString();
     }
@@ -34,101 +40,79 @@ public static class RecordPartnerExport
         public Validator()
         {
             this.AddFilterRules();
-            RuleFor(c => c.Format).Must(Formats.Contains).WithMessage($"format is one of {string.Join(", ", Formats)}.");
+            RuleFor(c => c.Format).Must(PartnerExportFormats.All.Contains)
+                .WithMessage($"format is one of {string.Join(", ", PartnerExportFormats.All)}.");
         }
     }
 
-    internal sealed class Handler : ICommandHandler<Command, Result>
-    {
-        public ValueTask<Result> Handle(Command command, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new Result(Guid.CreateVersion7()));
-    }
-}
-
-/// <summary>
-/// Every evidence summary an export hands to a partner is a <c>Shared</c> link in that item's chain of custody. Written in
-/// batches while the export streams, each in its own short transaction; not audited one by one, because the export's own
-/// audit entry already names the share and the custody events carry its id.
-/// </summary>
-public static class RecordEvidenceShared
-{
-    public const int MaxBatch = 1000;
-
-    public sealed record Command(Guid PartnerId, Guid ExportId, string Format, IReadOnlyList<Guid> EvidenceIds) : ICommand<Result>, INotAudited;
-
-    public sealed record Result(int Recorded);
-
-    public sealed class Validator : AbstractValidator<Command>
-    {
-        public Validator() => RuleFor(c => c.EvidenceIds).NotNull().Must(ids => ids.Count <= MaxBatch);
-    }
-
-    internal sealed class Handler(VerificationDb db, TimeProvider clock) : ICommandHandler<Command, Result>
+    internal sealed class Handler(VerificationDb db, PartnerClaimReader reader, IServiceScopeFactory scopes, TimeProvider clock,
+        IOptions<JsonOptions> jsonOptions, IServiceProvider services) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            foreach (var evidenceId in command.EvidenceIds.Distinct())
-                db.CustodyEvents.Add(PartnerShare.Of(evidenceId, command.PartnerId, command.ExportId, command.Format, now));
-            await db.SaveChangesAsync(cancellationToken);
-            return new Result(command.EvidenceIds.Count);
-        }
-    }
-}
+            var exportId = Guid.CreateVersion7();
+            var now = clock.GetUtcNow();
+            // The tree heads come from the audit feature; an instance that has signed none yet exports with a null head.
+            var head = services.GetService<ITreeHeads>() is { } heads ? await heads.LatestAsync(cancellationToken) : null;
+            var json = jsonOptions.Value.SerializerOptions;
+            db.PartnerExports.Add(PartnerExport.Begin(exportId, command.Partner.Id, command.Format,
+                head is null ? null : JsonSerializer.Serialize(head, json), now.UtcDateTime));
 
-/// <summary>The HTTP answer of an export: the recorded export, streamed in its format, with its shares recorded as it goes.</summary>
-public sealed class PartnerExport(RecordPartnerExport.Command export, RecordPartnerExport.Result recorded) : IResult
-{
-    private const int ShareBatch = 500;
-
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        var services = httpContext.RequestServices;
-        var ct = httpContext.RequestAborted;
-        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var claims = services.GetRequiredService<PartnerClaimReader>().StreamAsync(export, export.Partner.SharingLevel, ct);
-        var tracked = RecordingShares(claims, services.GetRequiredService<IServiceScopeFactory>(), ct);
-
-        var response = httpContext.Response;
-        var stamp = services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        response.ContentType = PartnerExportFormats.ContentType(export.Format);
-        response.Headers.ContentDisposition = $"attachment; filename=\"verification-claims-{stamp}.{export.Format}\"";
-        response.Headers["X-Export-Id"] = recorded.ExportId.ToString();
-        await PartnerExportFormats.WriteAsync(export.Format, response, tracked, json, ct);
-    }
-
-    /// <summary>Passes the claims through and records, in batches, the evidence each one exposed once it was handed on.</summary>
-    private async IAsyncEnumerable<PartnerClaim> RecordingShares(IAsyncEnumerable<PartnerClaim> claims, IServiceScopeFactory scopes,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        var pending = new List<Guid>(ShareBatch + 64);
-        try
-        {
-            await foreach (var claim in claims.WithCancellation(ct))
-            {
-                yield return claim;
-                pending.AddRange(claim.Evidence.Select(e => e.Id));
-                if (pending.Count >= ShareBatch)
-                    await FlushAsync(pending, scopes, ct);
-            }
-        }
-        finally
-        {
-            // Also after a failure or a disconnect: what was handed to the response counts as shared.
-            if (pending.Count > 0)
-                await FlushAsync(pending, scopes, CancellationToken.None);
+            var stamp = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            return new Result(exportId, command.Format, PartnerExportFormats.ContentType(command.Format),
+                $"verification-claims-{stamp}.{command.Format}",
+                async (body, ct) =>
+                {
+                    var progress = new ExportProgress(command.Partner.Id, exportId, command.Format, scopes);
+                    var claims = reader.StreamAsync(command, command.Partner.SharingLevel, ct);
+                    var finished = false;
+                    try
+                    {
+                        await PartnerExportFormats.WriteAsync(command.Format, body, claims, json, progress, ct);
+                        var sha256 = await body.FinishAsync(ct);
+                        await progress.FinishAsync(sha256, CancellationToken.None);
+                        finished = true;
+                    }
+                    finally
+                    {
+                        // Also after a failure or a disconnect: what was handed to the response counts as shared.
+                        if (!finished)
+                            await progress.FlushAsync(null, CancellationToken.None);
+                    }
+                });
         }
     }
 
-    private async Task FlushAsync(List<Guid> pending, IServiceScopeFactory scopes, CancellationToken ct)
+    /// <summary>Collects each written record's hash and exposed evidence, and records them in batches in scopes of their own.</summary>
+    private sealed class ExportProgress(Guid partnerId, Guid exportId, string format, IServiceScopeFactory scopes) : IExportRecords
     {
-        // A scope of its own: the request's database connection is busy streaming the rows.
-        await using var scope = scopes.CreateAsyncScope();
-        foreach (var batch in pending.Chunk(RecordEvidenceShared.MaxBatch))
+        private const int Batch = 500;
+
+        private readonly List<RecordExportProgress.Record> _records = new(Batch);
+        private readonly List<Guid> _evidence = new(Batch * 2);
+        private long _written;
+
+        public ValueTask RecordAsync(PartnerClaim claim, ReadOnlySpan<byte> bytes, CancellationToken ct)
         {
+            _records.Add(new(_written++, claim.Id, claim.Version, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+            _evidence.AddRange(claim.Evidence.Select(e => e.Id));
+            return _records.Count >= Batch || _evidence.Count >= RecordExportProgress.MaxBatch - 64
+                ? new ValueTask(FlushAsync(null, ct))
+                : ValueTask.CompletedTask;
+        }
+
+        public Task FinishAsync(string sha256, CancellationToken ct) => FlushAsync(new RecordExportProgress.Finished(_written, sha256), ct);
+
+        public async Task FlushAsync(RecordExportProgress.Finished? finished, CancellationToken ct)
+        {
+            if (_records.Count == 0 && _evidence.Count == 0 && finished is null)
+                return;
+            // A scope of its own: the request's database connection is busy streaming the rows.
+            await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ISender>()
-                .Send(new RecordEvidenceShared.Command(export.Partner.Id, recorded.ExportId, export.Format, batch), ct);
+                .Send(new RecordExportProgress.Command(partnerId, exportId, format, [.. _evidence], [.. _records], finished), ct);
+            _records.Clear();
+            _evidence.Clear();
         }
-        pending.Clear();
     }
 }

@@ -3,7 +3,6 @@ using Mediator;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
-using Verification.Domain.Common;
 using Verification.Domain.Verdicts;
 
 namespace Verification.Api.Features.Partners;
@@ -27,17 +26,5 @@ public static class ListPartnerClaims
     {
         public async ValueTask<Page<PartnerClaim>> Handle(Query query, CancellationToken cancellationToken) =>
             await claims.PageAsync(query, query.Partner.SharingLevel, query.Limit, query.Cursor, cancellationToken);
-    }
-}
-
-public static class GetPartnerClaim
-{
-    public sealed record Query(PartnerCaller Partner, Guid ClaimId) : IQuery<PartnerClaim>;
-
-    internal sealed class Handler(PartnerClaimReader claims) : IQueryHandler<Query, PartnerClaim>
-    {
-        public async ValueTask<PartnerClaim> Handle(Query query, CancellationToken cancellationToken) =>
-            await claims.FindAsync(query.ClaimId, query.Partner.SharingLevel, cancellationToken)
-            ?? throw new NotFound("Claim", query.ClaimId);
     }
 }

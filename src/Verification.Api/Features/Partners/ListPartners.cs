@@ -1,9 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Http;
-using Verification.Domain.Common;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Partners;
@@ -26,22 +24,4 @@ public static class ListPartners
             return TimelinePaging.Page(partners, p => p.CreatedAt, p => p.Id, query.Limit, query.Cursor);
         }
     }
-}
-
-public static class GetPartner
-{
-    public sealed record Query(Guid PartnerId) : IQuery<PartnerResponse>;
-
-    internal sealed class Handler(VerificationDb db) : IQueryHandler<Query, PartnerResponse>
-    {
-        public async ValueTask<PartnerResponse> Handle(Query query, CancellationToken cancellationToken) =>
-            await db.Partners.AsNoTracking().Where(p => p.Id == query.PartnerId).Select(PartnerProjection.ToResponse).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFound("Partner", query.PartnerId);
-    }
-}
-
-internal static class PartnerProjection
-{
-    public static readonly System.Linq.Expressions.Expression<Func<Domain.Partners.Partner, PartnerResponse>> ToResponse = p =>
-        new PartnerResponse(p.Id, p.Name, p.SharingLevel, p.KeyPrefix, p.KeyIssuedAt, p.KeyRevokedAt, p.CreatedAt);
 }

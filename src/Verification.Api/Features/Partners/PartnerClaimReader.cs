@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Http;
+using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
@@ -14,12 +15,13 @@ namespace Verification.Api.Features.Partners;
 /// shaped for the caller's sharing level. Lists, single reads, exports and webhook bodies all come through here, so the
 /// redaction rules live in one place.
 /// </summary>
-public sealed class PartnerClaimReader(VerificationDb db)
+public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<VerificationDb>? decisionOptions = null)
 {
     public async Task<Page<PartnerClaim>> PageAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
         var rows = await PageQuery(filter, limit, cursor).ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => Shape(r, level)).ToList();
+        var decisions = await DecisionsAsync(rows.Take(limit), ct);
+        var items = rows.Take(limit).Select(r => Shape(r, level, decisions)).ToList();
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
         return new Page<PartnerClaim>(items, next);
     }
@@ -40,15 +42,55 @@ public sealed class PartnerClaimReader(VerificationDb db)
     public async Task<PartnerClaim?> FindAsync(Guid claimId, SharingLevel level, CancellationToken ct)
     {
         var row = await Project(WithVerdict(db.Claims.AsNoTracking().Where(c => c.Id == claimId))).FirstOrDefaultAsync(ct);
-        return row is null ? null : Shape(row, level);
+        return row is null ? null : Shape(row, level, await DecisionsAsync([row], ct));
     }
 
     /// <summary>Every matching claim, one database row at a time: nothing is collected in memory, whatever the count.</summary>
     public async IAsyncEnumerable<PartnerClaim> StreamAsync(IPartnerClaimFilter filter, SharingLevel level, [EnumeratorCancellation] CancellationToken ct)
     {
         var rows = Project(InPartnerOrder(Decided(filter))).AsAsyncEnumerable();
+        // The decisions are looked up a batch of rows at a time, on a second context: this one is busy streaming.
+        await using var lookup = new VerificationDb(decisionOptions ?? throw new InvalidOperationException("No options to look decisions up with."));
+        var batch = new List<Row>(DecisionBatch);
         await foreach (var row in rows.WithCancellation(ct))
-            yield return Shape(row, level);
+        {
+            batch.Add(row);
+            if (batch.Count < DecisionBatch)
+                continue;
+            foreach (var claim in await ShapeBatchAsync(lookup, batch, level, ct))
+                yield return claim;
+            batch.Clear();
+        }
+        foreach (var claim in await ShapeBatchAsync(lookup, batch, level, ct))
+            yield return claim;
+    }
+
+    private const int DecisionBatch = 200;
+
+    private static async Task<List<PartnerClaim>> ShapeBatchAsync(VerificationDb lookup, List<Row> batch, SharingLevel level, CancellationToken ct)
+    {
+        var decisions = await DecisionsAsync(lookup, batch, ct);
+        return [.. batch.Select(r => Shape(r, level, decisions))];
+    }
+
+    private Task<Dictionary<Guid, long>> DecisionsAsync(IEnumerable<Row> rows, CancellationToken ct) => DecisionsAsync(db, rows, ct);
+
+    /// <summary>
+    /// The audit entry that confirmed each claim's current verdict: the newest ConfirmVerdict entry that covered the claim
+    /// (its record state), looked up after the page is read so the page query itself stays as it is.
+    /// </summary>
+    private static async Task<Dictionary<Guid, long>> DecisionsAsync(VerificationDb db, IEnumerable<Row> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.Id).ToList();
+        if (ids.Count == 0)
+            return [];
+        return await db.AuditRecordStates.AsNoTracking()
+            .Where(s => s.RecordType == AuditRecordState.Claim && ids.Contains(s.RecordId))
+            .Join(db.AuditEntries.AsNoTracking().Where(a => a.Action == nameof(Verdicts.ConfirmVerdict)), s => s.Sequence, a => a.Sequence,
+                (s, a) => new { s.RecordId, a.Sequence })
+            .GroupBy(x => x.RecordId)
+            .Select(g => new { Id = g.Key, Sequence = g.Max(x => x.Sequence) })
+            .ToDictionaryAsync(x => x.Id, x => x.Sequence, ct);
     }
 
     private IQueryable<Decision> Decided(IPartnerClaimFilter filter)
@@ -92,6 +134,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
     {
         Id = d.Claim.Id,
         Number = d.Claim.Number,
+        Version = d.Claim.Version,
         Reference = d.Claim.Reference,
         UpdatedAt = d.Claim.UpdatedAt,
         Title = d.Claim.Title,
@@ -135,6 +178,9 @@ public sealed class PartnerClaimReader(VerificationDb db)
             .ToList(),
     });
 
+    private static PartnerClaim Shape(Row row, SharingLevel level, Dictionary<Guid, long> decisions) =>
+        Shape(row, level) with { Decision = decisions.TryGetValue(row.Id, out var sequence) ? new PartnerDecision(sequence, row.Verdict.DecidedAt ?? row.UpdatedAt) : null };
+
     private static PartnerClaim Shape(Row row, SharingLevel level)
     {
         var verdict = row.Verdict;
@@ -152,7 +198,10 @@ public sealed class PartnerClaimReader(VerificationDb db)
             // The evidence the verdict rests on: accepted before it was decided. An item accepted later belongs to a
             // reopening and a next verdict, and would otherwise change a claim without changing its updatedAt.
             [.. row.Evidence.Where(e => e.ReviewedAt <= decidedAt)
-                .Select(e => new PartnerEvidence(e.Id, e.Kind, e.Sha256, e.Stance, e.ReviewStatus, e.SourceReliability, e.InformationCredibility))]);
+                .Select(e => new PartnerEvidence(e.Id, e.Kind, e.Sha256, e.Stance, e.ReviewStatus, e.SourceReliability, e.InformationCredibility))])
+        {
+            Version = row.Version,
+        };
     }
 
     private static double? Coordinate(double? value, SharingLevel level) =>
@@ -168,6 +217,7 @@ public sealed class PartnerClaimReader(VerificationDb db)
     {
         public Guid Id { get; init; }
         public long Number { get; init; }
+        public long Version { get; init; }
         public string Reference { get; init; } = string.Empty;
         public DateTime UpdatedAt { get; init; }
         public string Title { get; init; } = string.Empty;

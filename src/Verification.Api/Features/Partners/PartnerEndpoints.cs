@@ -12,12 +12,12 @@ namespace Verification.Api.Features.Partners;
 public static class PartnerEndpoints
 {
     public sealed record CreatePartnerRequest(string? Name, SharingLevel? SharingLevel);
-    public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events);
+    public sealed record WebhookRequest(string? Url, IReadOnlyList<string>? Events, WebhookFilter? Filter);
 
     public static RouteGroupBuilder MapPartnerEndpoints(this RouteGroupBuilder api)
     {
         // Coordinators manage partner organisations and their keys.
-        var partners = api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.Coordinator);
+        var partners = api.MapGroup("/partners").WithTag("Partners", "Partner organisations and their API keys, managed by coordinators.").RequireAuthorization(Policies.Coordinator);
         partners.MapPost("/", Create)
             .WithSummary("Register a partner organisation with a sharing level; answers its API key, shown this once (Coordinator).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -31,7 +31,7 @@ public static class PartnerEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         // Partner organisations, with their API key; nothing else opens these routes, and their key opens nothing else.
-        var partner = api.MapGroup("/partner").WithTags("Partner access")
+        var partner = api.MapGroup("/partner").WithTag("Partner access", "What a partner organisation reads with its API key: decided claims, exports and webhook subscriptions.")
             .RequireAuthorization(Policies.Partner)
             .RequireRateLimiting(PartnerRateLimit.Policy)
             .WithMetadata(new PartnerRouteMetadata())
@@ -47,10 +47,24 @@ public static class PartnerEndpoints
             .WithSummary("Every decided claim that matches the filters, streamed as ndjson, csv or geojson (Partner API key).")
             .Produces(StatusCodes.Status200OK, responseType: null, "application/x-ndjson", "text/csv", "application/geo+json")
             .ProducesValidationProblem();
+        partner.MapGet("/exports/{exportId:guid}/manifest", Manifest)
+            .WithSummary("The signed manifest of one of your exports: count, SHA-256 of the bytes sent, each record's id, version and hash, and the tree head current then (Partner API key).")
+            .Produces<GetExportManifest.Manifest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         partner.MapPost("/webhooks", Subscribe)
             .WithSummary("Subscribe a https url to claim.decided and claim.reopened; answers the signing secret, shown this once (Partner API key).")
             .ProducesValidationProblem();
         partner.MapGet("/webhooks", ListWebhooks).WithSummary("Your webhook subscriptions, oldest first (Partner API key).");
+        partner.MapGet("/webhooks/{id:guid}", GetWebhook).WithSummary("One of your webhook subscriptions (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partner.MapPatch("/webhooks/{id:guid}", ChangeWebhook)
+            .WithSummary("Change a subscription's url, events or filter; members left out stay as they are (Partner API key).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        partner.MapDelete("/webhooks/{id:guid}", DeleteWebhook).WithSummary("End a subscription; nothing more is sent to it (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        partner.MapPost("/webhooks/{id:guid}/secret", RotateWebhookSecret)
+            .WithSummary("A new signing secret for a subscription, shown this once; the old one signs nothing more (Partner API key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         partner.MapGet("/webhooks/{id:guid}/deliveries", Deliveries)
             .WithSummary("The delivery log of one of your subscriptions, newest event first, with every attempt (Partner API key).")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -89,18 +103,43 @@ public static class PartnerEndpoints
     private static async Task<Ok<PartnerClaim>> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetPartnerClaim.Query(user.Partner(), id), ct));
 
-    private static async Task<PartnerExport> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
+    private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
         DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)
     {
-        var export = new RecordPartnerExport.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson, updatedSince, countryCode, rating, violationType);
-        return new PartnerExport(export, await sender.Send(export, ct));
+        var export = await sender.Send(new ExportPartnerClaims.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson,
+            updatedSince, countryCode, rating, violationType), ct);
+        return new StreamedResult(export.ContentType, export.FileName, new Dictionary<string, string> { ["X-Export-Id"] = export.ExportId.ToString() },
+            async (pipe, aborted) =>
+            {
+                using var body = new HashedBody(pipe);
+                await export.WriteAsync(body, aborted);
+            });
     }
+
+    private static async Task<SignedJsonResult> Manifest(Guid exportId, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        await sender.Send(new GetExportManifest.Query(user.Partner(), exportId), ct);
 
     private static async Task<Created<CreatedWebhookResponse>> Subscribe(WebhookRequest body, ClaimsPrincipal user, ISender sender, CancellationToken ct)
     {
-        var result = await sender.Send(new SubscribeWebhook.Command(user.Partner(), body.Url, body.Events), ct);
+        var result = await sender.Send(new SubscribeWebhook.Command(user.Partner(), body.Url, body.Events, body.Filter), ct);
         return TypedResults.Created($"/api/v1/partner/webhooks/{result.Webhook.Id}", result.Webhook);
     }
+
+    private static async Task<Ok<WebhookResponse>> GetWebhook(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(await sender.Send(new Partners.GetWebhook.Query(user.Partner(), id), ct));
+
+    private static async Task<Ok<WebhookResponse>> ChangeWebhook(Guid id, [Microsoft.AspNetCore.Mvc.FromBody] System.Text.Json.JsonElement body,
+        ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new Partners.ChangeWebhook.Command(user.Partner(), id, body), ct)).Webhook);
+
+    private static async Task<NoContent> DeleteWebhook(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct)
+    {
+        await sender.Send(new Partners.DeleteWebhook.Command(user.Partner(), id), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<RotateWebhookSecret.SecretResponse>> RotateWebhookSecret(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new Partners.RotateWebhookSecret.Command(user.Partner(), id), ct)).Response);
 
     private static async Task<Ok<Page<WebhookResponse>>> ListWebhooks(ClaimsPrincipal user, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new Partners.ListWebhooks.Query(user.Partner(), limit ?? Paging.DefaultLimit, cursor), ct));

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
+using Verification.Api.Infrastructure.Http;
 
 namespace Verification.Api.Features.Partners;
 
@@ -14,12 +14,11 @@ namespace Verification.Api.Features.Partners;
 /// </summary>
 public static class PartnerExportFormats
 {
+    public static readonly IReadOnlyList<string> All = [Ndjson, Csv, GeoJson];
+
     public const string Ndjson = "ndjson";
     public const string Csv = "csv";
     public const string GeoJson = "geojson";
-
-    /// <summary>How many claims go out between two flushes to the network.</summary>
-    private const int FlushEvery = 64;
 
     /// <summary>Joins the items of a list column; a ';' or '\' inside an item is escaped with '\'.</summary>
     public const string ListSeparator = "; ";
@@ -48,109 +47,115 @@ public static class PartnerExportFormats
         _ => "application/x-ndjson",
     };
 
-    public static Task WriteAsync(string format, HttpResponse response, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
-        CancellationToken ct) => format switch
+    public static Task WriteAsync(string format, HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
+        IExportRecords records, CancellationToken ct) => format switch
         {
-            Csv => WriteCsvAsync(response.Body, claims, ct),
-            GeoJson => WriteGeoJsonAsync(response.BodyWriter, claims, json, ct),
-            _ => WriteNdjsonAsync(response.BodyWriter, claims, json, ct),
+            Csv => WriteCsvAsync(body, claims, records, ct),
+            GeoJson => WriteGeoJsonAsync(body, claims, json, records, ct),
+            _ => WriteNdjsonAsync(body, claims, json, records, ct),
         };
 
-    /// <summary>One partner claim as compact JSON per line (application/x-ndjson).</summary>
-    public static async Task WriteNdjsonAsync(PipeWriter pipe, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json, CancellationToken ct)
+    /// <summary>One partner claim as compact JSON per line (application/x-ndjson); a record's bytes are its line without the line feed.</summary>
+    public static async Task WriteNdjsonAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
+        IExportRecords records, CancellationToken ct)
     {
-        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = json.Encoder });
-        var count = 0;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
         await foreach (var claim in claims.WithCancellation(ct))
         {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
             JsonSerializer.Serialize(writer, claim, json);
             writer.Flush();
-            writer.Reset();
-            pipe.Write("\n"u8);
-            if (++count % FlushEvery == 0)
-                await pipe.FlushAsync(ct);
+            await body.WriteAsync(buffer.WrittenMemory, ct);
+            await body.WriteAsync(LineFeed, ct);
+            await records.RecordAsync(claim, buffer.WrittenSpan, ct);
         }
-        await pipe.FlushAsync(ct);
-    }
-
-    /// <summary>An RFC 7946 FeatureCollection: one Feature per claim, a Point [longitude, latitude] or a null geometry.</summary>
-    public static async Task WriteGeoJsonAsync(PipeWriter pipe, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json, CancellationToken ct)
-    {
-        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = json.Encoder });
-        writer.WriteStartObject();
-        writer.WriteString("type", "FeatureCollection");
-        writer.WriteStartArray("features");
-        var count = 0;
-        await foreach (var claim in claims.WithCancellation(ct))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "Feature");
-            writer.WriteString("id", claim.Id);
-            writer.WritePropertyName("geometry");
-            var location = claim.Incident.Location;
-            if (location is { Latitude: { } latitude, Longitude: { } longitude })
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type", "Point");
-                writer.WriteStartArray("coordinates");
-                writer.WriteNumberValue(longitude);
-                writer.WriteNumberValue(latitude);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-            writer.WritePropertyName("properties");
-            JsonSerializer.Serialize(writer, claim, json);
-            writer.WriteEndObject();
-            if (++count % FlushEvery == 0)
-            {
-                writer.Flush();
-                await pipe.FlushAsync(ct);
-            }
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        await pipe.FlushAsync(ct);
     }
 
     /// <summary>
-    /// RFC 4180 CSV with a header row, written with CsvHelper. CsvHelper writes into a small buffer that is handed to the
-    /// response asynchronously after each batch (Kestrel refuses synchronous writes, and the buffer stays small).
-    /// Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a CR) is prefixed with ' (OWASP).
+    /// An RFC 7946 FeatureCollection: one Feature per claim, a Point [longitude, latitude] or a null geometry. A record's
+    /// bytes are its Feature object exactly as written (what <c>JsonElement.GetRawText()</c> gives back when parsed).
     /// </summary>
-    public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<PartnerClaim> claims, CancellationToken ct)
+    public static async Task WriteGeoJsonAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
+        IExportRecords records, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
+        await body.WriteAsync(FeatureCollectionStart, ct);
+        var first = true;
+        await foreach (var claim in claims.WithCancellation(ct))
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            WriteFeature(writer, claim, json);
+            writer.Flush();
+            if (!first)
+                await body.WriteAsync(Comma, ct);
+            first = false;
+            await body.WriteAsync(buffer.WrittenMemory, ct);
+            await records.RecordAsync(claim, buffer.WrittenSpan, ct);
+        }
+        await body.WriteAsync(FeatureCollectionEnd, ct);
+    }
+
+    private static void WriteFeature(Utf8JsonWriter writer, PartnerClaim claim, JsonSerializerOptions json)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "Feature");
+        writer.WriteString("id", claim.Id);
+        writer.WritePropertyName("geometry");
+        var location = claim.Incident.Location;
+        if (location is { Latitude: { } latitude, Longitude: { } longitude })
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "Point");
+            writer.WriteStartArray("coordinates");
+            writer.WriteNumberValue(longitude);
+            writer.WriteNumberValue(latitude);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+        writer.WritePropertyName("properties");
+        JsonSerializer.Serialize(writer, claim, json);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// RFC 4180 CSV with a header row, written with CsvHelper into a small buffer that goes to the response record by
+    /// record (Kestrel refuses synchronous writes). A record's bytes are its row without the closing CR LF. Text that a
+    /// spreadsheet would run as a formula (starting with = + - @, a tab or a CR) is prefixed with ' (OWASP); the
+    /// verification-csv import takes that prefix off again.
+    /// </summary>
+    public static async Task WriteCsvAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, IExportRecords records, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\r\n" };
-        await using (var csv = CsvWriter.Create(buffer, options, leaveOpen: true))
-        {
-            csv.WriteHeader([.. CsvColumns]);
-            var count = 0;
-            await foreach (var claim in claims.WithCancellation(ct))
-            {
-                WriteRow(csv, claim);
-                if (++count % FlushEvery == 0)
-                    await DrainAsync(csv, buffer, body, ct);
-            }
-            await DrainAsync(csv, buffer, body, ct);
-        }
-        await DrainAsync(null, buffer, body, ct);
-        await body.FlushAsync(ct);
-    }
-
-    private static async Task DrainAsync(CsvWriter? csv, MemoryStream buffer, Stream body, CancellationToken ct)
-    {
-        if (csv is not null)
-            await csv.FlushAsync(ct);
-        if (buffer.Length == 0)
-            return;
+        await using var csv = CsvWriter.Create(buffer, options, leaveOpen: true);
+        csv.WriteHeader([.. CsvColumns]);
+        await csv.FlushAsync(ct);
         await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
         buffer.SetLength(0);
+        await foreach (var claim in claims.WithCancellation(ct))
+        {
+            WriteRow(csv, claim);
+            await csv.FlushAsync(ct);
+            var row = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            await body.WriteAsync(row, ct);
+            await records.RecordAsync(claim, row.Span[..^CrLf.Length], ct);
+            buffer.SetLength(0);
+        }
     }
+
+    private static readonly ReadOnlyMemory<byte> LineFeed = "\n"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> FeatureCollectionStart = "{\"type\":\"FeatureCollection\",\"features\":["u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> FeatureCollectionEnd = "]}"u8.ToArray();
+    private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
     private static void WriteRow(CsvWriter csv, PartnerClaim c)
     {
@@ -231,4 +236,10 @@ public static class PartnerExportFormats
         items.Add(current.ToString());
         return items;
     }
+}
+
+/// <summary>Told of each record as it is written, with its exact bytes: the export's manifest is built from these.</summary>
+public interface IExportRecords
+{
+    ValueTask RecordAsync(PartnerClaim claim, ReadOnlySpan<byte> bytes, CancellationToken ct);
 }

@@ -1,6 +1,8 @@
+using Hangfire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Jobs;
 using Verification.Api.Infrastructure.Security;
 
 namespace Verification.Api.Features.Partners;
@@ -20,6 +22,7 @@ public static class PartnerSetup
         services.AddSingleton<IAuthorizationHandler, PartnerConfinement>();
         var requestsPerMinute = configuration.GetValue("Partners:RequestsPerMinute", 120);
         services.Configure<RateLimiterOptions>(o => o.AddPartnerPolicy(requestsPerMinute));
+        services.AddRecurringCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
@@ -14,6 +15,28 @@ public sealed record PartnerResponse(Guid Id, string Name, SharingLevel SharingL
 
 /// <summary>A newly issued key: the only answer that ever carries <see cref="ApiKey"/>.</summary>
 public sealed record IssuedKeyResponse(Guid Id, string Name, SharingLevel SharingLevel, string ApiKey, string KeyPrefix);
+
+/// <summary>The answer to creating a partner or rotating its key. The audit entry names the partner, never the key.</summary>
+public sealed record IssuedKey(IssuedKeyResponse Response) : IAuditTarget
+{
+    public string AuditTargetId => Response.Id.ToString();
+
+    public static IssuedKey Of(Partner partner, PartnerApiKey key) =>
+        new(new IssuedKeyResponse(partner.Id, partner.Name, partner.SharingLevel, key.Secret, key.Prefix));
+}
+
+internal static class PartnerProjection
+{
+    public static readonly System.Linq.Expressions.Expression<Func<Domain.Partners.Partner, PartnerResponse>> ToResponse = p =>
+        new PartnerResponse(p.Id, p.Name, p.SharingLevel, p.KeyPrefix, p.KeyIssuedAt, p.KeyRevokedAt, p.CreatedAt);
+}
+
+// ---- What a partner sees of its webhooks ----
+
+public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, WebhookFilter? Filter, DateTime CreatedAt);
+
+/// <summary>A new subscription: the only answer that ever carries the signing <see cref="Secret"/>.</summary>
+public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, WebhookFilter? Filter, string Secret, DateTime CreatedAt);
 
 // ---- What a partner sees of a claim ----
 // Types of their own, not the staff ClaimResponse with fields blanked: a field added to the staff shape (a witness, a
@@ -33,7 +56,17 @@ public sealed record PartnerClaim(
     PartnerHarm Harm,
     PartnerVerdict Verdict,
     IReadOnlyList<PartnerSource> Sources,
-    IReadOnlyList<PartnerEvidence> Evidence);
+    IReadOnlyList<PartnerEvidence> Evidence)
+{
+    /// <summary>The claim's version when it was read: an export manifest names each record by id and version.</summary>
+    public long Version { get; init; }
+
+    /// <summary>The audit entry of the confirmation, whose inclusion proof a partner can ask for (API.md, Integrity).</summary>
+    public PartnerDecision? Decision { get; init; }
+}
+
+/// <param name="AuditSequence">The sequence of the audit entry that confirmed the verdict: <c>GET /audit/proofs/inclusion?sequence=</c>.</param>
+public sealed record PartnerDecision(long AuditSequence, DateTime DecidedAt);
 
 public sealed record PartnerIncident(DateOnly StartDate, DateOnly EndDate, TimePrecision TimePrecision, PartnerLocation Location);
 

@@ -8,14 +8,10 @@ using Verification.Persistence;
 
 namespace Verification.Api.Features.Partners;
 
-public sealed record WebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, DateTime CreatedAt);
-
-/// <summary>A new subscription: the only answer that ever carries the signing <see cref="Secret"/>.</summary>
-public sealed record CreatedWebhookResponse(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, DateTime CreatedAt);
-
 public static class SubscribeWebhook
 {
-    public sealed record Command(PartnerCaller Partner, string? Url, IReadOnlyList<string>? Events) : ICommand<Result>;
+    public sealed record Command(PartnerCaller Partner, string? Url, IReadOnlyList<string>? Events, WebhookFilter? Filter = null)
+        : ICommand<Result>, IWebhookSettings;
 
     public sealed record Result(CreatedWebhookResponse Webhook) : IAuditTarget
     {
@@ -24,30 +20,20 @@ public static class SubscribeWebhook
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator(WebhookAddressPolicy addresses)
-        {
-            RuleFor(c => c.Url).NotEmpty().MaximumLength(WebhookSubscription.UrlMaxLength).DependentRules(() =>
-                RuleFor(c => c.Url).CustomAsync(async (url, context, ct) =>
-                {
-                    if (await addresses.RefusalOfUrlAsync(url, ct) is { } refusal)
-                        context.AddFailure(refusal);
-                }));
-            RuleFor(c => c.Events).NotEmpty().WithMessage("Subscribe to at least one event.");
-            RuleForEach(c => c.Events).Must(e => WebhookEvents.All.Contains(e))
-                .WithMessage($"Events are {string.Join(", ", WebhookEvents.All)}.");
-        }
+        public Validator(WebhookAddressPolicy addresses) => Include(new WebhookSettingsRules<Command>(addresses));
     }
 
     internal sealed class Handler(VerificationDb db, WebhookSecrets secrets, TimeProvider clock) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
+            await WebhookLimits.EnsureAllowedAsync(db, command.Partner.Id, command.Url!, changing: null, adding: true, cancellationToken);
             var secret = WebhookSecrets.Generate();
             var subscription = WebhookSubscription.Create(Guid.CreateVersion7(), command.Partner.Id, command.Url, command.Events,
-                secrets.Protect(secret), clock.GetUtcNow().UtcDateTime);
+                secrets.Protect(secret), clock.GetUtcNow().UtcDateTime, command.Filter);
             db.WebhookSubscriptions.Add(subscription);
             await db.SaveChangesAsync(cancellationToken);
-            return new Result(new CreatedWebhookResponse(subscription.Id, subscription.Url, subscription.Events, secret, subscription.CreatedAt));
+            return new Result(new CreatedWebhookResponse(subscription.Id, subscription.Url, subscription.Events, subscription.Filter, secret, subscription.CreatedAt));
         }
     }
 }

@@ -30,15 +30,40 @@ public sealed class WebhookOutbox(VerificationDb db, IBackgroundJobClient jobs)
         RecordAsync(claim, WebhookEvents.ClaimReopened,
             claim.Proposals.Where(p => p.Status == ProposalStatus.Confirmed).MaxBy(p => p.DecidedAt), ct);
 
-    private async Task RecordAsync(Claim claim, string eventName, VerdictProposal? verdict, CancellationToken ct)
+    /// <summary>
+    /// One <c>audit.head</c> event per subscribed partner. The payload names the stored head (a token from a timestamp
+    /// authority may not fit the payload column); the delivery reads it and sends the head shape.
+    /// </summary>
+    public async Task TreeHeadSignedAsync(Guid headId, long treeSize, DateTime at, CancellationToken ct)
     {
         var subscriptions = await db.WebhookSubscriptions
             .Where(s => db.Partners.Any(p => p.Id == s.PartnerId && p.KeyRevokedAt == null))
             .ToListAsync(ct);
+        var payload = JsonSerializer.Serialize(new HeadPayload(headId, treeSize), PayloadJson);
+        var recorded = 0;
+        foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEvents.AuditHead)))
+        {
+            db.OutboxMessages.Add(OutboxMessage.Record(subscription, WebhookEvents.AuditHead, Guid.Empty, at, payload));
+            recorded++;
+        }
+        if (recorded > 0)
+            jobs.EnqueueCommand(new DeliverWebhooks.Command(), JobActor.System);
+    }
+
+    public sealed record HeadPayload(Guid HeadId, long TreeSize);
+
+    public static HeadPayload ReadHeadPayload(string payload) =>
+        JsonSerializer.Deserialize<HeadPayload>(payload, PayloadJson) ?? throw new InvalidOperationException("An outbox payload is empty.");
+
+    private async Task RecordAsync(Claim claim, string eventName, VerdictProposal? verdict, CancellationToken ct)
+    {
+        var subscriptions = await db.WebhookSubscriptions
+            .Where(s => s.RemovedAt == null && db.Partners.Any(p => p.Id == s.PartnerId && p.KeyRevokedAt == null))
+            .ToListAsync(ct);
         var payload = JsonSerializer.Serialize(new EventPayload(claim.Reference,
             verdict is null ? null : new EventVerdict(verdict.Rating, verdict.DecidedAt)), PayloadJson);
         var recorded = 0;
-        foreach (var subscription in subscriptions.Where(s => s.Wants(eventName)))
+        foreach (var subscription in subscriptions.Where(s => s.Wants(eventName, claim)))
         {
             db.OutboxMessages.Add(OutboxMessage.Record(subscription, eventName, claim.Id, claim.UpdatedAt, payload));
             recorded++;

@@ -30,11 +30,12 @@ public static class ListUsers
                     u.Id,
                     u.Email,
                     u.NormalizedEmail,
+                    Active = u.DeactivatedAt == null,
                     Roles = db.UserRoles.Where(r => r.UserId == u.Id)
                         .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
                 })
                 .ToListAsync(cancellationToken);
-            var page = rows.Take(query.Limit).Select(u => new UserResponse(u.Id, u.Email!, u.Roles.Order().ToList())).ToList();
+            var page = rows.Take(query.Limit).Select(u => new UserResponse(u.Id, u.Email!, u.Roles.Order().ToList(), u.Active)).ToList();
             return new Page<UserResponse>(page, rows.Count > query.Limit ? Paging.Encode(rows[query.Limit - 1].NormalizedEmail!) : null);
         }
     }

@@ -12,12 +12,20 @@ public static class UserEndpoints
 
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Coordinator);
+        var group = api.MapGroup("/users").WithTag("Users", "Staff accounts and their roles, managed by coordinators.").RequireAuthorization(Policies.Coordinator);
         group.MapPost("/", Create).WithSummary("Create a staff account (Coordinator).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", List).WithSummary("List staff accounts (Coordinator).");
         group.MapPut("/{id:guid}/roles", SetRoles).WithSummary("Replace a user's roles (Coordinator).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/password-reset", ResetPassword)
+            .WithSummary("Give an account a temporary password, shown once; it must be changed at the next sign-in (Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/deactivate", Deactivate)
+            .WithSummary("Deactivate an account: its tokens and sign-ins are refused at once; history keeps its name (Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/reactivate", Reactivate).WithSummary("Let a deactivated account sign in again (Coordinator).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -29,6 +37,17 @@ public static class UserEndpoints
 
     private static async Task<Ok<Page<UserResponse>>> List(ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new ListUsers.Query(limit ?? Paging.DefaultLimit, cursor), ct));
+
+    public sealed record TemporaryPasswordResponse(string TemporaryPassword);
+
+    private static async Task<Ok<TemporaryPasswordResponse>> ResetPassword(Guid id, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok(new TemporaryPasswordResponse((await sender.Send(new Users.ResetPassword.Command(id), ct)).TemporaryPassword));
+
+    private static async Task<Ok<UserResponse>> Deactivate(Guid id, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new DeactivateUser.Command(id), ct)).User);
+
+    private static async Task<Ok<UserResponse>> Reactivate(Guid id, ISender sender, CancellationToken ct) =>
+        TypedResults.Ok((await sender.Send(new ReactivateUser.Command(id), ct)).User);
 
     private static async Task<Ok<UserResponse>> SetRoles(Guid id, SetRolesRequest body, ISender sender, CancellationToken ct) =>
         TypedResults.Ok((await sender.Send(new SetUserRoles.Command(id, body.Roles ?? []), ct)).User);

@@ -3,7 +3,8 @@ using Verification.Persistence;
 
 namespace Verification.Api.Features.Users;
 
-public sealed record UserResponse(Guid Id, string Email, IReadOnlyList<string> Roles);
+/// <summary>A staff account; <c>active</c> is false once a coordinator deactivated it.</summary>
+public sealed record UserResponse(Guid Id, string Email, IReadOnlyList<string> Roles, bool Active = true);
 
 internal static class RoleRules
 {

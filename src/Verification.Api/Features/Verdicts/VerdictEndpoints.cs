@@ -15,7 +15,7 @@ public static class VerdictEndpoints
 
     public static RouteGroupBuilder MapVerdictEndpoints(this RouteGroupBuilder api)
     {
-        var verdicts = api.MapGroup("/claims/{id:guid}/verdict-proposals").WithTags("Verdicts").RequireAuthorization(Policies.Staff);
+        var verdicts = api.MapGroup("/claims/{id:guid}/verdict-proposals").WithTag("Verdicts", "Verdict proposals on a claim and their confirmation or rejection by a second reviewer (four eyes).").RequireAuthorization(Policies.Staff);
         verdicts.MapPost("/", Propose).RequireAuthorization(Policies.Reviewer)
             .WithSummary("Propose a verdict (Reviewer). Confirmed and Fair need two accepted supporting items of different origins. Needs If-Match.")
             .Produces<ProposalResponse>(StatusCodes.Status201Created)

@@ -19,18 +19,18 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next, ILogger<
             : Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.Response.Headers[Header] = correlationId;
         var started = Stopwatch.GetTimestamp();
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId }))
+        // Routing has already run (the host adds it first); the exception handler clears the endpoint on a failure.
+        var route = ReachedEndpoint.RouteOf(context);
+        var scope = new Operations.CorrelationScope(correlationId);
+        // Once the response is complete: a failure's status is set by the exception handler outside this middleware.
+        context.Response.OnCompleted(() =>
         {
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            using (logger.BeginScope(scope))
                 LogRequest(logger, context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }
+            return Task.CompletedTask;
+        });
+        using (logger.BeginScope(scope))
+            await next(context);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} answered {Status} in {ElapsedMs:0.0} ms")]

@@ -5,6 +5,9 @@ public class HttpProblem(int status, string title, string detail) : Exception(de
 {
     public int Status { get; } = status;
     public string Title { get; } = title;
+
+    /// <summary>Members added to the problem document beside status, title and detail.</summary>
+    public virtual IReadOnlyDictionary<string, object?>? Extensions => null;
 }
 
 public sealed class PreconditionRequired()

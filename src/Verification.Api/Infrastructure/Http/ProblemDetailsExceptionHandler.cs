@@ -15,12 +15,20 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Map(exception);
+        var problem = exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad
+                      && BindingProblems.Describe(bad, context) is { } binding
+            ? Validation(new Dictionary<string, string[]> { [binding.Field] = [binding.Message] }, "Bad request", binding.Message)
+            : Map(exception);
         if (problem.Status >= 500)
-            logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled failure on {Method} {Route}", context.Request.Method, ReachedEndpoint.RouteOf(context));
         else
             logger.LogInformation("Request refused with {Status}: {Title}", problem.Status, problem.Title);
 
+        if (exception is HttpProblem { Extensions: { } extensions })
+        {
+            foreach (var (key, value) in extensions)
+                problem.Extensions[key] = value;
+        }
         if (exception is StaleVersion stale)
             context.Response.Headers.ETag = ETags.For(stale.Current);
         context.Response.StatusCode = problem.Status ?? 500;
@@ -57,12 +65,13 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
     private static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };
 
-    private static HttpValidationProblemDetails Validation(IDictionary<string, string[]> errors) =>
+    private static HttpValidationProblemDetails Validation(IDictionary<string, string[]> errors,
+        string title = "Validation failed", string detail = "One or more fields are invalid; see errors.") =>
         new(errors)
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "Validation failed",
-            Detail = "One or more fields are invalid; see errors.",
+            Title = title,
+            Detail = detail,
         };
 
     private static string ReasonFor(int status) => status switch
@@ -80,7 +89,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         {
             StatusCodes.Status413PayloadTooLarge => "The body is larger than this route accepts; nothing was kept.",
             StatusCodes.Status415UnsupportedMediaType => "This route reads application/json; nothing was kept.",
-            _ => "The request could not be read: " + b.Message,
+            _ => "The request could not be read; the parameters and body of each route are in /openapi/v1.json.",
         },
     };
 

@@ -27,6 +27,7 @@ internal sealed class SecuritySchemesTransformer : IOpenApiDocumentTransformer
             Name = "X-Api-Key",
             Description = "A partner organisation's API key (also accepted as 'Authorization: ApiKey <key>'). Opens /api/v1/partner/* only.",
         };
+        OpenApiTags.Describe(document, context);
         return Task.CompletedTask;
     }
 }

@@ -53,7 +53,7 @@ public sealed class WebhookAddressPolicy(IOptions<WebhookOptions> options, IHost
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             return "A webhook url is an absolute https address.";
         if (uri.Scheme == "http" && !AllowPrivate)
-            return "A webhook url must use https.";
+            return "A webhook url must use https (plain http only where the operator set Webhooks:AllowPrivateNetworks=true).";
         if (!string.IsNullOrEmpty(uri.UserInfo))
             return "A webhook url must not carry credentials; the signature authenticates each delivery.";
         IPAddress[] addresses;
@@ -77,7 +77,8 @@ public sealed class WebhookAddressPolicy(IOptions<WebhookOptions> options, IHost
         AddressClass.LinkLocal => $"{address} is a link-local address (where cloud metadata services answer); webhooks never go there.",
         AddressClass.Unusable => $"{address} is not a unicast address a webhook can be delivered to.",
         AddressClass.LoopbackOrPrivate when AllowPrivate => null,
-        _ => $"{address} is a loopback or private address; webhooks go to public https endpoints.",
+        _ => $"{address} is a loopback or private address; webhooks go to public https endpoints. An operator can allow " +
+             "loopback and private addresses (tests, closed networks) with Webhooks:AllowPrivateNetworks=true.",
     };
 
     /// <summary>

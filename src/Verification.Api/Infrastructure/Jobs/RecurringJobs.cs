@@ -3,33 +3,35 @@ using Hangfire.PostgreSql;
 using Hangfire.Storage;
 using Polly;
 using Polly.Retry;
-using Verification.Api.Features.Audit;
-using Verification.Api.Features.Claims;
-using Verification.Api.Features.Evidence;
-using Verification.Api.Features.Imports;
-using Verification.Api.Features.Maintenance;
-using Verification.Api.Features.Partners;
 
 namespace Verification.Api.Infrastructure.Jobs;
 
-/// <summary>Every recurring job, in one place: each one sends a command on a schedule.</summary>
+/// <summary>
+/// A command a feature runs on a schedule as the system. Each feature adds its own from its setup file
+/// (<see cref="RecurringJobs.AddRecurringCommand{TCommand}"/>); this folder only stores and schedules them, and knows
+/// no feature.
+/// </summary>
+public sealed record RecurringCommand(string Id, string Cron, Action<IRecurringJobManager> Schedule);
+
+/// <summary>The recurring jobs the features added, scheduled with Hangfire at start.</summary>
 public static class RecurringJobs
 {
+    // The ids operators (the dashboard) and tests trigger jobs by; the features that own the jobs schedule them.
     public const string VerifyAuditChainId = "verify-audit-chain";
     public const string EvidenceFixityId = "evidence-fixity";
     public const string FlagPossibleDuplicatesId = "flag-possible-duplicates";
     public const string RequeueStuckImportsId = "requeue-stuck-imports";
+    public const string SignTreeHeadId = "sign-tree-head";
 
-    public static void Register(IRecurringJobManager jobs)
+    /// <summary>Runs <paramref name="command"/> through the mediator on <paramref name="cron"/>, as the system.</summary>
+    public static IServiceCollection AddRecurringCommand<TCommand>(this IServiceCollection services, string id, TCommand command, string cron)
+        where TCommand : notnull =>
+        services.AddSingleton(new RecurringCommand(id, cron, jobs => jobs.ScheduleCommand(id, command, cron)));
+
+    public static void Register(IRecurringJobManager jobs, IEnumerable<RecurringCommand> schedule)
     {
-        jobs.ScheduleCommand("sweep-expired", new SweepExpired.Command(), Cron.Hourly());
-        // Staggered minutes, so the hourly checks do not all read the database at once.
-        jobs.ScheduleCommand(VerifyAuditChainId, new CheckAuditChain.Command(), Cron.Hourly(17));
-        // 100 items or 2 GiB an hour: a store of 10,000 items is re-hashed every four days or so.
-        jobs.ScheduleCommand(EvidenceFixityId, new CheckEvidenceFixity.Command(BatchSize: 100, ByteBudget: 2L * 1024 * 1024 * 1024), Cron.Hourly(37));
-        jobs.ScheduleCommand(FlagPossibleDuplicatesId, new FlagPossibleDuplicates.Command(), "7,27,47 * * * *");
-        jobs.ScheduleCommand("deliver-webhooks", new DeliverWebhooks.Command(), Cron.Minutely());
-        jobs.ScheduleCommand(RequeueStuckImportsId, new RequeueStuckImports.Command(), "*/5 * * * *");
+        foreach (var job in schedule)
+            job.Schedule(jobs);
     }
 
     /// <summary>
@@ -39,21 +41,23 @@ public static class RecurringJobs
     /// the API stayed down for those ten minutes after every such crash. The jobs are already stored by the earlier
     /// run; the API now starts with them and registers again in the background until the lock is free.
     /// </summary>
-    public static void RegisterAtStart(IRecurringJobManager jobs, ILogger logger, CancellationToken stopping)
+    public static void RegisterAtStart(IServiceProvider services, ILogger logger, CancellationToken stopping)
     {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var schedule = services.GetServices<RecurringCommand>().ToList();
         try
         {
-            Register(jobs);
+            Register(jobs, schedule);
         }
         catch (Exception e) when (e is PostgreSqlDistributedLockException or DistributedLockTimeoutException)
         {
             logger.LogWarning("Recurring jobs not registered at start: {Reason}. Retrying in the background; the jobs stored by the last run still apply.",
                 e.Message);
-            _ = Task.Run(() => RetryAsync(jobs, logger, stopping), stopping);
+            _ = Task.Run(() => RetryAsync(jobs, schedule, logger, stopping), stopping);
         }
     }
 
-    private static async Task RetryAsync(IRecurringJobManager jobs, ILogger logger, CancellationToken stopping)
+    private static async Task RetryAsync(IRecurringJobManager jobs, List<RecurringCommand> schedule, ILogger logger, CancellationToken stopping)
     {
         // Polly's retry rather than a loop of our own: every 30 s, for as long as the lock is held, until shutdown.
         var untilRegistered = new ResiliencePipelineBuilder()
@@ -73,11 +77,11 @@ public static class RecurringJobs
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(30), stopping);
-            await untilRegistered.ExecuteAsync(static (jobs, _) =>
+            await untilRegistered.ExecuteAsync(static (state, _) =>
             {
-                Register(jobs);
+                Register(state.jobs, state.schedule);
                 return ValueTask.CompletedTask;
-            }, jobs, stopping);
+            }, (jobs, schedule), stopping);
             logger.LogInformation("Recurring jobs registered after a held lock was released");
         }
         catch (OperationCanceledException)

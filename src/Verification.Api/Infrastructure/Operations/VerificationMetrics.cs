@@ -16,6 +16,8 @@ public sealed class VerificationMetrics
     private long _webhookDeliveries;
     private long _webhookFailures;
     private long _fixityFailures;
+    private long _auditFailures;
+    private long _orphansRemoved;
 
     public VerificationMetrics(IMeterFactory meters, OperationalSnapshot snapshot, TimeProvider clock)
     {
@@ -27,6 +29,10 @@ public sealed class VerificationMetrics
             unit: "{delivery}", description: "Webhook deliveries that failed (error status, timeout, refused connection).");
         meter.CreateObservableCounter("verification.evidence.fixity.failures", () => Interlocked.Read(ref _fixityFailures),
             unit: "{check}", description: "Fixity checks run by this instance that found evidence bytes missing or changed.");
+        meter.CreateObservableCounter("verification.audit.verification.failures", () => Interlocked.Read(ref _auditFailures),
+            unit: "{check}", description: "Audit verifications run by this instance that found the chain, a signed head or a record changed.");
+        meter.CreateObservableCounter("verification.evidence.orphans.removed", () => Interlocked.Read(ref _orphansRemoved),
+            unit: "{file}", description: "Stored evidence files that no evidence item or import named, removed by the sweep after the grace period.");
 
         meter.CreateObservableGauge("verification.claims", () => snapshot.Current.ClaimsByStage
                 .Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("stage", s.Key.ToString()))),
@@ -49,6 +55,11 @@ public sealed class VerificationMetrics
 
     /// <summary>A fixity check found an evidence item's bytes missing or changed.</summary>
     public void FixityFailed() => Interlocked.Increment(ref _fixityFailures);
+
+    /// <summary>An audit verification found the chain broken, a signed head no longer matched, or a record changed.</summary>
+    public void AuditVerificationFailed() => Interlocked.Increment(ref _auditFailures);
+    /// <summary>The sweep removed stored files that no row named.</summary>
+    public void OrphansRemoved(int count) => Interlocked.Add(ref _orphansRemoved, count);
 
     private static IEnumerable<Measurement<long>> FailuresOf(OperationalSnapshot.Values values, string check) =>
         values.Checks.TryGetValue(check, out var c) ? [new Measurement<long>(c.Failures)] : [];

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Domain.Audit;
 using Verification.Persistence;
 
@@ -9,17 +10,26 @@ namespace Verification.Api.Infrastructure.Persistence;
 /// write transaction already holds the database lock; PostgreSQL takes a transaction-scoped advisory lock and
 /// SQL Server an application lock, both released at commit. The sequence is also the primary key, so a writer
 /// that somehow read a stale head fails instead of forking the chain.
+/// <para>
+/// Each entry also carries the digest of the record states it covers (<see cref="AuditRecordState"/>), and never
+/// reuses a sequence number that a signed head covered: when the chain is shorter than the newest head (someone
+/// deleted its newest entries), the next entry continues after the head's size, and verification names the gap.
+/// </para>
 /// </summary>
-public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
+public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsFile headsFile, ILogger<AuditTrail> logger)
 {
     // An arbitrary, fixed key that names "the audit chain head" among advisory locks.
     private const long AuditLockKey = 0x5645524946;
 
     public Task AppendAsync(string actor, string action, string? targetId, string changeDigest, CancellationToken ct) =>
-        AppendManyAsync(actor, action, [(targetId, changeDigest)], ct);
+        AppendManyAsync(actor, action, [(targetId, changeDigest)], [], ct);
 
-    /// <summary>Appends one entry per change under a single lock and head read: a batch of a bulk import costs one round trip, not hundreds.</summary>
-    public async Task AppendManyAsync(string actor, string action, IReadOnlyList<(string? TargetId, string ChangeDigest)> changes, CancellationToken ct)
+    /// <summary>
+    /// Appends one entry per change under a single lock and head read: a batch of a bulk import costs one round trip,
+    /// not hundreds. A record state goes with the entry whose target is that record, otherwise with the last entry.
+    /// </summary>
+    public async Task AppendManyAsync(string actor, string action, IReadOnlyList<(string? TargetId, string ChangeDigest)> changes,
+        IReadOnlyList<(string RecordType, Guid RecordId, string Digest)> states, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
@@ -48,11 +58,31 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock)
             .Select(a => new { a.Sequence, a.Hash })
             .FirstOrDefaultAsync(ct);
         var (sequence, hash) = (head?.Sequence ?? 0, head?.Hash ?? AuditEntry.GenesisHash);
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var (targetId, changeDigest) in changes)
+        var witnessed = Math.Max(headsFile.HighestTreeSize,
+            await db.SignedTreeHeads.AsNoTracking().MaxAsync(h => (long?)h.TreeSize, ct) ?? 0);
+        if (sequence < witnessed)
         {
-            var entry = AuditEntry.Append(sequence, hash, now, actor, action, targetId, changeDigest);
+            // Entries a signed head covered are gone. Reusing their numbers would let new entries pass for the old
+            // ones; continuing after the head leaves a gap that verification names at this very entry.
+            logger.LogError("The audit chain ends at {Sequence}, but a signed head covered {Witnessed} entries: entries were deleted. " +
+                "The next entry continues after the head.", sequence, witnessed);
+            sequence = witnessed;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var byTarget = changes.Select((c, i) => (c.TargetId, i)).Where(c => c.TargetId is not null)
+            .GroupBy(c => c.TargetId!).ToDictionary(g => g.Key, g => g.Last().i);
+        var statesOf = new List<(string, Guid, string)>[changes.Count];
+        for (var i = 0; i < statesOf.Length; i++)
+            statesOf[i] = [];
+        foreach (var state in states)
+            statesOf[byTarget.TryGetValue(state.RecordId.ToString(), out var i) ? i : changes.Count - 1].Add(state);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (targetId, changeDigest) = changes[i];
+            var entry = AuditEntry.Append(sequence, hash, now, actor, action, targetId, changeDigest, AuditRecordState.DigestOf(statesOf[i]));
             db.AuditEntries.Add(entry);
+            foreach (var (type, id, digest) in statesOf[i])
+                db.AuditRecordStates.Add(new AuditRecordState(entry.Sequence, type, id, digest));
             (sequence, hash) = (entry.Sequence, entry.Hash);
         }
         await db.SaveChangesAsync(ct);

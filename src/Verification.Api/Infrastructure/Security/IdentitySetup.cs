@@ -22,7 +22,8 @@ public static class IdentitySetup
     public static IServiceCollection AddVerificationIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         // Data Protection keys live in the database: a restart, or a second instance, reads the same tokens and
-        // the same encrypted witness identities.
+        // the same encrypted witness identities. Each key is sealed with the key-ring key from the keys folder
+        // (Infrastructure/Keys, AddKeysOutsideTheDatabase), so the database alone mints no token and reads no witness.
         services.AddDataProtection()
             .SetApplicationName("Verification")
             .PersistKeysToDbContext<VerificationDb>();

@@ -7,7 +7,8 @@ public sealed record Witness(string? Name, string? Contact);
 
 /// <summary>
 /// Witness and victim identities are encrypted at rest with Data Protection (authenticated encryption, keys in the
-/// database and rotated by the framework). The database alone, or a backup of it, does not reveal who spoke.
+/// database and rotated by the framework, each sealed with the key-ring key that lives outside it, in the keys
+/// folder). The database alone, or a backup of it made without --include-keys, does not reveal who spoke.
 /// </summary>
 public sealed class WitnessProtector(IDataProtectionProvider provider)
 {

@@ -96,26 +96,73 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
     public FileStream OpenRead(string sha256) =>
         new(PathFor(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
-    /// <summary>Moves a received blob into place. Identical bytes already stored are kept once.</summary>
-    internal void Commit(PendingBlob blob)
+    /// <summary>
+    /// Moves a received blob into place. Identical bytes already stored are kept once, but only after checking them:
+    /// when the stored file under this hash is missing or no longer hashes to it (corrupted, tampered), the new upload,
+    /// whose bytes were just hashed, replaces it with an atomic rename, and the caller records a fixity event.
+    /// </summary>
+    internal async Task<BlobPlacement> CommitAsync(PendingBlob blob, CancellationToken ct)
     {
         var target = PathFor(blob.Sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target))
+        if (!File.Exists(target))
+        {
+            try
+            {
+                File.Move(blob.TempPath, target, overwrite: false);
+                return BlobPlacement.Placed;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another upload of the same bytes won the race: checked below like any stored file.
+            }
+        }
+        var observed = await HashAsync(blob.Sha256, ct);
+        if (observed == blob.Sha256)
         {
             TryDelete(blob.TempPath);
-            return;
+            // The file may be one no row names yet (an orphan the sweep would remove after its grace period): writing
+            // its time now restarts that period, so the row about to name it finds it there. File times are the file
+            // system's clock, so they are compared with DateTime.UtcNow, not the application's TimeProvider.
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+            return BlobPlacement.AlreadyStored;
         }
-        try
+        // rename(2) over the old file is atomic: a reader sees the old bytes or the new ones, never a mix.
+        File.Move(blob.TempPath, target, overwrite: true);
+        logger.LogWarning("A stored evidence file no longer matched its hash; a new upload of the same bytes replaced it");
+        return new BlobPlacement(Repaired: true, ObservedBefore: observed);
+    }
+
+    /// <summary>
+    /// The hashes of stored files last written before <paramref name="beforeUtc"/> (file system time). Files still being
+    /// received live in .tmp and are never listed; a file moves out of .tmp only when its upload is complete.
+    /// </summary>
+    public IEnumerable<string> StoredBefore(DateTime beforeUtc)
+    {
+        if (!Directory.Exists(_root))
+            yield break;
+        foreach (var first in Directory.EnumerateDirectories(_root).Where(d => IsHexName(d, 2)))
         {
-            File.Move(blob.TempPath, target, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            // Another upload of the same bytes won the race: same hash, same bytes, keep theirs.
-            TryDelete(blob.TempPath);
+            foreach (var second in Directory.EnumerateDirectories(first).Where(d => IsHexName(d, 2)))
+            {
+                foreach (var file in Directory.EnumerateFiles(second).Where(f => IsHexName(f, 64)))
+                {
+                    if (File.GetLastWriteTimeUtc(file) < beforeUtc)
+                        yield return Path.GetFileName(file);
+                }
+            }
         }
     }
+
+    /// <summary>Deletes a stored file that no row names, unless it was written (or re-used by an upload) since <paramref name="beforeUtc"/>.</summary>
+    public bool RemoveOrphan(string sha256, DateTime beforeUtc)
+    {
+        var path = PathFor(sha256);
+        return File.Exists(path) && File.GetLastWriteTimeUtc(path) < beforeUtc && TryDelete(path);
+    }
+
+    private static bool IsHexName(string path, int length) =>
+        Path.GetFileName(path) is var name && name.Length == length && name.All(char.IsAsciiHexDigitLower);
 
     /// <summary>
     /// Deletes temporary files left by a crash: this machine's files of processes that no longer run, and anybody's
@@ -177,10 +224,11 @@ public sealed class PendingBlob(EvidenceStore store, string tempPath, string sha
     public long SizeBytes { get; } = sizeBytes;
     public string DetectedContentType { get; } = detectedContentType;
 
-    public void Commit()
+    public async Task<BlobPlacement> CommitAsync(CancellationToken ct)
     {
-        store.Commit(this);
+        var placement = await store.CommitAsync(this, ct);
         _committed = true;
+        return placement;
     }
 
     public ValueTask DisposeAsync()
@@ -189,6 +237,13 @@ public sealed class PendingBlob(EvidenceStore store, string tempPath, string sha
             EvidenceStore.TryDelete(TempPath);
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>How a blob went into place: new, already there and intact, or repairing a stored file that no longer matched.</summary>
+public sealed record BlobPlacement(bool Repaired, string? ObservedBefore)
+{
+    public static readonly BlobPlacement Placed = new(false, null);
+    public static readonly BlobPlacement AlreadyStored = new(false, null);
 }
 
 public static class EvidenceStoreSetup

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Verification.Domain.Audit;
+using Verification.Domain.Claims;
+using Verification.Domain.Evidence;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Integrity;
+
+/// <summary>
+/// The canonical state digest of a claim and of an evidence item (docs/integrity.md, "Covered records"). The same
+/// code computes it when a command's audit entry is written and when <c>/audit/verify?records=true</c> re-reads the
+/// rows, always from the rows as stored (never from objects in memory), so both sides see the same values.
+/// <para>
+/// Encoding: a version tag, then each field in the documented order as its UTF-8 byte length, a colon and the bytes;
+/// an absent value is <c>-1:</c>. Times are UTC <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>, dates <c>yyyy-MM-dd</c>, enums their
+/// names, numbers invariant (doubles round-trip), booleans <c>true</c>/<c>false</c>, GUIDs lowercase with hyphens, a list
+/// its count and then its items. The digest is the lowercase hex SHA-256 of those bytes.
+/// </para>
+/// Left out on purpose: the witness identity (never in the chain, even hashed), the custody trail, the claim's history,
+/// and the fields that unaudited background work changes (fixity time and result; duplicate flags live in their own table).
+/// </summary>
+public static class RecordStates
+{
+    private const int Batch = 200;
+
+    public static async Task<List<(string RecordType, Guid RecordId, string Digest)>> ComputeAsync(VerificationDb db,
+        IReadOnlyCollection<Guid> claimIds, IReadOnlyCollection<Guid> evidenceIds, CancellationToken ct)
+    {
+        var states = new List<(string, Guid, string)>(claimIds.Count + evidenceIds.Count);
+        foreach (var chunk in claimIds.Chunk(Batch))
+        {
+            foreach (var claim in await ClaimsWithDecisions(db).Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
+                states.Add((AuditRecordState.Claim, claim.Id, DigestOf(claim)));
+        }
+        foreach (var chunk in evidenceIds.Chunk(Batch))
+        {
+            foreach (var item in await db.Evidence.AsNoTracking().Where(e => chunk.Contains(e.Id)).ToListAsync(ct))
+                states.Add((AuditRecordState.Evidence, item.Id, DigestOf(item)));
+        }
+        return states;
+    }
+
+    /// <summary>Every claim as stored now, in number order, a batch at a time.</summary>
+    public static async IAsyncEnumerable<Claim> AllClaimsAsync(VerificationDb db, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var after = long.MinValue;
+        while (true)
+        {
+            var page = await ClaimsWithDecisions(db).Where(c => c.Number > after).OrderBy(c => c.Number).Take(Batch).ToListAsync(ct);
+            foreach (var claim in page)
+                yield return claim;
+            if (page.Count < Batch)
+                yield break;
+            after = page[^1].Number;
+        }
+    }
+
+    private static IQueryable<Claim> ClaimsWithDecisions(VerificationDb db) =>
+        db.Claims.AsNoTracking().Include(c => c.Proposals).Include(c => c.Assignments).AsSplitQuery();
+
+    public static string DigestOf(Claim c)
+    {
+        var w = new Writer();
+        w.Text("claim/v1").Guid(c.Id).Text(c.Reference).Enum(c.Stage).Number(c.Version).Guid(c.SubmittedBy).Time(c.SubmittedAt)
+            .Time(c.UpdatedAt).Text(c.ExternalId).Guid(c.ImportId).Text(c.Title).Text(c.Summary).Number(c.ViolationTypeFlags);
+        w.Date(c.Incident.StartDate).Date(c.Incident.EndDate).Enum(c.Incident.TimePrecision);
+        w.Text(c.Location.PlaceName).Text(c.Location.CountryCode).Text(c.Location.Admin1).Text(c.Location.Admin2)
+            .Real(c.Location.Latitude).Real(c.Location.Longitude).Enum(c.Location.GeoPrecision);
+        w.Number(c.Perpetrators.Count);
+        foreach (var p in c.Perpetrators)
+            w.Text(p.Name).Enum(p.Type);
+        Harm(w, c.Harm);
+        w.Number(c.Sources.Count);
+        foreach (var s in c.Sources)
+            w.Enum(s.Type).Text(s.Description).Text(s.Url);
+        w.Text(c.StageReason).Guid(c.DuplicateOf).Bool(c.HasBeenDecided).Bool(c.ReopeningSuggested).Guid(c.VerdictProposalId);
+        var proposals = c.Proposals.OrderBy(p => p.Id.ToString("D"), StringComparer.Ordinal).ToList();
+        w.Number(proposals.Count);
+        foreach (var p in proposals)
+        {
+            w.Guid(p.Id).Enum(p.Rating).Text(p.Rationale);
+            Harm(w, p.Harm);
+            w.Number(p.AttributedTo.Count);
+            foreach (var name in p.AttributedTo)
+                w.Text(name);
+            w.Guid(p.ProposedBy).Time(p.ProposedAt).Enum(p.Status).Guid(p.DecidedBy).Time(p.DecidedAt).Text(p.RejectionReason);
+        }
+        var assignments = c.Assignments.OrderBy(a => a.UserId.ToString("D"), StringComparer.Ordinal).ToList();
+        w.Number(assignments.Count);
+        foreach (var a in assignments)
+            w.Guid(a.UserId).Guid(a.AssignedBy).Time(a.AssignedAt);
+        return w.Digest();
+    }
+
+    public static string DigestOf(EvidenceItem e)
+    {
+        var w = new Writer();
+        w.Text("evidence/v1").Guid(e.Id).Guid(e.ClaimId).Enum(e.Kind).Text(e.Title).Text(e.Description).Text(e.Url)
+            .Time(e.CollectedAt).Text(e.CollectedBy).Text(e.Origin).Enum(e.Stance).Text(e.Sha256).Number(e.SizeBytes)
+            .Text(e.ContentType).Text(e.DetectedContentType).Text(e.FileName).Bool(e.HasContent).Guid(e.DuplicateOf)
+            .Text(e.TestimonyText).Guid(e.SubmittedBy).Time(e.SubmittedAt).Enum(e.ReviewStatus).Guid(e.ReviewedBy)
+            .Time(e.ReviewedAt).Text(e.ReviewReason).Enum(e.SourceReliability).Number(e.InformationCredibility);
+        return w.Digest();
+    }
+
+    private static void Harm(Writer w, Harm h) =>
+        w.Number(h.KilledMin).Number(h.KilledMax).Number(h.InjuredMin).Number(h.InjuredMax)
+            .Number(h.CiviliansKilledMin).Number(h.CiviliansKilledMax).Number(h.ChildrenKilledMin).Number(h.ChildrenKilledMax)
+            .Number(h.WomenKilledMin).Number(h.WomenKilledMax);
+
+    private sealed class Writer
+    {
+        private readonly ArrayBufferWriter<byte> _bytes = new(512);
+
+        public Writer Text(string? value)
+        {
+            if (value is null)
+            {
+                Raw("-1:");
+                return this;
+            }
+            var bytes = Encoding.UTF8.GetBytes(value);
+            Raw(bytes.Length.ToString(CultureInfo.InvariantCulture));
+            Raw(":");
+            _bytes.Write(bytes);
+            return this;
+        }
+
+        public Writer Guid(Guid? value) => Text(value?.ToString("D"));
+
+        public Writer Number(long? value) => Text(value?.ToString(CultureInfo.InvariantCulture));
+
+        public Writer Real(double? value) => Text(value?.ToString("R", CultureInfo.InvariantCulture));
+
+        public Writer Bool(bool value) => Text(value ? "true" : "false");
+
+        public Writer Enum<T>(T? value) where T : struct, System.Enum => Text(value?.ToString());
+
+        public Writer Enum<T>(T value) where T : struct, System.Enum => Text(value.ToString());
+
+        public Writer Date(DateOnly value) => Text(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        // Providers return UTC times as Unspecified (SQLite) or Utc (PostgreSQL); both mean UTC here. Microseconds, as
+        // PostgreSQL stores them.
+        public Writer Time(DateTime? value) => Text(value is { } t
+            ? new DateTime(t.Ticks - t.Ticks % 10, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)
+            : null);
+
+        public string Digest() => Convert.ToHexStringLower(SHA256.HashData(_bytes.WrittenSpan));
+
+        private void Raw(string ascii)
+        {
+            var span = _bytes.GetSpan(ascii.Length);
+            var n = Encoding.ASCII.GetBytes(ascii, span);
+            _bytes.Advance(n);
+        }
+    }
+}
