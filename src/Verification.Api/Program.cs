@@ -25,6 +25,7 @@ using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
+using Verification.Api.WebConsole;
 using Verification.Persistence;
 
 // `backup <folder>` and `restore <folder>` run instead of the web host (see docs/operations.md).
@@ -57,6 +58,7 @@ builder.Services.AddEvidenceJobs();
 builder.Services.AddAuditJobs();
 builder.Services.AddMaintenanceJobs();
 builder.Services.AddWorkQueues(builder.Configuration);
+builder.Services.AddConsole();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
@@ -153,7 +155,7 @@ app.MapJobsDashboard();
 
 app.MapApiReference();
 app.MapOperationsEndpoints();
-app.MapGet("/", () => TypedResults.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+app.MapGet("/", () => TypedResults.Redirect("/app")).AllowAnonymous().ExcludeFromDescription();
 
 var api = app.MapGroup("/api/v1");
 api.MapAuthEndpoints();
@@ -167,6 +169,7 @@ api.MapImportEndpoints();
 api.MapQueueEndpoints();
 api.MapCommentEndpoints();
 api.MapJobCommandEndpoints();
+app.MapConsole();
 
 await app.RunAsync();
 return 0;

@@ -11,7 +11,7 @@ namespace Verification.Api.Tests.Operations;
 /// <summary>The /jobs dashboard in a browser: a cookie from a sign-in form, for coordinators only.</summary>
 public sealed partial class DashboardSignInTests(SqliteApiFixture fixture) : IClassFixture<SqliteApiFixture>
 {
-    private const string JobsCookie = ".Verification.Jobs";
+    private const string JobsCookie = ".Verification.Session";
     private TestApi Api => fixture.Api;
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed partial class DashboardSignInTests(SqliteApiFixture fixture) : ICl
         var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(JobsCookie + "=", StringComparison.Ordinal)).ToLowerInvariant();
         Assert.Contains("httponly", cookie);
         Assert.Contains("samesite=strict", cookie);
-        Assert.Contains("path=/jobs", cookie);
+        Assert.Contains("path=/;", cookie);
 
         var dashboard = await browser.GetAsync("/jobs");
         await Expect.Status(dashboard, HttpStatusCode.OK);

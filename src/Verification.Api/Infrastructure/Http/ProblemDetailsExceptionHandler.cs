@@ -40,7 +40,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         });
     }
 
-    private static ProblemDetails Map(Exception exception) => exception switch
+    internal static ProblemDetails Map(Exception exception) => exception switch
     {
         FluentValidation.ValidationException v => Validation(v.Errors
             .GroupBy(e => FieldPath(e.PropertyName))

@@ -41,6 +41,10 @@ public static class SecurityHeaders
                 // The Hangfire dashboard loads its own scripts, styles and fonts and sets inline style attributes; it has no inline script.
                 headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
                                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            else if (context.Request.Path.StartsWithSegments("/app"))
+                // The console: its own script and style files only, no inline script or style, forms post only to itself.
+                headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+                                                "form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
             else if (!context.Request.Path.StartsWithSegments("/docs"))
                 headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             await next(context);

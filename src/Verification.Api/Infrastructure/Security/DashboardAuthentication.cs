@@ -15,18 +15,23 @@ public static class DashboardAuthentication
     public const string Scheme = "Verification";
     public const string PathPrefix = "/jobs";
     public const string SignInPath = "/jobs/sign-in";
+    /// <summary>The web console (Razor components under /app) signs in with the same cookie.</summary>
+    public const string ConsolePrefix = "/app";
+    public const string ConsoleSignInPath = "/app/sign-in";
 
     public static AuthenticationBuilder AddDashboardCookie(this AuthenticationBuilder auth)
     {
-        auth.AddPolicyScheme(Scheme, "Bearer token for the API, cookie for the jobs dashboard", o =>
-            o.ForwardDefaultSelector = http => http.Request.Path.StartsWithSegments(PathPrefix)
+        auth.AddPolicyScheme(Scheme, "Bearer token for the API, cookie for the jobs dashboard and the console", o =>
+            o.ForwardDefaultSelector = http => UsesCookie(http.Request.Path)
                 ? IdentityConstants.ApplicationScheme
                 : PartnerAuthentication.SelectingScheme);
 
         auth.AddCookie(IdentityConstants.ApplicationScheme, o =>
         {
-            o.Cookie.Name = ".Verification.Jobs";
-            o.Cookie.Path = PathPrefix;
+            // One cookie for the two browser areas (/jobs and /app), so it is scoped to the site root; the API never
+            // reads it (the selector above), and SameSite=Strict keeps other sites from sending it.
+            o.Cookie.Name = ".Verification.Session";
+            o.Cookie.Path = "/";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -35,11 +40,14 @@ public static class DashboardAuthentication
             o.Events = new CookieAuthenticationEvents
             {
                 // The security stamp changes with roles and passwords: a coordinator who loses the role loses the dashboard.
-                OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync,
+                OnValidatePrincipal = SessionStamp.ValidateAsync,
                 // A person in a browser is sent to the sign-in form; a script or the dashboard's own polling gets 401.
                 OnRedirectToLogin = context =>
                 {
-                    if (AcceptsHtml(context.Request))
+                    if (context.Request.Path.StartsWithSegments(ConsolePrefix))
+                        context.Response.Redirect(context.Request.PathBase + ConsoleSignInPath + "?returnUrl=" +
+                            Uri.EscapeDataString(context.Request.PathBase + context.Request.Path + context.Request.QueryString));
+                    else if (AcceptsHtml(context.Request))
                         context.Response.Redirect(context.Request.PathBase + SignInPath);
                     else
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -58,7 +66,7 @@ public static class DashboardAuthentication
         auth.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = ".Verification.Antiforgery";
-            o.Cookie.Path = PathPrefix;
+            o.Cookie.Path = "/";
             o.Cookie.SameSite = SameSiteMode.Strict;
             // Behind a proxy that terminates TLS the API sees plain HTTP (it reads no forwarded headers), and
             // antiforgery refuses to run at all with Always there. This cookie is no credential: it only pairs with
@@ -73,6 +81,8 @@ public static class DashboardAuthentication
                 env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
         return auth;
     }
+
+    private static bool UsesCookie(PathString path) => path.StartsWithSegments(PathPrefix) || path.StartsWithSegments(ConsolePrefix);
 
     private static bool AcceptsHtml(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));

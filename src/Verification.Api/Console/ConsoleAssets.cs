@@ -1,0 +1,48 @@
+namespace Verification.Api.WebConsole;
+
+/// <summary>
+/// The console's one stylesheet and one script, compiled into the assembly and served by this host with their hash
+/// in the address, so a browser caches them for a year and a new version is a new address. No CDN, nothing inline.
+/// </summary>
+public static class ConsoleAssets
+{
+    private static readonly Lazy<Asset> Style = new(() => Load("console.css", "text/css; charset=utf-8"));
+    private static readonly Lazy<Asset> Script = new(() => Load("console.js", "text/javascript; charset=utf-8"));
+
+    public static string StylePath => $"/app/assets/console.css?v={Style.Value.Version}";
+    public static string ScriptPath => $"/app/assets/console.js?v={Script.Value.Version}";
+
+    public static IEndpointRouteBuilder MapConsoleAssets(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/app/assets/console.css", (HttpContext http) => Serve(http, Style.Value)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/app/assets/console.js", (HttpContext http) => Serve(http, Script.Value)).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Serve(HttpContext http, Asset asset)
+    {
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip)
+            return Results.Bytes(asset.Bytes, asset.ContentType);
+        http.Response.Headers.ContentEncoding = "gzip";
+        http.Response.Headers.Vary = "Accept-Encoding";
+        return Results.Bytes(asset.Gzipped, asset.ContentType);
+    }
+
+    private static Asset Load(string name, string contentType)
+    {
+        using var stream = typeof(ConsoleAssets).Assembly.GetManifestResourceStream("Verification.Api.Console.Assets." + name)
+            ?? throw new InvalidOperationException($"The console asset {name} is not embedded.");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        var bytes = memory.ToArray();
+        using var zipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(bytes);
+        var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12];
+        return new Asset(bytes, zipped.ToArray(), contentType, version);
+    }
+
+    private sealed record Asset(byte[] Bytes, byte[] Gzipped, string ContentType, string Version);
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Verification.Api.Tests.Infrastructure;
+
+namespace Verification.Api.Tests.WebConsole;
+
+/// <summary>
+/// Debian's Chromium, headless, driven by Playwright (never Playwright's own browser download, which cannot be
+/// reached). The path is <c>/usr/bin/chromium</c> unless <c>CHROMIUM_PATH</c> names another. One browser per test class;
+/// each person gets their own context (their own cookies), as if on their own machine.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A new person at a new browser (empty cache, no cookies), on a phone-sized or desktop screen.</summary>
+    public async Task<IPage> OpenAsync(TestApi api, int width = 1280, string locale = "en-GB")
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = api.Anonymous.BaseAddress!.ToString(),
+            ViewportSize = new() { Width = width, Height = 900 },
+            Locale = locale,
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+}
+
+/// <summary>What a person does in the console, step by step, as a browser does it.</summary>
+public static class ConsoleSteps
+{
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("/app/sign-in");
+        // By field, not by label: the labels follow the browser's language.
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/app(\\?|$|/)"));
+        await Assertions.Expect(page.Locator("header form[action='/app/sign-out'] button")).ToBeVisibleAsync();
+    }
+
+    /// <summary>axe-core on the page as it is: no serious or critical violation (WCAG 2.1 AA rules and best practices).</summary>
+    public static async Task AssertAccessibleAsync(this IPage page)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"axe on {page.Url}: " + string.Join("; ", bad.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
+    }
+
+    public static async Task<IResponse> GoAsync(this IPage page, string url)
+    {
+        var response = await page.GotoAsync(url) ?? throw new InvalidOperationException($"No response for {url}");
+        return response;
+    }
+
+    public static async Task ClickAndWaitAsync(this IPage page, ILocator locator)
+    {
+        var navigation = page.WaitForLoadStateAsync(LoadState.Load);
+        await locator.ClickAsync();
+        await navigation;
+    }
+
+    /// <summary>The hidden fields of a form on the page (its antiforgery token, its handler, its version), for a forged post.</summary>
+    public static async Task<Dictionary<string, string>> HiddenFieldsAsync(this IPage page, string handler)
+    {
+        var form = page.Locator($"form:has(input[name=_handler][value='{handler}'])");
+        var names = await form.Locator("input[type=hidden]").EvaluateAllAsync<string[][]>("els => els.map(e => [e.name, e.value])");
+        return names.ToDictionary(n => n[0], n => n[1]);
+    }
+
+    public static HttpStatusCode Status(this IAPIResponse response) => (HttpStatusCode)response.Status;
+}
