@@ -50,6 +50,9 @@ public sealed partial class ReadmeWalkTests
         Assert.Contains("\"Decided\"", walk.Output);
         Assert.Contains("\"Fair\"", walk.Output);
         Assert.Contains("\"valid\": true", walk.Output);
+        // Step 12: the head's signature checked with openssl, the decision's inclusion proof with the Python script.
+        Assert.Contains("Verified OK", walk.Output);
+        Assert.Matches(@"(?m)^OK\b", walk.Output);
         Assert.Equal(before, after);
     }
 
