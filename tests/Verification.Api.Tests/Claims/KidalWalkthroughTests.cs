@@ -34,8 +34,11 @@ public sealed class KidalWalkthroughTests
         // Two independent supporting items: a link and a file, from different origins.
         var link = await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{id}/evidence", new
         {
-            kind = "Link", url = "https://example.org/kidal-strike-footage", origin = "Local journalist, Kidal",
-            stance = "Supports", title = "Footage of the strike",
+            kind = "Link",
+            url = "https://example.org/kidal-strike-footage",
+            origin = "Local journalist, Kidal",
+            stance = "Supports",
+            title = "Footage of the strike",
         });
         await Expect.Status(link, HttpStatusCode.Created);
         var report = Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(SamplePath("kidal-2024-03-30-field-report.txt")));
@@ -56,7 +59,8 @@ public sealed class KidalWalkthroughTests
 
         var proposal = await reviewer.Client.PostWithIfMatch($"/api/v1/claims/{id}/verdict-proposals", new
         {
-            rating = "Fair", rationale = "Two independent sources report the strike; the armed forces confirmed operations in Kidal.",
+            rating = "Fair",
+            rationale = "Two independent sources report the strike; the armed forces confirmed operations in Kidal.",
             attributedTo = new[] { "Malian Armed Forces (FAMa)", "Wagner Group" },
         }, await reviewer.Client.ETagOf(id));
         await Expect.Status(proposal, HttpStatusCode.Created);

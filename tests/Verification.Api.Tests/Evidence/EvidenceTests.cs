@@ -327,7 +327,10 @@ public sealed class EvidenceTests(ProvidersFixture fixture) : IClassFixture<Prov
 
     private static object Testimony(string text, string name, string contact) => new
     {
-        kind = "Testimony", stance = "Supports", origin = "Interview in Kidal", collectedBy = "Field team",
+        kind = "Testimony",
+        stance = "Supports",
+        origin = "Interview in Kidal",
+        collectedBy = "Field team",
         testimony = new { text, witness = new { name, contact } },
     };
 

@@ -166,7 +166,9 @@ public sealed class PlatformTests(SqliteApiFixture fixture) : IClassFixture<Sqli
         var claimId = claim.GetProperty("id").GetGuid();
         var testimony = await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{claimId}/evidence", new
         {
-            kind = "Testimony", stance = "Supports", origin = "Interview in Kidal",
+            kind = "Testimony",
+            stance = "Supports",
+            origin = "Interview in Kidal",
             testimony = new { text = "I heard the drones at night.", witness = new { name = witnessName, contact = witnessContact } },
         });
         await Expect.Status(testimony, HttpStatusCode.Created);

@@ -18,13 +18,23 @@ public sealed class BackgroundJobTests
         {
             db.IdempotencyRecords.Add(new IdempotencyRecord
             {
-                UserId = investigator.Id, Key = "old", RequestHash = new string('0', 64), ResourceId = Guid.NewGuid(),
-                ResponseBody = "{}", CreatedAt = DateTime.UtcNow.AddDays(-2), ExpiresAt = DateTime.UtcNow.AddDays(-1),
+                UserId = investigator.Id,
+                Key = "old",
+                RequestHash = new string('0', 64),
+                ResourceId = Guid.NewGuid(),
+                ResponseBody = "{}",
+                CreatedAt = DateTime.UtcNow.AddDays(-2),
+                ExpiresAt = DateTime.UtcNow.AddDays(-1),
             });
             db.IdempotencyRecords.Add(new IdempotencyRecord
             {
-                UserId = investigator.Id, Key = "fresh", RequestHash = new string('0', 64), ResourceId = Guid.NewGuid(),
-                ResponseBody = "{}", CreatedAt = DateTime.UtcNow, ExpiresAt = DateTime.UtcNow.AddHours(23),
+                UserId = investigator.Id,
+                Key = "fresh",
+                RequestHash = new string('0', 64),
+                ResourceId = Guid.NewGuid(),
+                ResponseBody = "{}",
+                CreatedAt = DateTime.UtcNow,
+                ExpiresAt = DateTime.UtcNow.AddHours(23),
             });
             await db.SaveChangesAsync();
         }

@@ -144,8 +144,12 @@ public sealed class HostileInputTests(SqliteApiFixture fixture, ITestOutputHelpe
 
         var evidence = await (await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{claim.GetProperty("id")}/evidence", new
         {
-            kind = "Link", url = "https://example.org/y", stance = "Supports", reviewStatus = "Accepted",
-            sizeBytes = 5, submittedBy = Guid.NewGuid(),
+            kind = "Link",
+            url = "https://example.org/y",
+            stance = "Supports",
+            reviewStatus = "Accepted",
+            sizeBytes = 5,
+            submittedBy = Guid.NewGuid(),
         })).Json();
         Assert.Equal("Pending", evidence.GetProperty("reviewStatus").GetString());
         Assert.Equal(investigator.Id, evidence.GetProperty("submittedBy").GetGuid());
