@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
 
@@ -61,26 +59,6 @@ public sealed class KiotaClientTests
         return Path.Combine(project, "bin", "Debug", "net10.0", "KiotaWalk.dll");
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string directory)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        // The test host's own MSBuild settings would point a nested build at this test run's SDK state.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
-                                                              || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-            info.Environment.Remove(key);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, new StringBuilder().Append(await stdout).Append(await stderr).ToString());
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string directory) =>
+        CommandLine.RunAsync(program, arguments, directory, TimeSpan.FromMinutes(4));
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -68,26 +66,8 @@ public sealed partial class ReadmeWalkTests
         return string.Join("\n", blocks);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string directory)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, string directory) =>
+        CommandLine.RunAsync(program, arguments, directory, TimeSpan.FromMinutes(3));
 
     [GeneratedRegex(@"```sh\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
