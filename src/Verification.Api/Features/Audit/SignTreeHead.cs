@@ -26,7 +26,7 @@ public static class SignTreeHead
     public sealed record Result(SignedTreeHead? Head);
 
     internal sealed class Handler(VerificationDb db, AuditVerifier verifier, IInstanceSigner signer, TreeHeadsFile headsFile, ITreeHeads heads,
-        IEnumerable<ITimestampAuthority> authorities, WebhookOutbox outbox, TimeProvider clock, ILogger<Handler> logger)
+        ITimestampAuthority timestamps, WebhookOutbox outbox, TimeProvider clock, ILogger<Handler> logger)
         : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
@@ -51,8 +51,8 @@ public static class SignTreeHead
             var root = Convert.ToHexStringLower(verification.Root);
             var signature = signer.Sign(Encoding.UTF8.GetBytes(SignedTreeHead.SignedText(verification.TreeSize, root, timestamp)));
             string? token = null;
-            if (authorities.FirstOrDefault(a => a.IsConfigured) is { } authority)
-                token = Convert.ToBase64String(await authority.TimestampAsync(SHA256.HashData(signature), cancellationToken));
+            if (timestamps.IsConfigured)
+                token = Convert.ToBase64String(await timestamps.TimestampAsync(SHA256.HashData(signature), cancellationToken));
             var head = new SignedTreeHead(verification.TreeSize, root, timestamp, signer.KeyId, Convert.ToBase64String(signature), token);
 
             // The file first: a head the table lost is still in the file, never the other way round.

@@ -46,14 +46,14 @@ public static class ExportPartnerClaims
     }
 
     internal sealed class Handler(VerificationDb db, PartnerClaimReader reader, IServiceScopeFactory scopes, TimeProvider clock,
-        IOptions<JsonOptions> jsonOptions, IServiceProvider services) : ICommandHandler<Command, Result>
+        IOptions<JsonOptions> jsonOptions, ITreeHeads heads) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
             var exportId = Guid.CreateVersion7();
             var now = clock.GetUtcNow();
-            // The tree heads come from the audit feature; an instance that has signed none yet exports with a null head.
-            var head = services.GetService<ITreeHeads>() is { } heads ? await heads.LatestAsync(cancellationToken) : null;
+            // An instance that has signed no head yet exports with a null head.
+            var head = await heads.LatestAsync(cancellationToken);
             var json = jsonOptions.Value.SerializerOptions;
             db.PartnerExports.Add(PartnerExport.Begin(exportId, command.Partner.Id, command.Format,
                 head is null ? null : JsonSerializer.Serialize(head, json), now.UtcDateTime));
