@@ -59,6 +59,7 @@ builder.Services.AddAuditJobs();
 builder.Services.AddMaintenanceJobs();
 builder.Services.AddWorkQueues(builder.Configuration);
 builder.Services.AddConsole();
+builder.Services.AddScoped<ClaimProjectionRunner>();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {

@@ -24,7 +24,8 @@ namespace Verification.Api.Pipeline;
 /// saved (<see cref="RecordStates"/>). New commands are covered without doing anything.
 /// </para>
 /// </summary>
-public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user, VerificationDb db)
+public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user, VerificationDb db,
+    ClaimProjectionRunner projections)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
@@ -72,6 +73,9 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
         var states = await RecordStates.ComputeAsync(db, touched.Claims, touched.Evidence, cancellationToken);
+        await projections.RunAsync(db, touched.ProjectedClaims, cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+            await db.SaveChangesAsync(cancellationToken);
 
         if (response is IAuditChanges many)
         {
@@ -102,6 +106,9 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         public HashSet<Guid> Claims { get; } = [];
         public HashSet<Guid> Evidence { get; } = [];
 
+        /// <summary>The claims whose derived projections must change: those touched and those of touched evidence.</summary>
+        public HashSet<Guid> ProjectedClaims { get; } = [];
+
         public void Collect(VerificationDb db)
         {
             foreach (var entry in db.ChangeTracker.Entries())
@@ -112,15 +119,19 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
                 {
                     case Claim claim:
                         Claims.Add(claim.Id);
+                        ProjectedClaims.Add(claim.Id);
                         break;
                     case VerdictProposal proposal:
                         Claims.Add(proposal.ClaimId);
+                        ProjectedClaims.Add(proposal.ClaimId);
                         break;
                     case ClaimAssignment assignment:
                         Claims.Add(assignment.ClaimId);
+                        ProjectedClaims.Add(assignment.ClaimId);
                         break;
                     case EvidenceItem item:
                         Evidence.Add(item.Id);
+                        ProjectedClaims.Add(item.ClaimId);
                         break;
                 }
             }
