@@ -93,7 +93,10 @@ public sealed class BackupRestoreTests : IDisposable
     {
         await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
         await api.NewPersonAsync("Investigator");
+        var coordinator = await api.CoordinatorAsync();
+        await Expect.Status(await coordinator.PostAsync("/api/v1/audit/heads", null), HttpStatusCode.Created);
         var keyRingKey = await File.ReadAllBytesAsync(Path.Combine(api.Factory.KeysPath, "key-ring.key"));
+        var heads = await File.ReadAllBytesAsync(Path.Combine(api.Factory.KeysPath, "heads.jsonl"));
 
         var plain = Path.Combine(_folder, "plain");
         var (code, output, errors) = await RunAsync("backup", plain, api.Factory.SqliteFile, api.Factory.EvidencePath, api.Factory.KeysPath);
@@ -102,6 +105,14 @@ public sealed class BackupRestoreTests : IDisposable
         var manifest = JsonSerializer.Deserialize<BackupManifest>(await File.ReadAllTextAsync(Path.Combine(plain, "manifest.json")), JsonSerializerOptions.Web)!;
         Assert.DoesNotContain(manifest.Files, f => f.Path.StartsWith("keys/", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(plain, "keys")));
+        // The signed heads are public and go into every backup, so a restored instance still shows what it signed.
+        Assert.Equal(["published/heads.jsonl"], manifest.Files.Where(f => f.Path.StartsWith("published/", StringComparison.Ordinal)).Select(f => f.Path));
+        var fromPlain = Path.Combine(_folder, "from-plain");
+        (code, _, errors) = await RunAsync("restore", plain, Path.Combine(fromPlain, "verification.db"), Path.Combine(fromPlain, "evidence"), Path.Combine(fromPlain, "keys"));
+        Assert.True(code == 0, errors);
+        Assert.Equal(heads, await File.ReadAllBytesAsync(Path.Combine(fromPlain, "keys", "heads.jsonl")));
+        Assert.False(File.Exists(Path.Combine(fromPlain, "keys", "key-ring.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(fromPlain, "keys")));
         // Asking a keyless backup for keys is refused before anything is written.
         var refusedTarget = Path.Combine(_folder, "refused", "verification.db");
         (code, _, errors) = await RunAsync("restore", plain, refusedTarget, Path.Combine(_folder, "refused", "evidence"), Path.Combine(_folder, "refused", "keys"), includeKeys: true);
@@ -121,7 +132,8 @@ public sealed class BackupRestoreTests : IDisposable
         (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withoutKeys, "verification.db"), Path.Combine(withoutKeys, "evidence"), Path.Combine(withoutKeys, "keys"));
         Assert.True(code == 0, errors);
         Assert.Contains("were not restored", output);
-        Assert.False(Directory.Exists(Path.Combine(withoutKeys, "keys")));
+        Assert.False(File.Exists(Path.Combine(withoutKeys, "keys", "key-ring.key")));
+        Assert.False(File.Exists(Path.Combine(withoutKeys, "keys", "signing-key.pem")));
 
         var withKeys = Path.Combine(_folder, "with");
         (code, output, errors) = await RunAsync("restore", keyed, Path.Combine(withKeys, "verification.db"), Path.Combine(withKeys, "evidence"), Path.Combine(withKeys, "keys"), includeKeys: true);

@@ -10,7 +10,8 @@ namespace Verification.Api.Features.Backups;
 /// row that points at them, so every evidence row in the database copy has its bytes in the evidence copy. A
 /// manifest lists every file with its SHA-256 and the audit chain's head, so a restore can refuse a damaged copy.
 /// The keys folder (the signing key, the key that seals the Data Protection key ring) is left out unless asked for:
-/// a backup without it mints no token and reveals no witness, so it can be stored where the keys may not be.
+/// a backup without it mints no token and reveals no witness, so it can be stored where the keys may not be. The
+/// folder's public part (signed heads, retired public keys) is always copied, under published/.
 /// </summary>
 public static class Backup
 {
@@ -70,6 +71,19 @@ public static class Backup
             }
             if (keyFiles == 0)
                 throw new BackupRefused($"--include-keys was given, but there are no keys at {source.KeysFolder}.");
+        }
+        else if (Directory.Exists(source.KeysFolder))
+        {
+            var root = Path.GetFullPath(source.KeysFolder);
+            foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+                if (!BackupManifest.IsPublishedKeyMaterial(relative))
+                    continue;
+                var entry = BackupManifest.PublishedPrefix + relative;
+                var (sha256, size) = await BackupFiles.CopyAsync(path, Path.Combine(folder, entry), ct);
+                files.Add(new BackupFile(entry, size, sha256));
+            }
         }
 
         var manifest = new BackupManifest(BackupManifest.CurrentFormat, createdAt, head, files);

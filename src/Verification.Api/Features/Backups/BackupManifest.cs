@@ -13,11 +13,13 @@ namespace Verification.Api.Features.Backups;
 /// </summary>
 public sealed record DataFiles(string DatabaseFile, string JobsFile, string EvidenceFolder, string KeysFolder, string SigningKeyFile, string KeyRingKeyFile)
 {
-    /// <summary>Where a backup's <c>keys/…</c> entry goes: the two key files to their configured paths, the rest into the keys folder.</summary>
+    /// <summary>Where a backup's <c>keys/…</c> or <c>published/…</c> entry goes: the two key files to their configured paths, the rest into the keys folder.</summary>
     public string KeysDestination(string entry) => entry switch
     {
         BackupManifest.SigningKeyEntry => SigningKeyFile,
         BackupManifest.KeyRingKeyEntry => KeyRingKeyFile,
+        _ when entry.StartsWith(BackupManifest.PublishedPrefix, StringComparison.Ordinal) =>
+            Path.Combine(KeysFolder, entry[BackupManifest.PublishedPrefix.Length..].Replace('/', Path.DirectorySeparatorChar)),
         _ => Path.Combine(KeysFolder, entry[BackupManifest.KeysPrefix.Length..].Replace('/', Path.DirectorySeparatorChar)),
     };
 }
@@ -33,6 +35,18 @@ public sealed record BackupManifest(string Format, DateTime CreatedAt, AuditHead
     public const string KeysPrefix = "keys/";
     public const string SigningKeyEntry = "keys/signing-key.pem";
     public const string KeyRingKeyEntry = "keys/key-ring.key";
+
+    /// <summary>
+    /// The keys folder's public part, in every backup: the signed heads (<c>heads.jsonl</c>) and the retired public keys.
+    /// Neither mints a token nor opens a witness identity, and without them a restored instance could no longer show
+    /// which heads it signed before, so a keyless backup still carries them (a backup with keys has them under keys/).
+    /// </summary>
+    public const string PublishedPrefix = "published/";
+
+    public static bool IsPublishedKeyMaterial(string relativePath) =>
+        relativePath == "heads.jsonl"
+        || (relativePath.StartsWith("retired/", StringComparison.Ordinal) && relativePath.EndsWith(".pem", StringComparison.Ordinal)
+            && relativePath.Count(c => c == '/') == 1);
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

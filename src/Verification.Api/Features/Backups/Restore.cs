@@ -60,21 +60,31 @@ public static class Restore
             }
         }
 
+        // The public part goes back always; with the keys, keys/ holds it too and wins.
+        var published = includeKeys ? [] : manifest.Files.Where(f => f.Path.StartsWith(BackupManifest.PublishedPrefix, StringComparison.Ordinal)).ToList();
+        foreach (var file in published)
+        {
+            var destination = target.KeysDestination(file.Path);
+            if (File.Exists(destination) && await BackupFiles.HashAsync(destination, ct) != file.Sha256)
+                throw new BackupRefused($"{destination} exists with other contents. Move it aside first; a restore never merges signed heads.");
+        }
+
         var restored = 0;
         var keysRestored = 0;
         foreach (var file in manifest.Files)
         {
             var isKey = file.Path.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal);
-            if (isKey && !includeKeys)
+            var isPublished = file.Path.StartsWith(BackupManifest.PublishedPrefix, StringComparison.Ordinal);
+            if ((isKey && !includeKeys) || (isPublished && includeKeys))
                 continue;
             var destination = file.Path switch
             {
                 BackupManifest.DatabaseEntry => target.DatabaseFile,
                 BackupManifest.JobsEntry => target.JobsFile,
-                _ when isKey => target.KeysDestination(file.Path),
+                _ when isKey || isPublished => target.KeysDestination(file.Path),
                 _ => Path.Combine(Path.GetFullPath(target.EvidenceFolder), file.Path[BackupManifest.EvidencePrefix.Length..]),
             };
-            if (await PutInPlaceAsync(Path.Combine(folder, file.Path), destination, file, ct, secret: isKey))
+            if (await PutInPlaceAsync(Path.Combine(folder, file.Path), destination, file, ct, secret: isKey || isPublished))
             {
                 restored++;
                 if (isKey)
@@ -107,12 +117,14 @@ public static class Restore
             throw new BackupRefused($"The backup is damaged or was altered ({problems.Count} file(s)): {string.Join("; ", problems.Take(10))}");
     }
 
-    /// <summary>Only the paths a backup writes: no rooted path, no "..", nothing outside database/, evidence/ and keys/.</summary>
+    /// <summary>Only the paths a backup writes: no rooted path, no "..", nothing outside database/, evidence/, keys/ and published/.</summary>
     private static bool IsSafeEntry(string entry)
     {
         if (entry is BackupManifest.DatabaseEntry or BackupManifest.JobsEntry)
             return true;
-        if (!(entry.StartsWith(BackupManifest.EvidencePrefix, StringComparison.Ordinal) || entry.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal))
+        if (!(entry.StartsWith(BackupManifest.EvidencePrefix, StringComparison.Ordinal) || entry.StartsWith(BackupManifest.KeysPrefix, StringComparison.Ordinal)
+              || (entry.StartsWith(BackupManifest.PublishedPrefix, StringComparison.Ordinal)
+                  && BackupManifest.IsPublishedKeyMaterial(entry[BackupManifest.PublishedPrefix.Length..])))
             || entry.Contains('\\') || Path.IsPathRooted(entry))
             return false;
         var segments = entry.Split('/');
