@@ -141,25 +141,31 @@ public sealed class StaffWebhook
     }
 }
 
+/// <summary>Which deadline an item missed.</summary>
+public enum OverdueKind
+{
+    /// <summary>A submitted claim waited longer than the triage deadline; the item is the claim (a claim is submitted once).</summary>
+    Triage,
+
+    /// <summary>A verdict proposal waited longer than the confirmation deadline; the item is the proposal.</summary>
+    Confirm,
+}
+
 /// <summary>
-/// Work that passed its deadline and whose people were told: one row per overdue item (a claim waiting for triage
-/// since a given submission, or a verdict proposal waiting for confirmation), so the recurring check tells them once.
+/// Work that passed its deadline and whose people were told: one row per overdue item (a claim waiting for triage, or
+/// a verdict proposal waiting for confirmation), so the recurring check tells them once.
 /// </summary>
 public sealed class OverdueMark
 {
-    public const int KeyMaxLength = 100;
-
     private OverdueMark() { }
 
-    public string Key { get; private set; } = string.Empty;
+    /// <summary>The claim (triage) or the verdict proposal (confirmation) that is late.</summary>
+    public Guid ItemId { get; private set; }
+    public OverdueKind Kind { get; private set; }
     public Guid ClaimId { get; private set; }
     public DateTime DueAt { get; private set; }
     public DateTime MarkedAt { get; private set; }
 
-    public static string TriageKey(Guid claimId, DateTime submittedAt) => $"triage:{claimId:N}:{submittedAt.Ticks}";
-
-    public static string ConfirmKey(Guid proposalId) => $"confirm:{proposalId:N}";
-
-    public static OverdueMark Mark(string key, Guid claimId, DateTime dueAt, DateTime now) =>
-        new() { Key = key, ClaimId = claimId, DueAt = dueAt, MarkedAt = now };
+    public static OverdueMark Mark(Guid itemId, OverdueKind kind, Guid claimId, DateTime dueAt, DateTime now) =>
+        new() { ItemId = itemId, Kind = kind, ClaimId = claimId, DueAt = dueAt, MarkedAt = now };
 }

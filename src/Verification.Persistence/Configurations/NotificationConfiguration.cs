@@ -43,8 +43,8 @@ internal sealed class OverdueMarkConfiguration : IEntityTypeConfiguration<Overdu
     public void Configure(EntityTypeBuilder<OverdueMark> m)
     {
         m.ToTable("OverdueMarks");
-        m.HasKey(x => x.Key);
-        m.Property(x => x.Key).HasMaxLength(OverdueMark.KeyMaxLength);
+        m.HasKey(x => x.ItemId);
+        m.Property(x => x.ItemId).ValueGeneratedNever();
         m.HasOne<Claim>().WithMany().HasForeignKey(x => x.ClaimId).OnDelete(DeleteBehavior.Restrict);
         m.HasIndex(x => x.ClaimId);
     }

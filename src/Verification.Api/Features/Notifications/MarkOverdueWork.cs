@@ -15,10 +15,11 @@ namespace Verification.Api.Features.Notifications;
 /// (<see cref="OverdueMark"/>), and in the same transaction its people are told once: the claim's reviewer when someone
 /// took it (unless they proposed the verdict: they cannot confirm it), otherwise the coordinators, who hand out the work.
 /// Later runs skip marked items, so nobody is told twice; two runs at once collide on the mark's key and one rolls back.
+/// At most <see cref="Batch"/> items of each kind per run, so a backlog (an import left untriaged) is told in steps.
 /// </summary>
 public static class MarkOverdueWork
 {
-    /// <summary>Items marked per run at most; the next run takes the rest.</summary>
+    /// <summary>Items of each kind marked per run at most; the next run takes the rest.</summary>
     public const int Batch = 500;
 
     // Sent by the job as the system: notifications are not claim changes, so nothing for the audit chain.
@@ -35,29 +36,24 @@ public static class MarkOverdueWork
             var triageLate = now - deadlines.TriageWithin;
             var confirmLate = now - deadlines.ConfirmWithin;
 
+            // Items not marked yet, oldest deadline first; a run takes a batch of each kind, the next run the rest.
             var triage = (await db.Claims.AsNoTracking()
-                    .Where(c => c.Stage == ClaimStage.Submitted && c.SubmittedAt < triageLate)
+                    .Where(c => c.Stage == ClaimStage.Submitted && c.SubmittedAt < triageLate && !db.OverdueMarks.Any(m => m.ItemId == c.Id))
                     .OrderBy(c => c.SubmittedAt)
                     .Select(c => new { c.Id, c.Reference, c.SubmittedAt, c.ReviewerId })
-                    .Take(Batch * 4).ToListAsync(cancellationToken))
-                .Select(c => new Item(OverdueMark.TriageKey(c.Id, c.SubmittedAt), c.Id, c.Reference, c.SubmittedAt + deadlines.TriageWithin,
-                    c.ReviewerId, null, $"Claim {c.Reference} is overdue for triage."));
+                    .Take(Batch).ToListAsync(cancellationToken))
+                .Select(c => new Item(c.Id, OverdueKind.Triage, c.Id, c.SubmittedAt + deadlines.TriageWithin, c.ReviewerId, null,
+                    $"Claim {c.Reference} is overdue for triage."));
             var confirm = (await (from p in db.VerdictProposals.AsNoTracking()
                                   join c in db.Claims on p.ClaimId equals c.Id
                                   where p.Status == ProposalStatus.Pending && c.Stage == ClaimStage.VerdictProposed && p.ProposedAt < confirmLate
+                                        && !db.OverdueMarks.Any(m => m.ItemId == p.Id)
                                   orderby p.ProposedAt
                                   select new { p.Id, p.ProposedBy, p.ProposedAt, ClaimId = c.Id, c.Reference, c.ReviewerId })
-                    .Take(Batch * 4).ToListAsync(cancellationToken))
-                .Select(p => new Item(OverdueMark.ConfirmKey(p.Id), p.ClaimId, p.Reference, p.ProposedAt + deadlines.ConfirmWithin,
-                    p.ReviewerId, p.ProposedBy, $"The verdict proposed on claim {p.Reference} is overdue for confirmation."));
-            var candidates = triage.Concat(confirm).ToList();
-            if (candidates.Count == 0)
-                return new Result(0, 0);
-
-            var keys = candidates.Select(c => c.Key).ToList();
-            var marked = (await db.OverdueMarks.AsNoTracking().Where(m => keys.Contains(m.Key)).Select(m => m.Key).ToListAsync(cancellationToken))
-                .ToHashSet(StringComparer.Ordinal);
-            var fresh = candidates.Where(c => !marked.Contains(c.Key)).OrderBy(c => c.DueAt).Take(Batch).ToList();
+                    .Take(Batch).ToListAsync(cancellationToken))
+                .Select(p => new Item(p.Id, OverdueKind.Confirm, p.ClaimId, p.ProposedAt + deadlines.ConfirmWithin, p.ReviewerId, p.ProposedBy,
+                    $"The verdict proposed on claim {p.Reference} is overdue for confirmation."));
+            var fresh = triage.Concat(confirm).ToList();
             if (fresh.Count == 0)
                 return new Result(0, 0);
 
@@ -69,7 +65,7 @@ public static class MarkOverdueWork
             var notified = 0;
             foreach (var item in fresh)
             {
-                db.OverdueMarks.Add(OverdueMark.Mark(item.Key, item.ClaimId, item.DueAt, now));
+                db.OverdueMarks.Add(OverdueMark.Mark(item.ItemId, item.Kind, item.ClaimId, item.DueAt, now));
                 IEnumerable<Guid> people = item.ReviewerId is { } reviewer && reviewer != item.ProposedBy ? [reviewer] : coordinators;
                 notified += (await notifier.NotifyAsync(people, NotificationKind.Overdue, item.ClaimId, item.Text, cancellationToken)).Count;
             }
@@ -78,5 +74,5 @@ public static class MarkOverdueWork
         }
     }
 
-    private sealed record Item(string Key, Guid ClaimId, string Reference, DateTime DueAt, Guid? ReviewerId, Guid? ProposedBy, string Text);
+    private sealed record Item(Guid ItemId, OverdueKind Kind, Guid ClaimId, DateTime DueAt, Guid? ReviewerId, Guid? ProposedBy, string Text);
 }
