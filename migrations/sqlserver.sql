@@ -1055,7 +1055,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE TABLE [Notifications] (
@@ -1080,22 +1080,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE TABLE [OverdueMarks] (
-        [Key] nvarchar(100) NOT NULL,
+        [ItemId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
         [ClaimId] uniqueidentifier NOT NULL,
         [DueAt] datetime2 NOT NULL,
         [MarkedAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_OverdueMarks] PRIMARY KEY ([Key]),
+        CONSTRAINT [PK_OverdueMarks] PRIMARY KEY ([ItemId]),
         CONSTRAINT [FK_OverdueMarks_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE TABLE [StaffWebhooks] (
@@ -1110,7 +1111,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE INDEX [IX_Notifications_ClaimId] ON [Notifications] ([ClaimId]);
@@ -1118,7 +1119,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE INDEX [IX_Notifications_Delivery_NextDeliveryAt] ON [Notifications] ([Delivery], [NextDeliveryAt]);
@@ -1126,7 +1127,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Notifications_Id] ON [Notifications] ([Id]);
@@ -1134,7 +1135,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE INDEX [IX_Notifications_RecipientId_ReadAt] ON [Notifications] ([RecipientId], [ReadAt]);
@@ -1142,7 +1143,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE INDEX [IX_Notifications_RecipientId_Sequence] ON [Notifications] ([RecipientId], [Sequence]);
@@ -1150,7 +1151,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     CREATE INDEX [IX_OverdueMarks_ClaimId] ON [OverdueMarks] ([ClaimId]);
@@ -1158,11 +1159,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021331_Notifications'
+    WHERE [MigrationId] = N'20261206024846_Notifications'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206021331_Notifications', N'10.0.15');
+    VALUES (N'20261206024846_Notifications', N'10.0.15');
 END;
 
 COMMIT;

@@ -913,9 +913,8 @@ namespace Verification.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("ClaimId")
                         .HasColumnType("uuid");
@@ -923,10 +922,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("Key");
+                    b.HasKey("ItemId");
 
                     b.HasIndex("ClaimId");
 

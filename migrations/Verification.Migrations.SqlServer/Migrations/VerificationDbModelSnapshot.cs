@@ -915,9 +915,8 @@ namespace Verification.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("ClaimId")
                         .HasColumnType("uniqueidentifier");
@@ -925,10 +924,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("datetime2");
 
-                    b.HasKey("Key");
+                    b.HasKey("ItemId");
 
                     b.HasIndex("ClaimId");
 

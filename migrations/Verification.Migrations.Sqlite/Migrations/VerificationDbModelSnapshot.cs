@@ -900,8 +900,7 @@ namespace Verification.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
                 {
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
+                    b.Property<Guid>("ItemId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ClaimId")
@@ -910,10 +909,15 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Key");
+                    b.HasKey("ItemId");
 
                     b.HasIndex("ClaimId");
 

@@ -51,14 +51,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                 name: "OverdueMarks",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    ItemId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
                     ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     DueAt = table.Column<DateTime>(type: "datetime2", nullable: false),
                     MarkedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_OverdueMarks", x => x.Key);
+                    table.PrimaryKey("PK_OverdueMarks", x => x.ItemId);
                     table.ForeignKey(
                         name: "FK_OverdueMarks_Claims_ClaimId",
                         column: x => x.ClaimId,
