@@ -9,9 +9,11 @@ using Verification.Api.Features.Backups;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Comments;
 using Verification.Api.Features.Evidence;
+using Verification.Api.Features.Exports;
 using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
 using Verification.Api.Features.Maintenance;
+using Verification.Api.Features.Notifications;
 using Verification.Api.Features.Queues;
 using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
@@ -58,6 +60,7 @@ builder.Services.AddEvidenceJobs();
 builder.Services.AddAuditJobs();
 builder.Services.AddMaintenanceJobs();
 builder.Services.AddWorkQueues(builder.Configuration);
+builder.Services.AddNotifications();
 builder.Services.AddConsole();
 builder.Services.AddScoped<ClaimProjectionRunner>();
 
@@ -169,6 +172,8 @@ api.MapPartnerEndpoints();
 api.MapImportEndpoints();
 api.MapQueueEndpoints();
 api.MapCommentEndpoints();
+api.MapNotificationEndpoints();
+api.MapExportEndpoints();
 api.MapJobCommandEndpoints();
 app.MapConsole();
 

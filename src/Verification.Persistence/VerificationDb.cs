@@ -8,6 +8,7 @@ using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
 using Verification.Domain.Imports;
+using Verification.Domain.Notifications;
 using Verification.Domain.Verdicts;
 
 namespace Verification.Persistence;
@@ -43,6 +44,9 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
     public DbSet<PartnerExport> PartnerExports => Set<PartnerExport>();
     public DbSet<PartnerExportRecord> PartnerExportRecords => Set<PartnerExportRecord>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<StaffWebhook> StaffWebhooks => Set<StaffWebhook>();
+    public DbSet<OverdueMark> OverdueMarks => Set<OverdueMark>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

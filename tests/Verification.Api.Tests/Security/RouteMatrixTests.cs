@@ -20,8 +20,10 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
     /// Which object a route acts on. An investigator who may not see a claim gets 404; only the importer and
     /// coordinators see an import; a partner sees decided claims and its own subscriptions only (the probe's claim is
     /// undecided and the probe's id names no subscription of theirs, so a partner must get 404).
+    /// OwnObject: something only its owner has (a notification, one's notification webhook); the probe names none of
+    /// the caller's, so every staff caller must get 404.
     /// </summary>
-    public enum Scope { None, Claim, Evidence, Import, PartnerObject }
+    public enum Scope { None, Claim, Evidence, Import, PartnerObject, OwnObject }
 
     /// <summary>
     /// Who calls. Partners come in both sharing levels (what they may read differs, which routes they may call does
@@ -62,6 +64,13 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["PUT /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim, w => new { userId = w.UserId }),
         ["DELETE /api/v1/claims/{id}/reviewer"] = new(Access.Triage, Scope.Claim),
         ["GET /api/v1/me/queue"] = new(Access.Staff, Scope.None),
+        ["GET /api/v1/me/notifications"] = new(Access.Staff, Scope.None),
+        ["POST /api/v1/me/notifications/{id}/read"] = new(Access.Staff, Scope.OwnObject),
+        ["POST /api/v1/me/notifications/read"] = new(Access.Staff, Scope.None),
+        ["GET /api/v1/me/notification-webhook"] = new(Access.Staff, Scope.OwnObject),
+        ["PUT /api/v1/me/notification-webhook"] = new(Access.Staff, Scope.None, _ => new { url = "https://hooks.invalid/notifications" }),
+        ["DELETE /api/v1/me/notification-webhook"] = new(Access.Staff, Scope.OwnObject),
+        ["GET /api/v1/exports/claims"] = new(Access.Triage, Scope.None),
         ["POST /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim, _ => new { text = "probe" }),
         ["GET /api/v1/claims/{id}/comments"] = new(Access.Staff, Scope.Claim),
         ["POST /api/v1/claims/{id}/withdraw"] = new(Access.Investigator, Scope.Claim, _ => new { reason = "probe" }),
@@ -202,6 +211,8 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         };
         if (!allowed)
             return 403;
+        if (rule.Scope == Scope.OwnObject)
+            return 404;
         if (rule.Scope is Scope.Claim or Scope.Evidence && caller == Caller.OtherInvestigator)
             return 404;
         if (rule.Scope == Scope.Import && caller is Caller.OtherInvestigator or Caller.Reviewer)

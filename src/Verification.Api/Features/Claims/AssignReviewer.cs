@@ -1,9 +1,11 @@
 using FluentValidation;
 using Mediator;
+using Verification.Api.Features.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Common;
+using Verification.Domain.Notifications;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Claims;
@@ -18,7 +20,7 @@ public static class AssignReviewer
         public Validator() => RuleFor(c => c.UserId).NotNull().NotEqual(Guid.Empty);
     }
 
-    internal sealed class Handler(VerificationDb db, UserManager<StaffUser> users, ICurrentUser user, TimeProvider clock)
+    internal sealed class Handler(VerificationDb db, UserManager<StaffUser> users, ICurrentUser user, TimeProvider clock, Notifier notifier)
         : ICommandHandler<Command, ClaimResponse>
     {
         public async ValueTask<ClaimResponse> Handle(Command command, CancellationToken cancellationToken)
@@ -28,7 +30,9 @@ public static class AssignReviewer
             if (reviewer is null || !await users.IsInRoleAsync(reviewer, Roles.Reviewer))
                 throw new InvariantViolation("userId", "Only an existing reviewer can review a claim.");
             claim.AssignReviewer(reviewer.Id, reviewer.Email!, user.Id, user.IsInRole(Roles.Coordinator), clock.GetUtcNow().UtcDateTime);
-            return await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            var response = await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            await notifier.NotifyAsync([reviewer.Id], NotificationKind.Assigned, claim.Id, $"You were named reviewer of claim {claim.Reference}.", cancellationToken);
+            return response;
         }
     }
 }

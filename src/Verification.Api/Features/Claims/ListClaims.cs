@@ -45,7 +45,29 @@ public static class ListClaims
     {
         public async ValueTask<Page<ClaimResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var claims = db.Claims.AsNoTracking().VisibleTo(user);
+            var claims = Filter(db.Claims.AsNoTracking().VisibleTo(user), query, user.Id);
+            if (Paging.TryDecodeNumber(query.Cursor, out var after))
+                claims = claims.Where(c => c.Number < after);
+
+            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
+            // claims submitted while a client pages through land before its first page, never twice in it.
+            // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
+            // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
+            var take = query.Limit + 1;
+            var rows = await claims.OrderByDescending(c => c.Number)
+                .Take(take)
+                .Select(ClaimProjection.ToResponse)
+                .ToListAsync(cancellationToken);
+            if (rows.Count <= query.Limit)
+                return new Page<ClaimResponse>(rows, null);
+            var items = rows.GetRange(0, query.Limit);
+            Claim.TryParseReference(items[^1].Reference, out var last);
+            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        /// <summary>The list's filters (not its paging): the staff export applies the same ones.</summary>
+        internal static IQueryable<Claim> Filter(IQueryable<Claim> claims, Query query, Guid me)
+        {
             if (query.Status is { } status)
                 claims = claims.Where(c => c.Stage == status);
             if (query.CountryCode is { } country)
@@ -67,7 +89,7 @@ public static class ListClaims
                 claims = claims.Where(c => c.ImportId == importId);
             if (query.Reviewer is { } reviewerText)
             {
-                var reviewer = reviewerText == Me ? user.Id : Guid.Parse(reviewerText);
+                var reviewer = reviewerText == Me ? me : Guid.Parse(reviewerText);
                 claims = claims.Where(c => c.ReviewerId == reviewer);
             }
             if (BoundingBox.TryParse(query.Bbox, out var box))
@@ -90,23 +112,7 @@ public static class ListClaims
                         || c.Location.PlaceName.ToLower().Contains(lowered));
                 }
             }
-            if (Paging.TryDecodeNumber(query.Cursor, out var after))
-                claims = claims.Where(c => c.Number < after);
-
-            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
-            // claims submitted while a client pages through land before its first page, never twice in it.
-            // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
-            // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
-            var take = query.Limit + 1;
-            var rows = await claims.OrderByDescending(c => c.Number)
-                .Take(take)
-                .Select(ClaimProjection.ToResponse)
-                .ToListAsync(cancellationToken);
-            if (rows.Count <= query.Limit)
-                return new Page<ClaimResponse>(rows, null);
-            var items = rows.GetRange(0, query.Limit);
-            Claim.TryParseReference(items[^1].Reference, out var last);
-            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return claims;
         }
     }
 }

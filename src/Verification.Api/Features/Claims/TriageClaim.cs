@@ -1,8 +1,10 @@
 using FluentValidation;
 using Mediator;
+using Verification.Api.Features.Notifications;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
+using Verification.Domain.Notifications;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Claims;
@@ -23,13 +25,16 @@ public static class TriageClaim
         }
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock) : ICommandHandler<Command, ClaimResponse>
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, Notifier notifier) : ICommandHandler<Command, ClaimResponse>
     {
         public async ValueTask<ClaimResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var claim = await db.LoadForChangeAsync(command.ClaimId, command.ExpectedVersion, cancellationToken);
             claim.Triage(user.Id, command.Decision!.Value, command.Reason, command.DuplicateOf, clock.GetUtcNow().UtcDateTime);
-            return await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            var response = await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            await notifier.NotifyAsync([claim.SubmittedBy], NotificationKind.ClaimTriaged, claim.Id,
+                $"Your claim {claim.Reference} was triaged: {(claim.Stage == ClaimStage.Rejected ? "rejected" : "accepted")}.", cancellationToken);
+            return response;
         }
     }
 }

@@ -1,8 +1,11 @@
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Notifications;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
+using Verification.Domain.Notifications;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Comments;
@@ -27,7 +30,7 @@ public static class AddComment
         public Validator() => RuleFor(c => c.Text).NotEmpty().MaximumLength(ClaimComment.TextMaxLength);
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock) : ICommandHandler<Command, Result>
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, Notifier notifier) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -37,6 +40,17 @@ public static class AddComment
             var comment = ClaimComment.Write(Guid.CreateVersion7(), command.ClaimId, user.Id, command.Text, now);
             db.ClaimComments.Add(comment);
             await db.SaveChangesAsync(cancellationToken);
+            if (comment.Mentions.Count > 0)
+            {
+                // Mentions name people by email; only existing staff who can see the claim are told, and never the text.
+                var normalized = comment.Mentions.Select(m => m.ToUpperInvariant()).ToList();
+                var mentioned = await db.Users.Where(u => u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail))
+                    .Select(u => u.Id).ToListAsync(cancellationToken);
+                var reference = await db.Claims.Where(c => c.Id == comment.ClaimId).Select(c => c.Reference).SingleAsync(cancellationToken);
+                var author = await db.Users.Where(u => u.Id == comment.AuthorId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
+                await notifier.NotifyAsync(mentioned, NotificationKind.Mentioned, comment.ClaimId,
+                    $"{author ?? "A colleague"} mentioned you in a comment on claim {reference}.", cancellationToken);
+            }
             return new Result(new CommentResponse(comment.Id, comment.ClaimId, comment.AuthorId, comment.Text, comment.Mentions, comment.At));
         }
     }

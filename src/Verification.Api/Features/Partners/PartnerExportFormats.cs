@@ -47,66 +47,75 @@ public static class PartnerExportFormats
         _ => "application/x-ndjson",
     };
 
+    /// <summary>The partner claim's shape in the three formats.</summary>
+    public static readonly ExportShape<PartnerClaim> PartnerShape = new(CsvColumns, WriteRow, c => c.Id,
+        c => c.Incident.Location is { Latitude: { } latitude, Longitude: { } longitude } ? (longitude, latitude) : null);
+
     public static Task WriteAsync(string format, HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
-        IExportRecords records, CancellationToken ct) => format switch
+        IExportRecords records, CancellationToken ct) => WriteAsync(format, body, claims, json, PartnerShape, records, ct);
+
+    /// <summary>Writes any record shape (the partner claim, the staff claim) in one of the three formats.</summary>
+    public static Task WriteAsync<T>(string format, HashedBody body, IAsyncEnumerable<T> items, JsonSerializerOptions json,
+        ExportShape<T> shape, IExportRecords<T>? records, CancellationToken ct) => format switch
         {
-            Csv => WriteCsvAsync(body, claims, records, ct),
-            GeoJson => WriteGeoJsonAsync(body, claims, json, records, ct),
-            _ => WriteNdjsonAsync(body, claims, json, records, ct),
+            Csv => WriteCsvAsync(body, items, shape, records, ct),
+            GeoJson => WriteGeoJsonAsync(body, items, json, shape, records, ct),
+            _ => WriteNdjsonAsync(body, items, json, records, ct),
         };
 
-    /// <summary>One partner claim as compact JSON per line (application/x-ndjson); a record's bytes are its line without the line feed.</summary>
-    public static async Task WriteNdjsonAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
-        IExportRecords records, CancellationToken ct)
+    /// <summary>One record as compact JSON per line (application/x-ndjson); a record's bytes are its line without the line feed.</summary>
+    public static async Task WriteNdjsonAsync<T>(HashedBody body, IAsyncEnumerable<T> items, JsonSerializerOptions json,
+        IExportRecords<T>? records, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
-        await foreach (var claim in claims.WithCancellation(ct))
+        await foreach (var item in items.WithCancellation(ct))
         {
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
-            JsonSerializer.Serialize(writer, claim, json);
+            JsonSerializer.Serialize(writer, item, json);
             writer.Flush();
             await body.WriteAsync(buffer.WrittenMemory, ct);
             await body.WriteAsync(LineFeed, ct);
-            await records.RecordAsync(claim, buffer.WrittenSpan, ct);
+            if (records is not null)
+                await records.RecordAsync(item, buffer.WrittenSpan, ct);
         }
     }
 
     /// <summary>
-    /// An RFC 7946 FeatureCollection: one Feature per claim, a Point [longitude, latitude] or a null geometry. A record's
+    /// An RFC 7946 FeatureCollection: one Feature per record, a Point [longitude, latitude] or a null geometry. A record's
     /// bytes are its Feature object exactly as written (what <c>JsonElement.GetRawText()</c> gives back when parsed).
     /// </summary>
-    public static async Task WriteGeoJsonAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, JsonSerializerOptions json,
-        IExportRecords records, CancellationToken ct)
+    public static async Task WriteGeoJsonAsync<T>(HashedBody body, IAsyncEnumerable<T> items, JsonSerializerOptions json,
+        ExportShape<T> shape, IExportRecords<T>? records, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
         await body.WriteAsync(FeatureCollectionStart, ct);
         var first = true;
-        await foreach (var claim in claims.WithCancellation(ct))
+        await foreach (var item in items.WithCancellation(ct))
         {
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
-            WriteFeature(writer, claim, json);
+            WriteFeature(writer, item, shape, json);
             writer.Flush();
             if (!first)
                 await body.WriteAsync(Comma, ct);
             first = false;
             await body.WriteAsync(buffer.WrittenMemory, ct);
-            await records.RecordAsync(claim, buffer.WrittenSpan, ct);
+            if (records is not null)
+                await records.RecordAsync(item, buffer.WrittenSpan, ct);
         }
         await body.WriteAsync(FeatureCollectionEnd, ct);
     }
 
-    private static void WriteFeature(Utf8JsonWriter writer, PartnerClaim claim, JsonSerializerOptions json)
+    private static void WriteFeature<T>(Utf8JsonWriter writer, T item, ExportShape<T> shape, JsonSerializerOptions json)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "Feature");
-        writer.WriteString("id", claim.Id);
+        writer.WriteString("id", shape.Id(item));
         writer.WritePropertyName("geometry");
-        var location = claim.Incident.Location;
-        if (location is { Latitude: { } latitude, Longitude: { } longitude })
+        if (shape.Point(item) is var (longitude, latitude))
         {
             writer.WriteStartObject();
             writer.WriteString("type", "Point");
@@ -121,7 +130,7 @@ public static class PartnerExportFormats
             writer.WriteNullValue();
         }
         writer.WritePropertyName("properties");
-        JsonSerializer.Serialize(writer, claim, json);
+        JsonSerializer.Serialize(writer, item, json);
         writer.WriteEndObject();
     }
 
@@ -131,22 +140,24 @@ public static class PartnerExportFormats
     /// spreadsheet would run as a formula (starting with = + - @, a tab or a CR) is prefixed with ' (OWASP); the
     /// verification-csv import takes that prefix off again.
     /// </summary>
-    public static async Task WriteCsvAsync(HashedBody body, IAsyncEnumerable<PartnerClaim> claims, IExportRecords records, CancellationToken ct)
+    public static async Task WriteCsvAsync<T>(HashedBody body, IAsyncEnumerable<T> items, ExportShape<T> shape, IExportRecords<T>? records,
+        CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\r\n" };
         await using var csv = CsvWriter.Create(buffer, options, leaveOpen: true);
-        csv.WriteHeader([.. CsvColumns]);
+        csv.WriteHeader([.. shape.CsvColumns]);
         await csv.FlushAsync(ct);
         await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
         buffer.SetLength(0);
-        await foreach (var claim in claims.WithCancellation(ct))
+        await foreach (var item in items.WithCancellation(ct))
         {
-            WriteRow(csv, claim);
+            shape.WriteRow(csv, item);
             await csv.FlushAsync(ct);
             var row = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
             await body.WriteAsync(row, ct);
-            await records.RecordAsync(claim, row.Span[..^CrLf.Length], ct);
+            if (records is not null)
+                await records.RecordAsync(item, row.Span[..^CrLf.Length], ct);
             buffer.SetLength(0);
         }
     }
@@ -199,12 +210,12 @@ public static class PartnerExportFormats
         csv.EndRecord();
     }
 
-    private static string Time(DateTime value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    public static string Time(DateTime value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Items joined with "; "; an empty item stays in place so that parallel lists keep their positions.</summary>
-    private static string List(IEnumerable<string?> items) =>
+    public static string List(IEnumerable<string?> items) =>
         string.Join(ListSeparator, items.Select(i => (i ?? string.Empty).Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal)));
 
     /// <summary>Splits a list column written by <see cref="List"/>: the inverse an importer applies.</summary>
@@ -239,7 +250,17 @@ public static class PartnerExportFormats
 }
 
 /// <summary>Told of each record as it is written, with its exact bytes: the export's manifest is built from these.</summary>
-public interface IExportRecords
+public interface IExportRecords<in T>
 {
-    ValueTask RecordAsync(PartnerClaim claim, ReadOnlySpan<byte> bytes, CancellationToken ct);
+    ValueTask RecordAsync(T item, ReadOnlySpan<byte> bytes, CancellationToken ct);
 }
+
+/// <summary>The partner export's records: the partner claims.</summary>
+public interface IExportRecords : IExportRecords<PartnerClaim>;
+
+/// <summary>
+/// What the three formats need of a record shape beyond its JSON: the CSV columns and how a row is written, its id,
+/// and its point (longitude, latitude) for GeoJSON, or null.
+/// </summary>
+public sealed record ExportShape<T>(IReadOnlyList<string> CsvColumns, Action<CsvWriter, T> WriteRow, Func<T, Guid> Id,
+    Func<T, (double Longitude, double Latitude)?> Point);

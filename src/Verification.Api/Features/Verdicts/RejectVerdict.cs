@@ -1,8 +1,10 @@
 using FluentValidation;
 using Mediator;
+using Verification.Api.Features.Notifications;
 using Verification.Api.Features.Claims;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
+using Verification.Domain.Notifications;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Verdicts;
@@ -16,13 +18,17 @@ public static class RejectVerdict
         public Validator() => RuleFor(c => c.Reason).NotEmpty().MaximumLength(2000);
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock) : ICommandHandler<Command, ClaimResponse>
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, TimeProvider clock, Notifier notifier) : ICommandHandler<Command, ClaimResponse>
     {
         public async ValueTask<ClaimResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var claim = await db.LoadForChangeAsync(command.ClaimId, command.ExpectedVersion, cancellationToken);
             claim.RejectVerdict(command.ProposalId, user.Id, command.Reason, clock.GetUtcNow().UtcDateTime);
-            return await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            var response = await db.SaveAndReadAsync(claim.Id, cancellationToken);
+            var proposer = claim.Proposals.First(p => p.Id == command.ProposalId).ProposedBy;
+            await notifier.NotifyAsync([proposer], NotificationKind.ProposalRejected, claim.Id,
+                $"Your verdict proposal on claim {claim.Reference} was rejected.", cancellationToken);
+            return response;
         }
     }
 }
