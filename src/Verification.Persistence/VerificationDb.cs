@@ -43,6 +43,7 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
     public DbSet<PartnerExport> PartnerExports => Set<PartnerExport>();
     public DbSet<PartnerExportRecord> PartnerExportRecords => Set<PartnerExportRecord>();
+    public DbSet<ClaimDocument> ClaimDocuments => Set<ClaimDocument>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {
