@@ -1052,3 +1052,41 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+)
+BEGIN
+    CREATE TABLE [ClaimDocuments] (
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Version] bigint NOT NULL,
+        [Staff] varbinary(max) NOT NULL,
+        [PartnerPublic] varbinary(max) NULL,
+        [PartnerRestricted] varbinary(max) NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimDocuments] PRIMARY KEY ([ClaimId]),
+        CONSTRAINT [FK_ClaimDocuments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimDocuments_UpdatedAt] ON [ClaimDocuments] ([UpdatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206021457_ClaimDocuments', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
