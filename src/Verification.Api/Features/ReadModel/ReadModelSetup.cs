@@ -3,7 +3,6 @@ using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Jobs;
 using Verification.Api.Infrastructure.Operations;
 using Verification.Api.Infrastructure.Security;

@@ -1,3 +1,5 @@
+using Verification.Api.Infrastructure.Http;
+
 namespace Verification.Api.Features.ReadModel;
 
 /// <summary>One stored document and the claim version it describes (its ETag).</summary>

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.Net.Http.Headers;
-using Verification.Api.Infrastructure.Http;
 
-namespace Verification.Api.Features.ReadModel;
+namespace Verification.Api.Infrastructure.Http;
 
 /// <summary>
 /// One stored document sent as it is: no deserializing, no serializing. With its version as the ETag (the same tag the
