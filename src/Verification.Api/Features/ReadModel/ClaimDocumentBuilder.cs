@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Partners;
 using Verification.Api.Pipeline;
+using Verification.Domain.Claims;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.ReadModel;
@@ -32,7 +33,9 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
         foreach (var chunk in claimIds.Distinct().Chunk(Batch))
         {
             var staff = await db.Claims.AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(ClaimProjection.ToResponse).ToListAsync(ct);
-            var shared = await partners.ShapeBothAsync(chunk, ct);
+            // Partners see decided claims only: most commands touch none, and then the partner read is skipped.
+            var decided = staff.Where(c => c.Status == ClaimStage.Decided).Select(c => c.Id).ToArray();
+            var shared = decided.Length == 0 ? [] : await partners.ShapeBothAsync(decided, ct);
             foreach (var claim in staff)
             {
                 var partner = shared.TryGetValue(claim.Id, out var both) ? both : default;
