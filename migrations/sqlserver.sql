@@ -1055,115 +1055,36 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
 )
 BEGIN
-    CREATE TABLE [Notifications] (
-        [Sequence] bigint NOT NULL IDENTITY,
-        [Id] uniqueidentifier NOT NULL,
-        [RecipientId] uniqueidentifier NOT NULL,
-        [Kind] nvarchar(40) NOT NULL,
+    CREATE TABLE [ClaimDocuments] (
         [ClaimId] uniqueidentifier NOT NULL,
-        [Text] nvarchar(500) NOT NULL,
-        [At] datetime2 NOT NULL,
-        [ReadAt] datetime2 NULL,
-        [Delivery] nvarchar(40) NOT NULL,
-        [DeliveryAttempts] int NOT NULL,
-        [NextDeliveryAt] datetime2 NULL,
-        [DeliveredAt] datetime2 NULL,
-        [LastDeliveryError] nvarchar(1000) NULL,
-        CONSTRAINT [PK_Notifications] PRIMARY KEY ([Sequence]),
-        CONSTRAINT [FK_Notifications_AspNetUsers_RecipientId] FOREIGN KEY ([RecipientId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION,
-        CONSTRAINT [FK_Notifications_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+        [Version] bigint NOT NULL,
+        [Staff] varbinary(max) NOT NULL,
+        [PartnerPublic] varbinary(max) NULL,
+        [PartnerRestricted] varbinary(max) NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_ClaimDocuments] PRIMARY KEY ([ClaimId]),
+        CONSTRAINT [FK_ClaimDocuments_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE CASCADE
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
 )
 BEGIN
-    CREATE TABLE [OverdueMarks] (
-        [ItemId] uniqueidentifier NOT NULL,
-        [Kind] nvarchar(40) NOT NULL,
-        [ClaimId] uniqueidentifier NOT NULL,
-        [DueAt] datetime2 NOT NULL,
-        [MarkedAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_OverdueMarks] PRIMARY KEY ([ItemId]),
-        CONSTRAINT [FK_OverdueMarks_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
-    );
+    CREATE INDEX [IX_ClaimDocuments_UpdatedAt] ON [ClaimDocuments] ([UpdatedAt]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE TABLE [StaffWebhooks] (
-        [UserId] uniqueidentifier NOT NULL,
-        [Url] nvarchar(2000) NOT NULL,
-        [ProtectedSecret] nvarchar(2000) NOT NULL,
-        [CreatedAt] datetime2 NOT NULL,
-        CONSTRAINT [PK_StaffWebhooks] PRIMARY KEY ([UserId]),
-        CONSTRAINT [FK_StaffWebhooks_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE INDEX [IX_Notifications_ClaimId] ON [Notifications] ([ClaimId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE INDEX [IX_Notifications_Delivery_NextDeliveryAt] ON [Notifications] ([Delivery], [NextDeliveryAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_Notifications_Id] ON [Notifications] ([Id]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE INDEX [IX_Notifications_RecipientId_ReadAt] ON [Notifications] ([RecipientId], [ReadAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE INDEX [IX_Notifications_RecipientId_Sequence] ON [Notifications] ([RecipientId], [Sequence]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
-)
-BEGIN
-    CREATE INDEX [IX_OverdueMarks_ClaimId] ON [OverdueMarks] ([ClaimId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206024846_Notifications'
+    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206024846_Notifications', N'10.0.15');
+    VALUES (N'20261206021457_ClaimDocuments', N'10.0.15');
 END;
 
 COMMIT;

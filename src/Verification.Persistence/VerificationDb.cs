@@ -47,6 +47,7 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<StaffWebhook> StaffWebhooks => Set<StaffWebhook>();
     public DbSet<OverdueMark> OverdueMarks => Set<OverdueMark>();
+    public DbSet<ClaimDocument> ClaimDocuments => Set<ClaimDocument>();
 
     public DatabaseProvider Provider => Database.ProviderName switch
     {

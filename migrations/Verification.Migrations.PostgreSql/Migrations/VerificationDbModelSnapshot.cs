@@ -1298,6 +1298,34 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("VerdictProposals", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("PartnerPublic")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("PartnerRestricted")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("ClaimDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.ClaimNumber", b =>
                 {
                     b.Property<long>("Id")
@@ -1730,6 +1758,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .WithMany("Proposals")
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

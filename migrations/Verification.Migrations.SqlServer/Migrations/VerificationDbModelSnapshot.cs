@@ -1300,6 +1300,34 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("VerdictProposals", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("PartnerPublic")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("PartnerRestricted")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("ClaimDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.ClaimNumber", b =>
                 {
                     b.Property<long>("Id")
@@ -1733,6 +1761,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .WithMany("Proposals")
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

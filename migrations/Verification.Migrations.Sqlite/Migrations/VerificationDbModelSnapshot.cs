@@ -1283,6 +1283,34 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("VerdictProposals", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PartnerPublic")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("PartnerRestricted")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("ClaimDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.ClaimNumber", b =>
                 {
                     b.Property<long>("Id")
@@ -1713,6 +1741,15 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .WithMany("Proposals")
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

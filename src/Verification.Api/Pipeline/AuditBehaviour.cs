@@ -73,15 +73,13 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
         var states = await RecordStates.ComputeAsync(db, touched.Claims, touched.Evidence, cancellationToken);
-        await projections.RunAsync(db, touched.ProjectedClaims, cancellationToken);
-        if (db.ChangeTracker.HasChanges())
-            await db.SaveChangesAsync(cancellationToken);
 
         if (response is IAuditChanges many)
         {
             await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()),
                 [.. many.AuditChanges.Select(c => (c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))],
                 states, cancellationToken);
+            await ProjectAsync(touched, cancellationToken);
             return response;
         }
 
@@ -97,7 +95,22 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         };
         var digest = Hashing.Sha256Hex(JsonSerializer.Serialize(message, message.GetType(), DigestOptions));
         await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), [(target, digest)], states, cancellationToken);
+        await ProjectAsync(touched, cancellationToken);
         return response;
+    }
+
+    /// <summary>
+    /// The derived projections, after the audit entry: a partner's claim document names the audit entry that confirmed
+    /// its verdict (<c>decision.auditSequence</c>), which exists only once this command's entry is appended. Still inside
+    /// the command's transaction, so the documents commit with the change or not at all.
+    /// </summary>
+    private async Task ProjectAsync(TouchedRecords touched, CancellationToken cancellationToken)
+    {
+        if (!projections.Any || touched.ProjectedClaims.Count == 0)
+            return;
+        await projections.RunAsync(db, touched.ProjectedClaims, cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+            await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The claims and evidence items a command added or modified, gathered before each save.</summary>

@@ -51,6 +51,7 @@ public sealed class RouteMatrixTests(SqliteApiFixture fixture, ITestOutputHelper
         ["POST /api/v1/auth/2fa/enable"] = new(Access.Staff, Scope.None, _ => new { code = "000000" }),
         ["POST /api/v1/auth/2fa/disable"] = new(Access.Staff, Scope.None),
         ["POST /api/v1/operations/integrity-check"] = new(Access.Coordinator, Scope.None),
+        ["POST /api/v1/operations/read-model/rebuild"] = new(Access.Coordinator, Scope.None),
         ["POST /api/v1/imports/{id}/requeue"] = new(Access.Coordinator, Scope.None),
         ["POST /api/v1/claims"] = new(Access.Investigator, Scope.None, _ => Kidal.Claim()),
         ["GET /api/v1/claims"] = new(Access.Staff, Scope.None),

@@ -19,7 +19,8 @@ public static class CheckAuditChain
 
     public sealed record Result(bool Valid, long Checked, Guid? FirstInvalidEntryId, HeadsCheck Heads, RecordsCheck? Records);
 
-    internal sealed class Handler(VerificationDb db, AuditVerifier verifier, VerificationMetrics metrics, TimeProvider clock, ILogger<Handler> logger)
+    internal sealed class Handler(VerificationDb db, AuditVerifier verifier, VerificationMetrics metrics, TimeProvider clock, ILogger<Handler> logger,
+        ReadModel.ClaimDocumentCheck documents)
         : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
@@ -46,6 +47,8 @@ public static class CheckAuditChain
             }
             check.Record(clock.GetUtcNow().UtcDateTime, v.Checked, v.Valid ? 0 : 1, v.FirstInvalidEntryId ?? v.Records?.FirstMismatch?.Id);
             await db.SaveChangesAsync(cancellationToken);
+            // The read side: a sample of stored claim documents against a fresh projection (its own finding and metric).
+            await documents.RunAsync(cancellationToken);
             return new Result(v.Valid, v.Checked, v.FirstInvalidEntryId, v.Heads, v.Records);
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
@@ -21,8 +22,10 @@ public static class ClaimEndpoints
             .WithSummary("Submit a claim (Investigator). Honours Idempotency-Key.")
             .Produces<ClaimResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        claims.MapGet("/", List).WithSummary("List the claims you may see, newest first (keyset-paged).");
-        claims.MapGet("/{id:guid}", Get).WithSummary("Read one claim; the ETag is its version.")
+        claims.MapGet("/", List).WithSummary("List the claims you may see, newest first (keyset-paged).")
+            .Produces<Page<ClaimResponse>>().ProducesValidationProblem();
+        claims.MapGet("/{id:guid}", Get).WithSummary("Read one claim; the ETag is its version, and If-None-Match with it answers 304.")
+            .Produces<ClaimResponse>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         claims.MapGet("/{id:guid}/history", History).WithSummary("The claim's timeline, oldest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -65,14 +68,15 @@ public static class ClaimEndpoints
         return Results.Text(result.ResponseJson, "application/json", statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<Ok<Page<ClaimResponse>>> List(ISender sender, CancellationToken ct,
+    // Both reads answer stored documents (Features/ReadModel): the bytes written with the claim's last change.
+    private static async Task<IResult> List(ISender sender, CancellationToken ct,
         ClaimStage? status, string? countryCode, ViolationType? violationType, DateOnly? from, DateOnly? to, string? q,
         Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox) =>
-        TypedResults.Ok(await sender.Send(
-            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox), ct));
+        (await sender.Send(new ListClaimDocuments.Query(
+            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox)), ct)).ToResult();
 
-    private static async Task<Ok<ClaimResponse>> Get(Guid id, ISender sender, HttpResponse response, CancellationToken ct) =>
-        response.WithETag(await sender.Send(new GetClaim.Query(id), ct));
+    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken ct) =>
+        (await sender.Send(new GetClaimDocument.Query(id), ct)).ToResult();
 
     private static async Task<Ok<Page<GetClaimHistory.HistoryEntry>>> History(Guid id, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new GetClaimHistory.Query(id, limit ?? Paging.DefaultLimit, cursor), ct));

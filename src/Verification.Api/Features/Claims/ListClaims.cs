@@ -45,6 +45,22 @@ public static class ListClaims
     {
         public async ValueTask<Page<ClaimResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
+            var rows = await PageOf(db, user, query)
+                .Select(ClaimProjection.ToResponse)
+                .ToListAsync(cancellationToken);
+            if (rows.Count <= query.Limit)
+                return new Page<ClaimResponse>(rows, null);
+            var items = rows.GetRange(0, query.Limit);
+            Claim.TryParseReference(items[^1].Reference, out var last);
+            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        /// <summary>
+        /// The page's claims, filtered on the indexed columns, in order and cut to one more than the page: shared by
+        /// this query (assembled answers, for the console) and <see cref="ListClaimDocuments"/> (stored documents, for HTTP).
+        /// </summary>
+        internal static IQueryable<Claim> PageOf(VerificationDb db, ICurrentUser user, Query query)
+        {
             var claims = Filter(db.Claims.AsNoTracking().VisibleTo(user), query, user.Id);
             if (Paging.TryDecodeNumber(query.Cursor, out var after))
                 claims = claims.Where(c => c.Number < after);
@@ -54,15 +70,8 @@ public static class ListClaims
             // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
             // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
             var take = query.Limit + 1;
-            var rows = await claims.OrderByDescending(c => c.Number)
-                .Take(take)
-                .Select(ClaimProjection.ToResponse)
-                .ToListAsync(cancellationToken);
-            if (rows.Count <= query.Limit)
-                return new Page<ClaimResponse>(rows, null);
-            var items = rows.GetRange(0, query.Limit);
-            Claim.TryParseReference(items[^1].Reference, out var last);
-            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return claims.OrderByDescending(c => c.Number)
+                .Take(take);
         }
 
         /// <summary>The list's filters (not its paging): the staff export applies the same ones.</summary>

@@ -30,12 +30,63 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     internal string PageSql(IPartnerClaimFilter filter, int limit, string? cursor) => PageQuery(filter, limit, cursor).ToQueryString();
 
     /// <summary>One more row than the page holds: its presence says there is a next page.</summary>
-    private IQueryable<Row> PageQuery(IPartnerClaimFilter filter, int limit, string? cursor)
+    private IQueryable<Row> PageQuery(IPartnerClaimFilter filter, int limit, string? cursor) => Project(PageDecisions(filter, limit, cursor));
+
+    /// <summary>The page's decided claims, filtered, in order and cut: what <see cref="PageQuery"/> and the stored documents' page share.</summary>
+    private IQueryable<Decision> PageDecisions(IPartnerClaimFilter filter, int limit, string? cursor)
     {
         var decisions = Decided(filter);
         if (PartnerCursor.TryDecode(cursor, out var after))
             decisions = decisions.Where(d => d.Claim.UpdatedAt > after.UpdatedAt || d.Claim.UpdatedAt == after.UpdatedAt && d.Claim.Number > after.Number);
-        return Project(InPartnerOrder(decisions).Take(limit + 1));
+        return InPartnerOrder(decisions).Take(limit + 1);
+    }
+
+    /// <summary>
+    /// The page as stored documents (<see cref="ClaimDocument"/>): the same filter, order and cut as <see cref="PageAsync"/>,
+    /// materialized as the bytes of each claim's document for the sharing level (null where a document is missing).
+    /// </summary>
+    public async Task<DocumentPage> PageDocumentsAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
+    {
+        var rows = await Documents(PageDecisions(filter, limit, cursor), level).ToListAsync(ct);
+        var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
+        if (rows.Count > limit)
+            rows.RemoveRange(limit, rows.Count - limit);
+        return new DocumentPage(rows, next);
+    }
+
+    /// <summary>The stored document of one claim for the sharing level if the claim is decided now, otherwise null.</summary>
+    public Task<DocumentRow?> FindDocumentAsync(Guid claimId, SharingLevel level, CancellationToken ct) =>
+        Documents(WithVerdict(db.Claims.AsNoTracking().Where(c => c.Id == claimId)), level).FirstOrDefaultAsync(ct);
+
+    private IQueryable<DocumentRow> Documents(IQueryable<Decision> decisions, SharingLevel level)
+    {
+        var documents = db.ClaimDocuments.AsNoTracking();
+        return level == SharingLevel.Public
+            ? decisions.Select(d => new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => (long?)x.Version).FirstOrDefault(),
+                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => x.PartnerPublic).FirstOrDefault()))
+            : decisions.Select(d => new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => (long?)x.Version).FirstOrDefault(),
+                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => x.PartnerRestricted).FirstOrDefault()));
+    }
+
+    /// <summary>One claim of a page of stored documents; <see cref="Current"/> when its document describes the claim as it is.</summary>
+    public sealed record DocumentRow(Guid Id, long Number, DateTime UpdatedAt, long Version, long? DocumentVersion, byte[]? Document)
+    {
+        public bool Current => Document is not null && DocumentVersion == Version;
+    }
+
+    public sealed record DocumentPage(List<DocumentRow> Rows, string? NextCursor);
+
+    /// <summary>
+    /// Both partner shapes of each decided claim among <paramref name="claimIds"/>, for the stored documents: one read of
+    /// the rows and one of the decisions for the whole batch. A claim that is not decided is absent.
+    /// </summary>
+    public async Task<Dictionary<Guid, (PartnerClaim Public, PartnerClaim Restricted)>> ShapeBothAsync(IReadOnlyCollection<Guid> claimIds, CancellationToken ct)
+    {
+        var rows = await Project(WithVerdict(db.Claims.AsNoTracking().Where(c => claimIds.Contains(c.Id)))).ToListAsync(ct);
+        var decisions = await DecisionsAsync(rows, ct);
+        return rows.ToDictionary(r => r.Id, r => (Shape(r, SharingLevel.Public, decisions), Shape(r, SharingLevel.Restricted, decisions)));
     }
 
     /// <summary>The claim if it is decided now, otherwise null (a partner never learns that an undecided claim exists).</summary>

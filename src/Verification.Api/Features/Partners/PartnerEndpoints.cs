@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
@@ -39,9 +40,10 @@ public static class PartnerEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         partner.MapGet("/claims", ListClaims)
             .WithSummary("Decided claims, by last change then number, for incremental sync with updatedSince (Partner API key).")
-            .ProducesValidationProblem();
+            .Produces<Page<PartnerClaim>>().ProducesValidationProblem();
         partner.MapGet("/claims/{id:guid}", GetClaim)
-            .WithSummary("One decided claim; 404 for any claim that is not decided (Partner API key).")
+            .WithSummary("One decided claim; 404 for any claim that is not decided. The ETag is its version, and If-None-Match with it answers 304 (Partner API key).")
+            .Produces<PartnerClaim>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         partner.MapGet("/exports/claims", Export)
             .WithSummary("Every decided claim that matches the filters, streamed as ndjson, csv or geojson (Partner API key).")
@@ -95,13 +97,14 @@ public static class PartnerEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<Page<PartnerClaim>>> ListClaims(ClaimsPrincipal user, ISender sender, CancellationToken ct,
+    // Both reads answer stored documents (Features/ReadModel) for the partner's sharing level.
+    private static async Task<IResult> ListClaims(ClaimsPrincipal user, ISender sender, CancellationToken ct,
         DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor) =>
-        TypedResults.Ok(await sender.Send(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
-            limit ?? Paging.DefaultLimit, cursor), ct));
+        (await sender.Send(new ListPartnerClaimDocuments.Query(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
+            limit ?? Paging.DefaultLimit, cursor)), ct)).ToResult();
 
-    private static async Task<Ok<PartnerClaim>> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
-        TypedResults.Ok(await sender.Send(new GetPartnerClaim.Query(user.Partner(), id), ct));
+    private static async Task<IResult> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        (await sender.Send(new GetPartnerClaimDocument.Query(user.Partner(), id), ct)).ToResult();
 
     private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
         DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)

@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Verification.Api.Features.ReadModel;
+using Verification.Api.Infrastructure.Security;
+using Verification.Domain.Common;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.Claims;
+
+/// <summary>
+/// <c>GET /api/v1/claims/{id}</c> from the read side: the claim's stored staff document, if the caller may see the claim.
+/// The visibility rule runs on the indexed <c>Claims</c> columns; the document is joined on its primary key.
+/// </summary>
+public static class GetClaimDocument
+{
+    public sealed record Query(Guid ClaimId) : IQuery<StoredDocument>;
+
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, ClaimDocumentBuilder builder) : IQueryHandler<Query, StoredDocument>
+    {
+        public async ValueTask<StoredDocument> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var reads = CompiledReads.For(db.Model);
+            var row = (user.SeesAllClaims()
+                          ? await reads.AnyClaim(db, query.ClaimId, cancellationToken)
+                          : await reads.ClaimOfInvestigator(db, query.ClaimId, user.Id, cancellationToken))
+                      ?? throw new NotFound("Claim", query.ClaimId);
+            if (row.Staff is not null && row.DocumentVersion == row.Version)
+                return new StoredDocument(row.Version, row.Staff);
+            // No document yet (a database from before the read side, until the backfill reaches it): the write side answers.
+            var built = await builder.BuildAsync(db, [query.ClaimId], cancellationToken);
+            return built.TryGetValue(query.ClaimId, out var fresh)
+                ? new StoredDocument(fresh.Version, fresh.Staff)
+                : throw new NotFound("Claim", query.ClaimId);
+        }
+    }
+
+    internal sealed record Row(long Version, long? DocumentVersion, byte[]? Staff);
+
+    /// <summary>
+    /// Compiled once per model, as <see cref="GetClaim"/>'s reads are: the claim's version and its document by a left join
+    /// on the document's primary key, in the two shapes of ClaimVisibility's rule.
+    /// </summary>
+    private sealed class CompiledReads
+    {
+        private static readonly ConditionalWeakTable<IModel, CompiledReads> ByModel = new();
+
+        public static CompiledReads For(IModel model) => ByModel.GetValue(model, static _ => new CompiledReads());
+
+        public readonly Func<VerificationDb, Guid, CancellationToken, Task<Row?>> AnyClaim =
+            EF.CompileAsyncQuery((VerificationDb db, Guid id, CancellationToken _) =>
+                (from c in db.Claims.AsNoTracking().Where(c => c.Id == id)
+                 join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
+                 from d in documents.DefaultIfEmpty()
+                 select new Row(c.Version, d == null ? null : d.Version, d == null ? null : d.Staff)).FirstOrDefault());
+
+        public readonly Func<VerificationDb, Guid, Guid, CancellationToken, Task<Row?>> ClaimOfInvestigator =
+            EF.CompileAsyncQuery((VerificationDb db, Guid id, Guid me, CancellationToken _) =>
+                (from c in db.Claims.AsNoTracking().Where(c => c.Id == id)
+                     .Where(c => c.SubmittedBy == me || c.Assignments.Any(a => a.UserId == me))
+                 join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
+                 from d in documents.DefaultIfEmpty()
+                 select new Row(c.Version, d == null ? null : d.Version, d == null ? null : d.Staff)).FirstOrDefault());
+    }
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace Verification.Api.Infrastructure.Http;
+
+/// <summary>
+/// One stored document sent as it is: no deserializing, no serializing. With its version as the ETag (the same tag the
+/// assembled answer carried), a request whose <c>If-None-Match</c> names it is answered <c>304</c> without the body.
+/// </summary>
+public sealed class StoredJsonResult(ReadOnlyMemory<byte> body, long? version) : IResult
+{
+    public const string ContentType = "application/json; charset=utf-8";
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        if (version is { } v)
+        {
+            var tag = ETags.For(v);
+            response.Headers.ETag = tag;
+            if (NoneMatch.Matches(httpContext.Request, tag))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+        }
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        await response.BodyWriter.WriteAsync(body, httpContext.RequestAborted);
+    }
+}
+
+/// <summary>
+/// A list page of stored documents, written as <c>{"items":[…],"nextCursor":…}</c>: the bytes <c>Page&lt;T&gt;</c>
+/// serializes to, with each item's stored bytes copied in between.
+/// </summary>
+public sealed class StoredPageResult(IReadOnlyList<byte[]> items, string? nextCursor) : IResult
+{
+    private static readonly byte[] Open = "{\"items\":["u8.ToArray();
+    private static readonly byte[] Comma = ","u8.ToArray();
+    private static readonly byte[] Close = "],\"nextCursor\":"u8.ToArray();
+    private static readonly byte[] Null = "null"u8.ToArray();
+    private static readonly byte[] End = "}"u8.ToArray();
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        // A cursor is base64url: nothing in it needs escaping in a JSON string.
+        var cursor = nextCursor is null ? Null : Encoding.UTF8.GetBytes($"\"{nextCursor}\"");
+        long length = Open.Length + Close.Length + cursor.Length + End.Length + Math.Max(0, items.Count - 1);
+        foreach (var item in items)
+            length += item.Length;
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = StoredJsonResult.ContentType;
+        response.ContentLength = length;
+        var writer = response.BodyWriter;
+        writer.Write(Open);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+                writer.Write(Comma);
+            writer.Write(items[i]);
+        }
+        writer.Write(Close);
+        writer.Write(cursor);
+        writer.Write(End);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}
+
+/// <summary>RFC 9110 §13.1.2: If-None-Match with weak comparison; <c>*</c> matches any current representation.</summary>
+internal static class NoneMatch
+{
+    public static bool Matches(HttpRequest request, string tag)
+    {
+        var raw = request.Headers.IfNoneMatch;
+        if (raw.Count == 0)
+            return false;
+        if (!EntityTagHeaderValue.TryParseList(raw, out var tags))
+            return false;
+        var current = new EntityTagHeaderValue(tag);
+        foreach (var candidate in tags)
+        {
+            if (candidate.Equals(EntityTagHeaderValue.Any) || candidate.Compare(current, useStrongComparison: false))
+                return true;
+        }
+        return false;
+    }
+}
