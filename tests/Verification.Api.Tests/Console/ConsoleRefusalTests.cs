@@ -295,10 +295,18 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         var loads = 0;
         page.Request += (_, r) => { if (r.Url.EndsWith("/status", StringComparison.Ordinal)) polls++; };
         page.FrameNavigated += (_, f) => { if (f == page.MainFrame && importPage.IsMatch(f.Url)) loads++; };
-        var landed = page.WaitForResponseAsync(r => importPage.IsMatch(r.Url));
+        // The import page as it first arrived (the script may load it again before a test could read it).
+        string? landed = null;
+        await page.RouteAsync(url => importPage.IsMatch(url), async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync();
+            landed ??= body;
+            await route.FulfillAsync(new() { Response = response, Body = body });
+        });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
         await page.WaitForURLAsync(importPage);
-        var running = (await (await landed).TextAsync()).Contains("data-live-import=\"/app/imports/", StringComparison.Ordinal);
+        var running = landed?.Contains("data-live-import=\"/app/imports/", StringComparison.Ordinal) == true;
         // While the import runs, console.js polls its status and updates the figures; the page loads once more at the end.
         await PW.Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
         await PW.Expect(page.GetByTestId("created")).ToHaveTextAsync("5");
