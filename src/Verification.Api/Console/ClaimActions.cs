@@ -21,20 +21,20 @@ public static class ClaimActions
         var coordinator = user.IsInRole(Roles.Coordinator);
         var investigator = user.IsInRole(Roles.Investigator);
         if ((reviewer || coordinator) && claim.Status == ClaimStage.Submitted)
-            actions.Add(("Triage", $"{url}/triage"));
+            actions.Add(("Action.Triage", $"{url}/triage"));
         if (claim.Status is ClaimStage.Submitted or ClaimStage.InCorroboration or ClaimStage.Decided)
-            actions.Add(("Add evidence", $"{url}/evidence/new"));
+            actions.Add(("Action.AddEvidence", $"{url}/evidence/new"));
         if (reviewer && claim.Status == ClaimStage.InCorroboration)
-            actions.Add(("Propose a verdict", $"{url}/verdict"));
+            actions.Add(("Action.Propose", $"{url}/verdict"));
         if (reviewer && claim.Status == ClaimStage.VerdictProposed
             && proposals.FirstOrDefault(p => p.Status == ProposalStatus.Pending) is { } pending && pending.ProposedBy != me)
-            actions.Add(("Confirm or reject the proposed verdict", $"{url}/proposals/{pending.Id}"));
+            actions.Add(("Action.Confirm", $"{url}/proposals/{pending.Id}"));
         if (investigator && claim.SubmittedBy == me && claim.Status is ClaimStage.Submitted or ClaimStage.InCorroboration)
-            actions.Add(("Withdraw", $"{url}/withdraw"));
+            actions.Add(("Action.Withdraw", $"{url}/withdraw"));
         if (coordinator && claim.Status == ClaimStage.Decided)
-            actions.Add(("Reopen", $"{url}/reopen"));
+            actions.Add(("Action.Reopen", $"{url}/reopen"));
         if (coordinator && claim.Status is not (ClaimStage.Rejected or ClaimStage.Withdrawn))
-            actions.Add(("Assign an investigator", $"{url}/assign"));
+            actions.Add(("Action.Assign", $"{url}/assign"));
         return actions;
     }
 }

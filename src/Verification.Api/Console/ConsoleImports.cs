@@ -22,8 +22,35 @@ public static class ConsoleImports
     {
         app.MapPost("/app/imports/file", UploadAsync).RequireAuthorization(p => p.RequireRole(Roles.Investigator, Roles.Coordinator))
             .WithMetadata(new LargeBodyMetadata()).DisableAntiforgery().ExcludeFromDescription();
+        app.MapGet("/app/imports/{id:guid}/status", StatusAsync).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// What the import page's script polls while a run goes on: the same <see cref="GetImport"/> query as the page and as
+    /// <c>GET /api/v1/imports/{id}</c> (the same visibility: 404 for an import one may not see), with the words in the
+    /// reader's language. Never cached.
+    /// </summary>
+    private static async Task<IResult> StatusAsync(Guid id, HttpContext http, ISender sender,
+        Microsoft.Extensions.Localization.IStringLocalizer<ConsoleText> text, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        try
+        {
+            var i = await sender.Send(new GetImport.Query(id), ct);
+            var finished = i.Status is not (Domain.Imports.ImportStatus.Queued or Domain.Imports.ImportStatus.Running);
+            return TypedResults.Json(new ImportProgress(i.Status.ToString(), text["ImportStatus." + i.Status], i.ProcessedRows, i.TotalRows,
+                i.CreatedClaims, i.SkippedRows, i.FailedRows, finished));
+        }
+        catch (Exception e) when (e is DomainException or HttpProblem)
+        {
+            var problem = ProblemDetailsExceptionHandler.Map(e);
+            return TypedResults.Problem(problem);
+        }
+    }
+
+    public sealed record ImportProgress(string Status, string StatusText, int ProcessedRows, int? TotalRows, int CreatedClaims,
+        int SkippedRows, int FailedRows, bool Finished);
 
     private static async Task<IResult> UploadAsync(HttpContext http, IAntiforgery antiforgery, ISender sender, EvidenceStore store,
         IBackgroundJobClient jobs, ICurrentUser user, CancellationToken ct)

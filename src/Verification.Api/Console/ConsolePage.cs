@@ -98,6 +98,17 @@ public abstract class ConsolePage : ComponentBase
             Http.Response.StatusCode = status;
     }
 
+    /// <summary>A check the page makes itself (two passwords that differ): shown like the pipeline's messages, beside the field.</summary>
+    protected void ShowOwn(string field, string message)
+    {
+        var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = message,
+        };
+        Restore(problem, problem.Errors.ToDictionary(p => p.Key, p => p.Value));
+    }
+
     protected string[] ErrorsFor(string field) => Errors.TryGetValue(field, out var messages) ? messages : [];
 
     /// <summary>Post/redirect/get: after a change the browser lands on a page it can reload safely.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -19,80 +17,14 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
     public async Task Every_page_is_accessible_fits_360_px_and_weighs_at_most_200_KB_on_first_load()
     {
         await using var api = await TestApi.StartOnKestrelAsync(DatabaseProvider.Sqlite);
-        var investigator = await api.NewPersonAsync("Investigator");
-        var reviewer1 = await api.NewPersonAsync("Reviewer");
-        var reviewer2 = await api.NewPersonAsync("Reviewer");
-        var (submitted, _) = await investigator.Client.SubmitClaimAsync();
-        var (claim, etag) = await investigator.Client.SubmitClaimAsync();
-        var claimId = claim.GetProperty("id").GetGuid();
-        await Expect.Status(await reviewer1.Client.PostWithIfMatch($"/api/v1/claims/{claimId}/triage", new { decision = "Accept" }, etag), HttpStatusCode.OK);
-        var evidenceIds = new List<Guid>();
-        foreach (var origin in new[] { "kidal-press", "csp-statement" })
-        {
-            var added = await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{claimId}/evidence",
-                new { kind = "Link", title = $"Report from {origin}", url = $"https://example.org/{origin}", origin, stance = "Supports" });
-            evidenceIds.Add((await added.Json()).GetProperty("id").GetGuid());
-        }
-        var testimony = await investigator.Client.PostAsJsonAsync($"/api/v1/claims/{claimId}/evidence", new
-        {
-            kind = "Testimony",
-            title = "A resident of Kidal",
-            origin = "resident",
-            stance = "Context",
-            testimony = new { text = "We heard the drones after midnight.", witness = new { name = "A. Ag", contact = "+223 0000 0000" } },
-        });
-        await Expect.Status(testimony, HttpStatusCode.Created);
-        foreach (var id in evidenceIds)
-            await Expect.Status(await reviewer1.Client.PostAsJsonAsync($"/api/v1/evidence/{id}/review",
-                new { decision = "Accept", sourceReliability = "B", informationCredibility = 2 }), HttpStatusCode.OK);
-        var proposed = await reviewer1.Client.PostWithIfMatch($"/api/v1/claims/{claimId}/verdict-proposals",
-            new { rating = "Fair", rationale = "Two independent sources; a drone strike by the FAMa in the area is confirmed." },
-            await reviewer1.Client.ETagOf(claimId));
-        await Expect.Status(proposed, HttpStatusCode.Created);
-        var proposalId = (await proposed.Json()).GetProperty("id").GetGuid();
-        var testimonyId = (await testimony.Json()).GetProperty("id").GetGuid();
-
-        var pages = new (string Name, string? Email, string? Password, string Path)[]
-        {
-            ("sign-in", null, null, "/app/sign-in"),
-            ("my-work-reviewer", reviewer2.Email, TestApi.Password, "/app"),
-            ("claims", reviewer2.Email, TestApi.Password, "/app/claims"),
-            ("claim", investigator.Email, TestApi.Password, $"/app/claims/{claimId}"),
-            ("submit", investigator.Email, TestApi.Password, "/app/claims/new"),
-            ("add-evidence", investigator.Email, TestApi.Password, $"/app/claims/{claimId}/evidence/new"),
-            ("withdraw", investigator.Email, TestApi.Password, $"/app/claims/{submitted.GetProperty("id").GetGuid()}/withdraw"),
-            ("triage", reviewer2.Email, TestApi.Password, $"/app/claims/{submitted.GetProperty("id").GetGuid()}/triage"),
-            ("review-evidence", reviewer2.Email, TestApi.Password, $"/app/evidence/{testimonyId}/review"),
-            ("propose-verdict", reviewer2.Email, TestApi.Password, $"/app/claims/{submitted.GetProperty("id").GetGuid()}/verdict"),
-            ("confirm-verdict", reviewer2.Email, TestApi.Password, $"/app/claims/{claimId}/proposals/{proposalId}"),
-            ("my-work-coordinator", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app"),
-            ("partners", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/partners"),
-            ("imports", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/imports"),
-            ("users", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/users"),
-            ("assign", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/assign"),
-            ("reopen", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, $"/app/claims/{claimId}/reopen"),
-            ("audit", ApiFactory.CoordinatorEmail, ApiFactory.CoordinatorPassword, "/app/audit"),
-        };
-        var sessions = new Dictionary<string, string>();
+        var pages = await ConsoleScenario.BuildAsync(api);
+        var sessions = new ConsoleScenario.Sessions(browser, api);
         var screenshots = Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS");
         var weights = new List<string>();
-        foreach (var (name, email, password, path) in pages)
+        foreach (var (name, _, _, path) in pages)
         {
-            string? state = null;
-            if (email is not null && !sessions.TryGetValue(email, out state))
-            {
-                var signIn = await browser.OpenAsync(api);
-                await signIn.SignInAsync(email, password!);
-                sessions[email] = state = await signIn.Context.StorageStateAsync();
-                await signIn.Context.CloseAsync();
-            }
             // A new context: the session's cookie, an empty cache, a phone's width.
-            var context = await browser.Browser.NewContextAsync(new()
-            {
-                BaseURL = api.Anonymous.BaseAddress!.ToString(),
-                ViewportSize = new() { Width = 360, Height = 780 },
-                StorageState = state,
-            });
+            var context = await sessions.ContextForAsync(pages.First(p => p.Name == name));
             var page = await context.NewPageAsync();
             var responses = new List<IResponse>();
             page.Response += (_, response) => responses.Add(response);

@@ -290,12 +290,40 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         await page.Locator("#format").SelectOptionAsync("ucdp-ged-csv");
         await page.Locator("#dataset-version").FillAsync("23.1");
         await page.Locator("#import-file").SetInputFilesAsync(Claims.KidalWalkthroughTests.SamplePath("ucdp-ged-23.1-car/events-first-5.csv"));
+        var importPage = new System.Text.RegularExpressions.Regex("/app/imports/[0-9a-f-]{36}$");
+        var polls = 0;
+        var loads = 0;
+        page.Request += (_, r) => { if (r.Url.EndsWith("/status", StringComparison.Ordinal)) polls++; };
+        page.FrameNavigated += (_, f) => { if (f == page.MainFrame && importPage.IsMatch(f.Url)) loads++; };
+        // The import page as it first arrived (the script may load it again before a test could read it).
+        string? landed = null;
+        await page.RouteAsync(url => importPage.IsMatch(url), async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync();
+            landed ??= body;
+            await route.FulfillAsync(new() { Response = response, Body = body });
+        });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/app/imports/[0-9a-f-]{36}$"));
-        // The page refreshes itself while the import runs.
+        await page.WaitForURLAsync(importPage);
+        var running = landed?.Contains("data-live-import=\"/app/imports/", StringComparison.Ordinal) == true;
+        // While the import runs, console.js polls its status and updates the figures; the page loads once more at the end.
         await PW.Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
         await PW.Expect(page.GetByTestId("created")).ToHaveTextAsync("5");
+        if (running)
+        {
+            Assert.True(polls >= 1, "the page did not poll the import's status");
+            Assert.True(loads <= 2, $"the page was loaded {loads} times while the script followed the run");
+        }
         await page.AssertAccessibleAsync();
+        // The status the script polls is the API's import, in the reader's words.
+        var id = page.Url[^36..];
+        var status = await (await page.Context.APIRequest.GetAsync($"/app/imports/{id}/status")).JsonAsync();
+        var fromApi = await (await api.CoordinatorAsync()).GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}");
+        Assert.Equal("Succeeded", status!.Value.GetProperty("status").GetString());
+        Assert.True(status.Value.GetProperty("finished").GetBoolean());
+        foreach (var figure in new[] { "processedRows", "createdClaims", "skippedRows", "failedRows" })
+            Assert.Equal(fromApi.GetProperty(figure).GetInt32(), status.Value.GetProperty(figure).GetInt32());
         var claims = await (await api.CoordinatorAsync()).GetFromJsonAsync<JsonElement>("/api/v1/claims?q=&limit=200");
         Assert.Equal(5, claims.GetProperty("items").EnumerateArray().Count(c => c.GetProperty("externalId").GetString()?.StartsWith("ucdp-ged:", StringComparison.Ordinal) == true));
     }

@@ -43,6 +43,10 @@ public sealed class ConsoleRouteMatrixTests(ConsoleBrowser browser) : IClassFixt
             ("/app/partners", SignIn, 403, 403, 200),
             ("/app/imports", SignIn, 200, 200, 200),
             ($"/app/imports/{unknown}", SignIn, 404, 404, 404),
+            ($"/app/imports/{unknown}/status", SignIn, 404, 404, 404),
+            ("/app/account", SignIn, 200, 200, 200),
+            ($"/app/users/{reviewer.Id}", SignIn, 403, 403, 200),
+            ($"/app/users/{unknown}", SignIn, 403, 403, 404),
             ("/app/assets/console.css", 200, 200, 200, 200),
             ("/app/assets/console.js", 200, 200, 200, 200),
         };

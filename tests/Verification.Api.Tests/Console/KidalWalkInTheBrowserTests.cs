@@ -43,37 +43,37 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         }
         await Expect(coordinator.Locator("table")).ToContainTextAsync(reviewer2Email);
 
-        // The investigator submits the claim in French.
+        // The investigator submits the claim in French: the console speaks French to them (labels and buttons).
         var investigator = await browser.OpenAsync(api, locale: "fr-FR");
         await investigator.SignInAsync(investigatorEmail, TestApi.Password);
         await investigator.GoAsync("/app/claims/new");
         await investigator.AssertAccessibleAsync();
         await FillKidalClaimAsync(investigator);
-        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Submit the claim" }));
+        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Soumettre l’allégation" }));
         await investigator.WaitForURLAsync(ClaimPage());
         var claimId = Guid.Parse(ClaimPage().Match(investigator.Url).Groups["id"].Value);
         await Expect(investigator.Locator("h1")).ToHaveTextAsync("Frappes de drones sur l'ancien camp de la MINUSMA à Kidal");
         await Expect(investigator.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "Submitted");
-        await Expect(investigator.GetByRole(AriaRole.Link, new() { Name = "Open on OpenStreetMap" })).ToHaveAttributeAsync("href", new Regex("mlat=18.4411&mlon=1.4078"));
+        await Expect(investigator.GetByRole(AriaRole.Link, new() { Name = "Ouvrir dans OpenStreetMap" })).ToHaveAttributeAsync("href", new Regex("mlat=18.4411&mlon=1.4078"));
         await investigator.AssertAccessibleAsync();
 
         // ...and uploads the report file, streamed to the intake; the page shows the hash the server computed.
-        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Link, new() { Name = "Add evidence" }));
+        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Link, new() { Name = "Ajouter une preuve" }));
         await investigator.AssertAccessibleAsync();
         await investigator.Locator("#file-title").FillAsync("Rapport de presse du 30 mars 2024");
         await investigator.Locator("#file-origin").FillAsync("kidal-press");
         await investigator.Locator("#file").SetInputFilesAsync(ReportFile);
-        await investigator.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await investigator.GetByRole(AriaRole.Button, new() { Name = "Téléverser" }).ClickAsync();
         await investigator.WaitForURLAsync(new Regex("added="));
         var expectedSha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(ReportFile)));
         await Expect(investigator.GetByTestId("added-sha256")).ToHaveTextAsync(expectedSha256);
 
         // A second, independent item: a link from another origin.
-        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Link, new() { Name = "Add evidence" }));
+        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Link, new() { Name = "Ajouter une preuve" }));
         await investigator.Locator("#title").FillAsync("Communiqué du CSP");
         await investigator.Locator("#url").FillAsync("https://example.org/csp-communique-2024-03-30");
         await investigator.Locator("#origin").FillAsync("csp-statement");
-        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }));
+        await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Ajouter", Exact = true }));
         await investigator.WaitForURLAsync(new Regex("added="));
         await Expect(investigator.Locator("article.evidence")).ToHaveCountAsync(2);
 

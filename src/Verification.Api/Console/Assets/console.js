@@ -1,5 +1,6 @@
 // Progressive enhancement only: every form works without this file. It adds an upload progress bar to file forms
-// (data-progress) and submits the language switcher when its choice changes.
+// (data-progress), submits the language switcher when its choice changes, and follows a running import
+// (data-live-import) by polling its status instead of reloading the whole page.
 (function () {
   'use strict';
   document.querySelectorAll('form[data-progress]').forEach(function (form) {
@@ -26,6 +27,38 @@
       request.addEventListener('error', function () { form.submit(); });
       request.send(new FormData(form));
     });
+  });
+  document.querySelectorAll('[data-live-import]').forEach(function (live) {
+    var url = live.getAttribute('data-live-import');
+    if (!url || !window.fetch) { return; }
+    var set = function (name, value) {
+      live.querySelectorAll('[data-live="' + name + '"]').forEach(function (el) { el.textContent = value; });
+    };
+    var poll = function () {
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, redirect: 'error' })
+        .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+        .then(function (s) {
+          var bar = live.querySelector('progress[data-live="progress"]');
+          if (bar) { bar.max = s.totalRows || 1; bar.value = s.processedRows; }
+          set('statusText', s.statusText);
+          set('processedRows', s.processedRows);
+          set('totalRows', s.totalRows === null ? '?' : s.totalRows);
+          set('createdClaims', s.createdClaims);
+          set('skippedRows', s.skippedRows);
+          set('failedRows', s.failedRows);
+          var status = live.querySelector('[data-status]');
+          if (status) { status.setAttribute('data-status', s.status); }
+          if (s.finished) {
+            // The finished page has what a poll does not carry (errors by row, times): load it once.
+            set('announce', s.statusText);
+            window.location.reload();
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(function () { window.location.reload(); }, 2000); });
+    };
+    window.setTimeout(poll, 500);
   });
   document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
     select.addEventListener('change', function () { select.form.submit(); });
