@@ -13,6 +13,7 @@ using Verification.Api.Features.Partners;
 using Verification.Api.Features.Imports;
 using Verification.Api.Features.Maintenance;
 using Verification.Api.Features.Queues;
+using Verification.Api.Features.Search;
 using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
@@ -60,6 +61,7 @@ builder.Services.AddMaintenanceJobs();
 builder.Services.AddWorkQueues(builder.Configuration);
 builder.Services.AddConsole();
 builder.Services.AddScoped<ClaimProjectionRunner>();
+builder.Services.AddClaimSearch();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {

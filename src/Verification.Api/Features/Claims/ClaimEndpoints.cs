@@ -67,9 +67,10 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<Page<ClaimResponse>>> List(ISender sender, CancellationToken ct,
         ClaimStage? status, string? countryCode, ViolationType? violationType, DateOnly? from, DateOnly? to, string? q,
-        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox) =>
+        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox, string? perpetrator, ListClaims.Sort? sort) =>
         TypedResults.Ok(await sender.Send(
-            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox), ct));
+            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox,
+                perpetrator, sort), ct));
 
     private static async Task<Ok<ClaimResponse>> Get(Guid id, ISender sender, HttpResponse response, CancellationToken ct) =>
         response.WithETag(await sender.Send(new GetClaim.Query(id), ct));

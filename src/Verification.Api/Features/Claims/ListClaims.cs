@@ -2,9 +2,11 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Search;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Features.Claims;
 
@@ -21,7 +23,16 @@ public static class ListClaims
         int Limit,
         string? Cursor,
         string? Reviewer = null,
-        string? Bbox = null) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+        string? Bbox = null,
+        string? Perpetrator = null,
+        ListClaims.Sort? SortBy = null) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+
+    /// <summary><c>sort=newest</c> (the default: by claim number, newest first) or <c>sort=relevance</c> (needs <c>q</c>).</summary>
+    public enum Sort
+    {
+        Newest,
+        Relevance,
+    }
 
     /// <summary><c>reviewer=me</c> names the caller.</summary>
     public const string Me = "me";
@@ -30,9 +41,19 @@ public static class ListClaims
     {
         public Validator()
         {
-            this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
+            this.PagedBy(c => Paging.TryDecodeNumber(c, out _) || RelevanceCursor.TryDecode(c, out _));
             RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
             RuleFor(q => q.Q).MaximumLength(200);
+            RuleFor(q => q.Q).Must(q => SearchText.Terms(q).Count <= SearchText.MaxTerms)
+                .WithMessage($"q has at most {SearchText.MaxTerms} words.");
+            RuleFor(q => q.Perpetrator).MaximumLength(200)
+                .Must(p => SearchText.Fold(p).Length > 0).When(q => q.Perpetrator is not null).WithMessage("perpetrator names a perpetrator: letters or digits.");
+            RuleFor(q => q.SortBy).IsInEnum()
+                .Must((q, sort) => sort != Sort.Relevance || SearchText.Terms(q.Q).Count > 0)
+                .WithMessage("sort=relevance ranks the matches of q: give q.");
+            RuleFor(q => q.Cursor)
+                .Must((q, cursor) => cursor is null || (q.SortBy == Sort.Relevance) == RelevanceCursor.TryDecode(cursor, out _))
+                .WithMessage("The cursor belongs to a list in another order.");
             RuleFor(q => q.Reviewer).Must(r => r == Me || Guid.TryParse(r, out _)).When(q => q.Reviewer is not null)
                 .WithMessage("reviewer is 'me' or a user id.");
             RuleFor(q => q.Bbox).Must(b => BoundingBox.TryParse(b, out _)).When(q => q.Bbox is not null).WithMessage(BoundingBox.Rule);
@@ -76,29 +97,53 @@ public static class ListClaims
                 claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
                     && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
             }
+            if (query.Perpetrator is { } perpetrator)
+            {
+                var pattern = ClaimTextSearch.PerpetratorPattern(perpetrator);
+                claims = claims.Where(c => db.Set<ClaimSearchDocument>().Any(s => s.ClaimId == c.Id && s.Perpetrators.Contains(pattern)));
+            }
+            var terms = SearchText.Terms(query.Q);
+            var relevance = query.SortBy == Sort.Relevance;
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
                 var text = query.Q.Trim();
                 if (Claim.TryParseReference(text, out var number))
                 {
+                    // A claim's reference is a shortcut to that claim, whatever the sort.
                     claims = claims.Where(c => c.Number == number);
+                    relevance = false;
                 }
                 else
                 {
-                    var lowered = text.ToLowerInvariant();
-                    claims = claims.Where(c => c.Title.ToLower().Contains(lowered) || c.Summary.ToLower().Contains(lowered)
-                        || c.Location.PlaceName.ToLower().Contains(lowered));
+                    // Full text (ClaimTextSearch): every word, accent- and case-insensitive, in any searched part.
+                    var matching = ClaimTextSearch.Matching(db, terms, SearchScope.Staff);
+                    claims = claims.Where(c => matching.Contains(c.Number));
                 }
             }
-            if (Paging.TryDecodeNumber(query.Cursor, out var after))
-                claims = claims.Where(c => c.Number < after);
 
-            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
-            // claims submitted while a client pages through land before its first page, never twice in it.
             // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
             // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
             var take = query.Limit + 1;
-            var rows = await claims.OrderByDescending(c => c.Number)
+            IQueryable<Claim> ordered;
+            if (relevance)
+            {
+                // Best score first, then newest: (score, number) is unique, so the keyset never splits a tie.
+                var ranked = claims.Join(db.Set<ClaimSearchDocument>().Select(ClaimTextSearch.Ranked(terms, SearchScope.Staff)),
+                    c => c.Id, s => s.ClaimId, (c, s) => new { Claim = c, s.Score });
+                if (RelevanceCursor.TryDecode(query.Cursor, out var position))
+                    ranked = ranked.Where(r => r.Score < position.Score || (r.Score == position.Score && r.Claim.Number < position.Number));
+                ordered = ranked.OrderByDescending(r => r.Score).ThenByDescending(r => r.Claim.Number).Select(r => r.Claim);
+            }
+            else
+            {
+                if (Paging.TryDecodeNumber(query.Cursor, out var after))
+                    claims = claims.Where(c => c.Number < after);
+                // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
+                // claims submitted while a client pages through land before its first page, never twice in it.
+                ordered = claims.OrderByDescending(c => c.Number);
+            }
+
+            var rows = await ordered
                 .Take(take)
                 .Select(ClaimProjection.ToResponse)
                 .ToListAsync(cancellationToken);
@@ -106,7 +151,14 @@ public static class ListClaims
                 return new Page<ClaimResponse>(rows, null);
             var items = rows.GetRange(0, query.Limit);
             Claim.TryParseReference(items[^1].Reference, out var last);
+            if (relevance)
+                return new Page<ClaimResponse>(items, RelevanceCursor.Encode(await ScoreOfAsync(last, terms, cancellationToken), last));
             return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
+
+        /// <summary>The score of the page's last claim, for the next page's cursor (the score is the claim's own: see ClaimTextSearch).</summary>
+        private Task<int> ScoreOfAsync(long number, IReadOnlyList<SearchTerm> terms, CancellationToken cancellationToken) =>
+            db.Set<ClaimSearchDocument>().AsNoTracking().Where(s => s.Number == number)
+                .Select(ClaimTextSearch.Score(terms, SearchScope.Staff)).FirstAsync(cancellationToken);
     }
 }
