@@ -1052,3 +1052,52 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021524_ClaimSearchText'
+)
+BEGIN
+    CREATE TABLE [ClaimSearch] (
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Number] bigint NOT NULL,
+        [Version] int NOT NULL,
+        [Title] nvarchar(max) NOT NULL,
+        [Names] nvarchar(max) NOT NULL,
+        [Summary] nvarchar(max) NOT NULL,
+        [Sources] nvarchar(max) NOT NULL,
+        [Evidence] nvarchar(max) NOT NULL,
+        [Perpetrators] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_ClaimSearch] PRIMARY KEY ([ClaimId]),
+        CONSTRAINT [FK_ClaimSearch_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021524_ClaimSearchText'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ClaimSearch_Number] ON [ClaimSearch] ([Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021524_ClaimSearchText'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimSearch_Version] ON [ClaimSearch] ([Version]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206021524_ClaimSearchText'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206021524_ClaimSearchText', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
