@@ -1101,3 +1101,31 @@ END;
 COMMIT;
 GO
 
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM sys.fulltext_catalogs WHERE name = N'VerificationSearch') CREATE FULLTEXT CATALOG [VerificationSearch] WITH ACCENT_SENSITIVITY = OFF;
+END;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    CREATE FULLTEXT INDEX ON [ClaimSearch] ([Title] LANGUAGE 0, [Names] LANGUAGE 0, [Summary] LANGUAGE 0, [Sources] LANGUAGE 0, [Evidence] LANGUAGE 0) KEY INDEX [IX_ClaimSearch_Number] ON [VerificationSearch] WITH (CHANGE_TRACKING = AUTO, STOPLIST = OFF);
+END;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206235900_FullTextSearch', N'10.0.15');
+END;
+GO
+
