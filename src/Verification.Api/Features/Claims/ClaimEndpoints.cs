@@ -67,7 +67,7 @@ public static class ClaimEndpoints
 
     private static async Task<Ok<Page<ClaimResponse>>> List(ISender sender, CancellationToken ct,
         ClaimStage? status, string? countryCode, ViolationType? violationType, DateOnly? from, DateOnly? to, string? q,
-        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox, string? perpetrator, ListClaims.Sort? sort) =>
+        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox, string? perpetrator, string? sort) =>
         TypedResults.Ok(await sender.Send(
             new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox,
                 perpetrator, sort), ct));

@@ -25,14 +25,13 @@ public static class ListClaims
         string? Reviewer = null,
         string? Bbox = null,
         string? Perpetrator = null,
-        ListClaims.Sort? SortBy = null) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+        string? Sort = null) : IQuery<Page<ClaimResponse>>, IPagedQuery
+    {
+        public bool ByRelevance => string.Equals(Sort, Relevance, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary><c>sort=newest</c> (the default: by claim number, newest first) or <c>sort=relevance</c> (needs <c>q</c>).</summary>
-    public enum Sort
-    {
-        Newest,
-        Relevance,
-    }
+    public const string Newest = "newest", Relevance = "relevance";
 
     /// <summary><c>reviewer=me</c> names the caller.</summary>
     public const string Me = "me";
@@ -48,11 +47,13 @@ public static class ListClaims
                 .WithMessage($"q has at most {SearchText.MaxTerms} words.");
             RuleFor(q => q.Perpetrator).MaximumLength(200)
                 .Must(p => SearchText.Fold(p).Length > 0).When(q => q.Perpetrator is not null).WithMessage("perpetrator names a perpetrator: letters or digits.");
-            RuleFor(q => q.SortBy).IsInEnum()
-                .Must((q, sort) => sort != Sort.Relevance || SearchText.Terms(q.Q).Count > 0)
+            RuleFor(q => q.Sort)
+                .Must(sort => sort is null || string.Equals(sort, Newest, StringComparison.OrdinalIgnoreCase) || string.Equals(sort, Relevance, StringComparison.OrdinalIgnoreCase))
+                .WithMessage("sort is newest or relevance.")
+                .Must((q, _) => !q.ByRelevance || SearchText.Terms(q.Q).Count > 0)
                 .WithMessage("sort=relevance ranks the matches of q: give q.");
             RuleFor(q => q.Cursor)
-                .Must((q, cursor) => cursor is null || (q.SortBy == Sort.Relevance) == RelevanceCursor.TryDecode(cursor, out _))
+                .Must((q, cursor) => cursor is null || q.ByRelevance == RelevanceCursor.TryDecode(cursor, out _))
                 .WithMessage("The cursor belongs to a list in another order.");
             RuleFor(q => q.Reviewer).Must(r => r == Me || Guid.TryParse(r, out _)).When(q => q.Reviewer is not null)
                 .WithMessage("reviewer is 'me' or a user id.");
@@ -103,7 +104,7 @@ public static class ListClaims
                 claims = claims.Where(c => db.Set<ClaimSearchDocument>().Any(s => s.ClaimId == c.Id && s.Perpetrators.Contains(pattern)));
             }
             var terms = SearchText.Terms(query.Q);
-            var relevance = query.SortBy == Sort.Relevance;
+            var relevance = query.ByRelevance;
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
                 var text = query.Q.Trim();

@@ -96,18 +96,19 @@ public static class PartnerEndpoints
     }
 
     private static async Task<Ok<Page<PartnerClaim>>> ListClaims(ClaimsPrincipal user, ISender sender, CancellationToken ct,
-        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor) =>
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor,
+        string? q, string? bbox) =>
         TypedResults.Ok(await sender.Send(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
-            limit ?? Paging.DefaultLimit, cursor), ct));
+            limit ?? Paging.DefaultLimit, cursor, q, bbox), ct));
 
     private static async Task<Ok<PartnerClaim>> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
         TypedResults.Ok(await sender.Send(new GetPartnerClaim.Query(user.Partner(), id), ct));
 
     private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
-        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, string? q, string? bbox)
     {
         var export = await sender.Send(new ExportPartnerClaims.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson,
-            updatedSince, countryCode, rating, violationType), ct);
+            updatedSince, countryCode, rating, violationType, q, bbox), ct);
         return new StreamedResult(export.ContentType, export.FileName, new Dictionary<string, string> { ["X-Export-Id"] = export.ExportId.ToString() },
             async (pipe, aborted) =>
             {
