@@ -1101,6 +1101,18 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_Latitude_Longitude] ON [Claims] ([Latitude], [Longitude]);
+END;
+
+COMMIT;
+GO
+
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261206235900_FullTextSearch'

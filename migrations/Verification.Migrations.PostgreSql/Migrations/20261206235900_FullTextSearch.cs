@@ -20,6 +20,9 @@ namespace Verification.Migrations.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The map filter (bbox) on the coordinates: a Latitude range, Longitude checked in the index. EF Core maps no index
+            // over a complex type's columns, so it is here.
+            migrationBuilder.Sql("CREATE INDEX \"IX_Claims_Latitude_Longitude\" ON \"Claims\" (\"Latitude\", \"Longitude\");");
             migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS unaccent;");
             migrationBuilder.Sql("CREATE TEXT SEARCH CONFIGURATION verification_search (COPY = pg_catalog.simple);");
             migrationBuilder.Sql("ALTER TEXT SEARCH CONFIGURATION verification_search ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;");
@@ -36,6 +39,7 @@ namespace Verification.Migrations.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX IF EXISTS \"IX_Claims_Latitude_Longitude\";");
             migrationBuilder.Sql("""DROP INDEX IF EXISTS "IX_ClaimSearch_Document";""");
             migrationBuilder.Sql("""ALTER TABLE "ClaimSearch" DROP COLUMN IF EXISTS "Document";""");
             migrationBuilder.Sql("DROP TEXT SEARCH CONFIGURATION IF EXISTS verification_search;");

@@ -22,6 +22,9 @@ namespace Verification.Migrations.SqlServer.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The map filter (bbox) on the coordinates: a Latitude range, Longitude checked in the index. EF Core maps no index
+            // over a complex type's columns, so it is here.
+            migrationBuilder.Sql("CREATE INDEX [IX_Claims_Latitude_Longitude] ON [Claims] ([Latitude], [Longitude]);");
             migrationBuilder.Sql(
                 "IF NOT EXISTS (SELECT 1 FROM sys.fulltext_catalogs WHERE name = N'VerificationSearch') " +
                 "CREATE FULLTEXT CATALOG [VerificationSearch] WITH ACCENT_SENSITIVITY = OFF;",
@@ -35,6 +38,7 @@ namespace Verification.Migrations.SqlServer.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX [IX_Claims_Latitude_Longitude] ON [Claims];");
             migrationBuilder.Sql("DROP FULLTEXT INDEX ON [ClaimSearch];", suppressTransaction: true);
             migrationBuilder.Sql("DROP FULLTEXT CATALOG [VerificationSearch];", suppressTransaction: true);
         }
