@@ -129,7 +129,10 @@ public static class ListClaims
             if (relevance)
             {
                 // Best score first, then newest: (score, number) is unique, so the keyset never splits a tie.
-                var ranked = claims.Join(db.Set<ClaimSearchDocument>().Select(ClaimTextSearch.Ranked(terms, SearchScope.Staff)),
+                // Scored only where the index matched: the score reads the text, which is not cheap over every row.
+                var matching = ClaimTextSearch.Matching(db, terms, SearchScope.Staff);
+                var scored = db.Set<ClaimSearchDocument>().Where(s => matching.Contains(s.Number)).Select(ClaimTextSearch.Ranked(terms, SearchScope.Staff));
+                var ranked = claims.Join(scored,
                     c => c.Id, s => s.ClaimId, (c, s) => new { Claim = c, s.Score });
                 if (RelevanceCursor.TryDecode(query.Cursor, out var position))
                     ranked = ranked.Where(r => r.Score < position.Score || (r.Score == position.Score && r.Claim.Number < position.Number));

@@ -14,7 +14,7 @@ public static class SearchSetup
     public static IServiceCollection AddClaimSearch(this IServiceCollection services)
     {
         services.AddScoped<IClaimProjection, ClaimSearchProjection>();
-        services.AddRecurringCommand("rebuild-claim-search", new RebuildClaimSearch.Command(), Cron.Minutely());
+        services.AddRecurringCommand("rebuild-claim-search", new RebuildClaimSearch.Command(), Cron.Hourly());
         return services;
     }
 }
