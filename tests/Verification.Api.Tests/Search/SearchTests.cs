@@ -53,8 +53,15 @@ public sealed class SearchTests(ProvidersFixture fixture) : IClassFixture<Provid
         var inSource = await Submit(investigator.Client, c => c["sources"] = new JsonArray(
             new JsonObject { ["type"] = "NgoReport", ["description"] = $"Field report {words[6]}" }));
         var withEvidence = await Submit(investigator.Client, _ => { });
-        await AddEvidence(investigator.Client, withEvidence, new { kind = "Link", url = "https://example.org/a", title = $"Footage {words[7]}",
-            description = $"Filmed from a roof {words[8]}", origin = "Resident", stance = "Supports" });
+        await AddEvidence(investigator.Client, withEvidence, new
+        {
+            kind = "Link",
+            url = "https://example.org/a",
+            title = $"Footage {words[7]}",
+            description = $"Filmed from a roof {words[8]}",
+            origin = "Resident",
+            stance = "Supports"
+        });
         await AddEvidence(investigator.Client, withEvidence, new
         {
             kind = "Testimony",
