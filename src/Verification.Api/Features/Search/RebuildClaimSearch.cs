@@ -16,7 +16,7 @@ namespace Verification.Api.Features.Search;
 /// </summary>
 public static class RebuildClaimSearch
 {
-    public sealed record Command(int MaxClaims = 50_000, int BatchSize = 500) : ICommand<Result>, IOwnsTransactions;
+    public sealed record Command(int MaxClaims = 2_000_000, int BatchSize = 500) : ICommand<Result>, IOwnsTransactions;
 
     public sealed record Result(int Indexed);
 
@@ -26,16 +26,20 @@ public static class RebuildClaimSearch
         {
             var indexed = 0;
             var documents = db.Set<ClaimSearchDocument>();
+            // Walks the claims once, by number: each batch starts after the last one seen.
+            var after = 0L;
             while (indexed < command.MaxClaims)
             {
-                var batch = await db.Claims.AsNoTracking()
-                    .Where(c => !documents.Any(d => d.ClaimId == c.Id && d.Version == ClaimSearchDocument.CurrentVersion))
+                var rows = await db.Claims.AsNoTracking()
+                    .Where(c => c.Number > after && !documents.Any(d => d.ClaimId == c.Id && d.Version == ClaimSearchDocument.CurrentVersion))
                     .OrderBy(c => c.Number)
-                    .Select(c => c.Id)
+                    .Select(c => new { c.Id, c.Number })
                     .Take(command.BatchSize)
                     .ToListAsync(cancellationToken);
-                if (batch.Count == 0)
+                if (rows.Count == 0)
                     break;
+                after = rows[^1].Number;
+                var batch = rows.ConvertAll(r => r.Id);
                 await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
                 {
                     await ClaimSearchProjection.ProjectAsync(db, batch, cancellationToken);
