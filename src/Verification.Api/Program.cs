@@ -16,6 +16,7 @@ using Verification.Api.Features.Maintenance;
 using Verification.Api.Features.Notifications;
 using Verification.Api.Features.Queues;
 using Verification.Api.Features.ReadModel;
+using Verification.Api.Features.Search;
 using Verification.Api.Features.Operations;
 using Verification.Api.Features.Users;
 using Verification.Api.Features.Verdicts;
@@ -65,6 +66,7 @@ builder.Services.AddWorkQueues(builder.Configuration);
 builder.Services.AddNotifications();
 builder.Services.AddConsole();
 builder.Services.AddScoped<ClaimProjectionRunner>();
+builder.Services.AddClaimSearch();
 
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {

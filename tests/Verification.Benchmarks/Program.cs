@@ -9,6 +9,7 @@ using Verification.Benchmarks.Streams;
 using Verification.Persistence;
 
 // dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams|imports [--quick] [options]
+//   search [--claims N] [--requests R]: full-text and bbox search at 1,000,000 claims (or N); see Search/SearchSuite.cs
 //   all      everything; writes docs/performance.md and artifacts/perf.json
 //   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
 //   imports  a UCDP CSV import of 100,000 rows against one of 10,000 (--import-rows N), SQLite and PostgreSQL
@@ -18,6 +19,8 @@ using Verification.Persistence;
 // Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
 //          --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
 
+if (args.Length > 0 && args[0] == "search")
+    return await Verification.Benchmarks.Search.SearchSuite.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "floor")
     return await FloorHost.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "sql")

@@ -71,9 +71,10 @@ public static class ClaimEndpoints
     // Both reads answer stored documents (Features/ReadModel): the bytes written with the claim's last change.
     private static async Task<IResult> List(ISender sender, CancellationToken ct,
         ClaimStage? status, string? countryCode, ViolationType? violationType, DateOnly? from, DateOnly? to, string? q,
-        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox) =>
+        Guid? importId, int? limit, string? cursor, string? reviewer, string? bbox, string? perpetrator, string? sort) =>
         (await sender.Send(new ListClaimDocuments.Query(
-            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox)), ct)).ToResult();
+            new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox,
+                perpetrator, sort)), ct)).ToResult();
 
     private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken ct) =>
         (await sender.Send(new GetClaimDocument.Query(id), ct)).ToResult();

@@ -39,7 +39,7 @@ public static class ListClaimDocuments
                     documents.Where(d => d.ClaimId == c.Id).Select(d => d.Staff).FirstOrDefault()))
                 .ToListAsync(cancellationToken);
             var limit = query.Filter.Limit;
-            var next = rows.Count > limit ? Paging.Encode(rows[limit - 1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+            var next = rows.Count > limit ? await ListClaims.Handler.NextCursorAsync(db, query.Filter, rows[limit - 1].Number, cancellationToken) : null;
             if (rows.Count > limit)
                 rows.RemoveRange(limit, rows.Count - limit);
             var missing = rows.Where(r => r.Staff is null || r.DocumentVersion != r.Version).Select(r => r.Id).ToList();

@@ -2,9 +2,11 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Search;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Features.Claims;
 
@@ -21,7 +23,15 @@ public static class ListClaims
         int Limit,
         string? Cursor,
         string? Reviewer = null,
-        string? Bbox = null) : IQuery<Page<ClaimResponse>>, IPagedQuery;
+        string? Bbox = null,
+        string? Perpetrator = null,
+        string? Sort = null) : IQuery<Page<ClaimResponse>>, IPagedQuery
+    {
+        public bool ByRelevance => string.Equals(Sort, Relevance, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary><c>sort=newest</c> (the default: by claim number, newest first) or <c>sort=relevance</c> (needs <c>q</c>).</summary>
+    public const string Newest = "newest", Relevance = "relevance";
 
     /// <summary><c>reviewer=me</c> names the caller.</summary>
     public const string Me = "me";
@@ -30,9 +40,21 @@ public static class ListClaims
     {
         public Validator()
         {
-            this.PagedBy(c => Paging.TryDecodeNumber(c, out _));
+            this.PagedBy(c => Paging.TryDecodeNumber(c, out _) || RelevanceCursor.TryDecode(c, out _));
             RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
             RuleFor(q => q.Q).MaximumLength(200);
+            RuleFor(q => q.Q).Must(q => SearchText.Terms(q).Count <= SearchText.MaxTerms)
+                .WithMessage($"q has at most {SearchText.MaxTerms} words.");
+            RuleFor(q => q.Perpetrator).MaximumLength(200)
+                .Must(p => SearchText.Fold(p).Length > 0).When(q => q.Perpetrator is not null).WithMessage("perpetrator names a perpetrator: letters or digits.");
+            RuleFor(q => q.Sort)
+                .Must(sort => sort is null || string.Equals(sort, Newest, StringComparison.OrdinalIgnoreCase) || string.Equals(sort, Relevance, StringComparison.OrdinalIgnoreCase))
+                .WithMessage("sort is newest or relevance.")
+                .Must((q, _) => !q.ByRelevance || SearchText.Terms(q.Q).Count > 0)
+                .WithMessage("sort=relevance ranks the matches of q: give q.");
+            RuleFor(q => q.Cursor)
+                .Must((q, cursor) => cursor is null || q.ByRelevance == RelevanceCursor.TryDecode(cursor, out _))
+                .WithMessage("The cursor belongs to a list in another order.");
             RuleFor(q => q.Reviewer).Must(r => r == Me || Guid.TryParse(r, out _)).When(q => q.Reviewer is not null)
                 .WithMessage("reviewer is 'me' or a user id.");
             RuleFor(q => q.Bbox).Must(b => BoundingBox.TryParse(b, out _)).When(q => q.Bbox is not null).WithMessage(BoundingBox.Rule);
@@ -52,7 +74,7 @@ public static class ListClaims
                 return new Page<ClaimResponse>(rows, null);
             var items = rows.GetRange(0, query.Limit);
             Claim.TryParseReference(items[^1].Reference, out var last);
-            return new Page<ClaimResponse>(items, Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return new Page<ClaimResponse>(items, await NextCursorAsync(db, query, last, cancellationToken));
         }
 
         /// <summary>
@@ -61,21 +83,50 @@ public static class ListClaims
         /// </summary>
         internal static IQueryable<Claim> PageOf(VerificationDb db, ICurrentUser user, Query query)
         {
-            var claims = Filter(db.Claims.AsNoTracking().VisibleTo(user), query, user.Id);
-            if (Paging.TryDecodeNumber(query.Cursor, out var after))
-                claims = claims.Where(c => c.Number < after);
+            var claims = Filter(db, db.Claims.AsNoTracking().VisibleTo(user), query, user.Id);
 
-            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
-            // claims submitted while a client pages through land before its first page, never twice in it.
             // One more than a page tells whether another page follows. A plain local, not an expression: EF Core would
             // have to evaluate `query.Limit + 1` afresh on every request to turn it into a parameter.
             var take = query.Limit + 1;
-            return claims.OrderByDescending(c => c.Number)
-                .Take(take);
+            if (RanksByRelevance(query, out var terms))
+            {
+                // Best score first, then newest: (score, number) is unique, so the keyset never splits a tie.
+                // Scored only where the index matched: the score reads the text, which is not cheap over every row.
+                var matching = ClaimTextSearch.Matching(db, terms, SearchScope.Staff);
+                var scored = db.Set<ClaimSearchDocument>().Where(s => matching.Contains(s.Number)).Select(ClaimTextSearch.Ranked(terms, SearchScope.Staff));
+                var ranked = claims.Join(scored,
+                    c => c.Id, s => s.ClaimId, (c, s) => new { Claim = c, s.Score });
+                if (RelevanceCursor.TryDecode(query.Cursor, out var position))
+                    ranked = ranked.Where(r => r.Score < position.Score || (r.Score == position.Score && r.Claim.Number < position.Number));
+                return ranked.OrderByDescending(r => r.Score).ThenByDescending(r => r.Claim.Number).Select(r => r.Claim).Take(take);
+            }
+            if (Paging.TryDecodeNumber(query.Cursor, out var after))
+                claims = claims.Where(c => c.Number < after);
+            // Newest first, by the claim number: unique and increasing, so a page boundary is never ambiguous and
+            // claims submitted while a client pages through land before its first page, never twice in it.
+            return claims.OrderByDescending(c => c.Number).Take(take);
+        }
+
+        /// <summary>The cursor of the page that follows the one ending at claim number <paramref name="last"/>, in the query's order.</summary>
+        internal static async Task<string> NextCursorAsync(VerificationDb db, Query query, long last, CancellationToken cancellationToken)
+        {
+            if (!RanksByRelevance(query, out var terms))
+                return Paging.Encode(last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // The score is the claim's own (see ClaimTextSearch), so it can be read back for the cursor.
+            var score = await db.Set<ClaimSearchDocument>().AsNoTracking().Where(s => s.Number == last)
+                .Select(ClaimTextSearch.Score(terms, SearchScope.Staff)).FirstAsync(cancellationToken);
+            return RelevanceCursor.Encode(score, last);
+        }
+
+        /// <summary><c>sort=relevance</c> with words to rank by; a claim reference as <c>q</c> is a shortcut to that claim, whatever the sort.</summary>
+        private static bool RanksByRelevance(Query query, out IReadOnlyList<SearchTerm> terms)
+        {
+            terms = SearchText.Terms(query.Q);
+            return query.ByRelevance && terms.Count > 0 && !Claim.TryParseReference(query.Q!.Trim(), out _);
         }
 
         /// <summary>The list's filters (not its paging): the staff export applies the same ones.</summary>
-        internal static IQueryable<Claim> Filter(IQueryable<Claim> claims, Query query, Guid me)
+        internal static IQueryable<Claim> Filter(VerificationDb db, IQueryable<Claim> claims, Query query, Guid me)
         {
             if (query.Status is { } status)
                 claims = claims.Where(c => c.Stage == status);
@@ -107,18 +158,25 @@ public static class ListClaims
                 claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
                     && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
             }
+            if (query.Perpetrator is { } perpetrator)
+            {
+                var pattern = ClaimTextSearch.PerpetratorPattern(perpetrator);
+                claims = claims.Where(c => db.Set<ClaimSearchDocument>().Any(s => s.ClaimId == c.Id && s.Perpetrators.Contains(pattern)));
+            }
+            var terms = SearchText.Terms(query.Q);
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
                 var text = query.Q.Trim();
                 if (Claim.TryParseReference(text, out var number))
                 {
+                    // A claim's reference is a shortcut to that claim, whatever the sort.
                     claims = claims.Where(c => c.Number == number);
                 }
                 else
                 {
-                    var lowered = text.ToLowerInvariant();
-                    claims = claims.Where(c => c.Title.ToLower().Contains(lowered) || c.Summary.ToLower().Contains(lowered)
-                        || c.Location.PlaceName.ToLower().Contains(lowered));
+                    // Full text (ClaimTextSearch): every word, accent- and case-insensitive, in any searched part.
+                    var matching = ClaimTextSearch.Matching(db, terms, SearchScope.Staff);
+                    claims = claims.Where(c => matching.Contains(c.Number));
                 }
             }
             return claims;

@@ -50,7 +50,7 @@ public static class ExportClaims
             var stamp = clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             var json = jsonOptions.Value.SerializerOptions;
             var me = user.Id;
-            var claims = ListClaims.Handler.Filter(db.Claims.AsNoTracking().VisibleTo(user), command.Filters, me);
+            var claims = ListClaims.Handler.Filter(db, db.Claims.AsNoTracking().VisibleTo(user), command.Filters, me);
             return ValueTask.FromResult(new Result(exportId, PartnerExportFormats.ContentType(command.Format),
                 $"verification-staff-claims-{stamp}.{command.Format}",
                 async (body, ct) =>

@@ -27,7 +27,7 @@ namespace Verification.Api.Features.Partners;
 public static class ExportPartnerClaims
 {
     public sealed record Command(PartnerCaller Partner, string Format, DateTimeOffset? UpdatedSince, string? CountryCode,
-        VerdictRating? Rating, ViolationType? ViolationType) : ICommand<Result>, IPartnerClaimFilter;
+        VerdictRating? Rating, ViolationType? ViolationType, string? Q = null, string? Bbox = null) : ICommand<Result>, IPartnerClaimFilter;
 
     public sealed record Result(Guid ExportId, string Format, string ContentType, string FileName, Func<HashedBody, CancellationToken, Task> WriteAsync)
         : IAuditTarget

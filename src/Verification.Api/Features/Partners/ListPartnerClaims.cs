@@ -11,7 +11,7 @@ namespace Verification.Api.Features.Partners;
 public static class ListPartnerClaims
 {
     public sealed record Query(PartnerCaller Partner, DateTimeOffset? UpdatedSince, string? CountryCode, VerdictRating? Rating,
-        ViolationType? ViolationType, int Limit, string? Cursor) : IQuery<Page<PartnerClaim>>, IPartnerClaimFilter, IPagedQuery;
+        ViolationType? ViolationType, int Limit, string? Cursor, string? Q = null, string? Bbox = null) : IQuery<Page<PartnerClaim>>, IPartnerClaimFilter, IPagedQuery;
 
     public sealed class Validator : AbstractValidator<Query>
     {

@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Search;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
 using Verification.Domain.Verdicts;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Features.Partners;
 
@@ -19,7 +21,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 {
     public async Task<Page<PartnerClaim>> PageAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
-        var rows = await PageQuery(filter, limit, cursor).ToListAsync(ct);
+        var rows = await PageQuery(filter, level, limit, cursor).ToListAsync(ct);
         var decisions = await DecisionsAsync(rows.Take(limit), ct);
         var items = rows.Take(limit).Select(r => Shape(r, level, decisions)).ToList();
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
@@ -27,15 +29,15 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     }
 
     /// <summary>The SQL of <see cref="PageAsync"/>: the benchmark's floor host runs a copy of it and checks that the copy still matches.</summary>
-    internal string PageSql(IPartnerClaimFilter filter, int limit, string? cursor) => PageQuery(filter, limit, cursor).ToQueryString();
+    internal string PageSql(IPartnerClaimFilter filter, int limit, string? cursor) => PageQuery(filter, SharingLevel.Restricted, limit, cursor).ToQueryString();
 
     /// <summary>One more row than the page holds: its presence says there is a next page.</summary>
-    private IQueryable<Row> PageQuery(IPartnerClaimFilter filter, int limit, string? cursor) => Project(PageDecisions(filter, limit, cursor));
+    private IQueryable<Row> PageQuery(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor) => Project(PageDecisions(filter, level, limit, cursor));
 
     /// <summary>The page's decided claims, filtered, in order and cut: what <see cref="PageQuery"/> and the stored documents' page share.</summary>
-    private IQueryable<Decision> PageDecisions(IPartnerClaimFilter filter, int limit, string? cursor)
+    private IQueryable<Decision> PageDecisions(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor)
     {
-        var decisions = Decided(filter);
+        var decisions = Decided(filter, level);
         if (PartnerCursor.TryDecode(cursor, out var after))
             decisions = decisions.Where(d => d.Claim.UpdatedAt > after.UpdatedAt || d.Claim.UpdatedAt == after.UpdatedAt && d.Claim.Number > after.Number);
         return InPartnerOrder(decisions).Take(limit + 1);
@@ -47,7 +49,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     /// </summary>
     public async Task<DocumentPage> PageDocumentsAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
-        var rows = await Documents(PageDecisions(filter, limit, cursor), level).ToListAsync(ct);
+        var rows = await Documents(PageDecisions(filter, level, limit, cursor), level).ToListAsync(ct);
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
         if (rows.Count > limit)
             rows.RemoveRange(limit, rows.Count - limit);
@@ -99,7 +101,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     /// <summary>Every matching claim, one database row at a time: nothing is collected in memory, whatever the count.</summary>
     public async IAsyncEnumerable<PartnerClaim> StreamAsync(IPartnerClaimFilter filter, SharingLevel level, [EnumeratorCancellation] CancellationToken ct)
     {
-        var rows = Project(InPartnerOrder(Decided(filter))).AsAsyncEnumerable();
+        var rows = Project(InPartnerOrder(Decided(filter, level))).AsAsyncEnumerable();
         // The decisions are looked up a batch of rows at a time, on a second context: this one is busy streaming.
         await using var lookup = new VerificationDb(decisionOptions ?? throw new InvalidOperationException("No options to look decisions up with."));
         var batch = new List<Row>(DecisionBatch);
@@ -144,7 +146,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
             .ToDictionaryAsync(x => x.Id, x => x.Sequence, ct);
     }
 
-    private IQueryable<Decision> Decided(IPartnerClaimFilter filter)
+    private IQueryable<Decision> Decided(IPartnerClaimFilter filter, SharingLevel level)
     {
         var claims = db.Claims.AsNoTracking();
         if (filter.UpdatedSince is { } since)
@@ -162,10 +164,85 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
             var flag = Claim.Flag(type);
             claims = claims.Where(c => (c.ViolationTypeFlags & flag) != 0);
         }
+        claims = Searched(claims, filter, level);
         var decisions = WithVerdict(claims);
         if (filter.Rating is { } rating)
             decisions = decisions.Where(d => d.Verdict.Rating == rating);
         return decisions;
+    }
+
+    /// <summary>
+    /// <c>q</c> and <c>bbox</c> for a partner. The rule: a partner is never shown a claim because of something it cannot
+    /// read in the answer. So <c>q</c> matches only the parts of the search text the partner shapes show (title, summary,
+    /// place and admin names, perpetrators, source descriptions: <see cref="SearchScope.Partner"/>), never evidence text,
+    /// testimonies or anything about a witness; and <c>bbox</c> tests the coordinates as the partner receives them,
+    /// rounded to one decimal for a Public partner, so narrowing boxes cannot recover the precise position.
+    /// </summary>
+    private IQueryable<Claim> Searched(IQueryable<Claim> claims, IPartnerClaimFilter filter, SharingLevel level)
+    {
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            if (Claim.TryParseReference(filter.Q, out var number))
+            {
+                claims = claims.Where(c => c.Number == number);
+            }
+            else
+            {
+                var matching = ClaimTextSearch.Matching(db, SearchText.Terms(filter.Q), SearchScope.Partner);
+                claims = claims.Where(c => matching.Contains(c.Number));
+            }
+        }
+        if (BoundingBox.TryParse(filter.Bbox, out var box))
+        {
+            if (level == SharingLevel.Public)
+            {
+                claims = PublicTenths(claims, box.MinLongitude, box.MaxLongitude, longitude: true);
+                claims = PublicTenths(claims, box.MinLatitude, box.MaxLatitude, longitude: false);
+            }
+            else
+            {
+                claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
+                    && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
+            }
+        }
+        return claims;
+    }
+
+    /// <summary>
+    /// The claims whose coordinate, as a Public partner is shown it (<see cref="Coordinate"/>: n/10 with n =
+    /// round-half-away-from-zero of value × 10), lies in [min, max]. The bounds become bounds on value × 10, which the
+    /// database multiplies exactly as .NET does, so the box and the shown value never disagree, ties included.
+    /// </summary>
+    private static IQueryable<Claim> PublicTenths(IQueryable<Claim> claims, double min, double max, bool longitude)
+    {
+        var low = (long)Math.Ceiling(min * 10);
+        while (low / 10.0 < min)
+            low++;
+        while ((low - 1) / 10.0 >= min)
+            low--;
+        var high = (long)Math.Floor(max * 10);
+        while (high / 10.0 > max)
+            high--;
+        while ((high + 1) / 10.0 <= max)
+            high++;
+        // n >= low: value × 10 >= low − 0.5, where a tie rounds up (to low) only above zero.
+        double lowBound = low - 0.5, highBound = high + 0.5;
+        claims = longitude ? claims.Where(c => c.Location.Longitude != null) : claims.Where(c => c.Location.Latitude != null);
+        claims = (longitude, lowBound > 0) switch
+        {
+            (true, true) => claims.Where(c => c.Location.Longitude * 10 >= lowBound),
+            (true, false) => claims.Where(c => c.Location.Longitude * 10 > lowBound),
+            (false, true) => claims.Where(c => c.Location.Latitude * 10 >= lowBound),
+            (false, false) => claims.Where(c => c.Location.Latitude * 10 > lowBound),
+        };
+        // n <= high: value × 10 < high + 0.5, where a tie rounds down (to high) only below zero.
+        return (longitude, highBound > 0) switch
+        {
+            (true, true) => claims.Where(c => c.Location.Longitude * 10 < highBound),
+            (true, false) => claims.Where(c => c.Location.Longitude * 10 <= highBound),
+            (false, true) => claims.Where(c => c.Location.Latitude * 10 < highBound),
+            (false, false) => claims.Where(c => c.Location.Latitude * 10 <= highBound),
+        };
     }
 
     /// <summary>

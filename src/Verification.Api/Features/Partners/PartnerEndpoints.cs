@@ -99,18 +99,19 @@ public static class PartnerEndpoints
 
     // Both reads answer stored documents (Features/ReadModel) for the partner's sharing level.
     private static async Task<IResult> ListClaims(ClaimsPrincipal user, ISender sender, CancellationToken ct,
-        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor) =>
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, int? limit, string? cursor,
+        string? q, string? bbox) =>
         (await sender.Send(new ListPartnerClaimDocuments.Query(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
-            limit ?? Paging.DefaultLimit, cursor)), ct)).ToResult();
+            limit ?? Paging.DefaultLimit, cursor, q, bbox)), ct)).ToResult();
 
     private static async Task<IResult> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
         (await sender.Send(new GetPartnerClaimDocument.Query(user.Partner(), id), ct)).ToResult();
 
     private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
-        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType)
+        DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, string? q, string? bbox)
     {
         var export = await sender.Send(new ExportPartnerClaims.Command(user.Partner(), format ?? PartnerExportFormats.Ndjson,
-            updatedSince, countryCode, rating, violationType), ct);
+            updatedSince, countryCode, rating, violationType, q, bbox), ct);
         return new StreamedResult(export.ContentType, export.FileName, new Dictionary<string, string> { ["X-Export-Id"] = export.ExportId.ToString() },
             async (pipe, aborted) =>
             {

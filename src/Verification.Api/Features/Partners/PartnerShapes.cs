@@ -99,6 +99,12 @@ public interface IPartnerClaimFilter
     string? CountryCode { get; }
     VerdictRating? Rating { get; }
     ViolationType? ViolationType { get; }
+
+    /// <summary>Full text over what the partner can read (see <see cref="Infrastructure.Search.SearchScope.Partner"/>).</summary>
+    string? Q => null;
+
+    /// <summary><c>minLon,minLat,maxLon,maxLat</c>, edges inclusive, on the coordinates as the partner sees them.</summary>
+    string? Bbox => null;
 }
 
 public static class PartnerClaimFilterRules
@@ -108,6 +114,10 @@ public static class PartnerClaimFilterRules
         validator.RuleFor(q => q.CountryCode).Length(2).When(q => q.CountryCode is not null);
         validator.RuleFor(q => q.Rating).IsInEnum();
         validator.RuleFor(q => q.ViolationType).IsInEnum();
+        validator.RuleFor(q => q.Q).MaximumLength(200)
+            .Must(q => Persistence.Search.SearchText.Terms(q).Count <= Persistence.Search.SearchText.MaxTerms)
+            .WithMessage($"q has at most {Persistence.Search.SearchText.MaxTerms} words.");
+        validator.RuleFor(q => q.Bbox).Must(b => BoundingBox.TryParse(b, out _)).When(q => q.Bbox is not null).WithMessage(BoundingBox.Rule);
     }
 }
 

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+
+namespace Verification.Persistence.Search;
+
+/// <summary>A word of a search: folded like the stored text; <see cref="Prefix"/> when the query wrote it with a trailing <c>*</c>.</summary>
+public readonly record struct SearchTerm(string Word, bool Prefix);
+
+/// <summary>
+/// How text becomes searchable, the same for every provider: case folded, accents removed ("Ségou" → "segou", also
+/// ł, ø, æ, ß and the like), and cut into words at anything that is not a letter, a digit or a combining mark. Stored
+/// text and queries go through the same <see cref="Fold"/>, so "Segou" finds "Ségou" and "SÉGOU" on SQLite, PostgreSQL
+/// and SQL Server alike; each database's own accent folding (FTS5's remove_diacritics, PostgreSQL's unaccent, SQL
+/// Server's accent-insensitive catalog) only ever sees text that is already folded.
+/// </summary>
+public static class SearchText
+{
+    /// <summary>At most this many words in a query: every word must match, so more narrows nothing a person would type.</summary>
+    public const int MaxTerms = 12;
+
+    /// <summary>The words of <paramref name="text"/>, folded, separated by single spaces.</summary>
+    public static string Fold(string? text, int maxLength = int.MaxValue)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return string.Empty;
+        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var folded = new StringBuilder(decomposed.Length);
+        var pendingSpace = false;
+        foreach (var rune in decomposed.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category == UnicodeCategory.NonSpacingMark)
+                continue;
+            if (!Rune.IsLetterOrDigit(rune) && category is not (UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
+            {
+                pendingSpace = folded.Length > 0;
+                continue;
+            }
+            var replacement = Replacement(rune);
+            if (pendingSpace)
+            {
+                if (folded.Length + 1 + (replacement?.Length ?? rune.Utf16SequenceLength) > maxLength)
+                    break;
+                folded.Append(' ');
+                pendingSpace = false;
+            }
+            if (replacement is not null)
+                folded.Append(replacement);
+            else
+                folded.Append(Rune.ToLowerInvariant(rune).ToString());
+        }
+        if (folded.Length > maxLength)
+        {
+            // Cut at the last whole word.
+            var cut = folded.ToString(0, maxLength).LastIndexOf(' ');
+            folded.Length = cut < 0 ? 0 : cut;
+        }
+        return folded.ToString();
+    }
+
+    /// <summary>
+    /// The words of a query. A chunk of the query that ends in <c>*</c> makes its last word a prefix ("kid*" finds
+    /// "Kidal"). Repeated words count once.
+    /// </summary>
+    public static IReadOnlyList<SearchTerm> Terms(string? query)
+    {
+        var terms = new List<SearchTerm>();
+        foreach (var chunk in (query ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var words = Fold(chunk).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < words.Length; i++)
+            {
+                var term = new SearchTerm(words[i], Prefix: i == words.Length - 1 && chunk.EndsWith('*'));
+                if (!terms.Contains(term))
+                    terms.Add(term);
+            }
+        }
+        return terms;
+    }
+
+    /// <summary>Letters that carry no combining mark to remove, folded as people type them without the key.</summary>
+    private static string? Replacement(Rune rune) => rune.Value switch
+    {
+        'ł' or 'Ł' => "l",
+        'ø' or 'Ø' => "o",
+        'đ' or 'Đ' or 'ð' or 'Ð' => "d",
+        'ħ' or 'Ħ' => "h",
+        'ı' => "i",
+        'æ' or 'Æ' => "ae",
+        'œ' or 'Œ' => "oe",
+        'ß' or 'ẞ' => "ss",
+        'þ' or 'Þ' => "th",
+        _ => null,
+    };
+}
