@@ -20,7 +20,7 @@ public sealed class SqlServerBulkWriter : IBulkWriter
         var table = BulkTable.For<T>(db);
         using var data = new DataTable(table.Name);
         foreach (var column in table.Columns)
-            {
+        {
             var type = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
             data.Columns.Add(column.Name, Nullable.GetUnderlyingType(type) ?? type);
         }
