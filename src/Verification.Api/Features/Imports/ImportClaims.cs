@@ -81,13 +81,11 @@ public static class ImportClaims
             var claims = new List<Claim>(fresh.Count);
             if (!import.DryRun && fresh.Count > 0)
             {
-                var numbers = fresh.Select(_ => new ClaimNumber { IssuedAt = now }).ToList();
-                db.ClaimNumbers.AddRange(numbers);
-                await db.SaveChangesAsync(cancellationToken);
+                var numbers = await ClaimNumbersInBulk.IssueAsync(db, fresh.Count, now, settings.BulkWriter, cancellationToken);
                 for (var i = 0; i < fresh.Count; i++)
                 {
                     var (row, details, externalId) = fresh[i];
-                    var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i].Id, import.CreatedBy, now, details, externalId, import.Id);
+                    var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i], import.CreatedBy, now, details, externalId, import.Id);
                     claims.Add(claim);
                     changes.Add(new AuditedChange(claim.Id.ToString(), new { importId = import.Id, row = row.Row, claim = row.Claim }));
                 }
