@@ -70,6 +70,8 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
             return response;
         // Whatever the handler left unsaved is saved now, so the states are read as the rows will be committed.
         touched.Collect(db);
+        if (response is IClaimsWrittenInBulk bulk)
+            touched.AddClaims(bulk.ClaimsWrittenInBulk);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
         var states = await RecordStates.ComputeAsync(db, touched.Claims, touched.Evidence, cancellationToken);
@@ -121,6 +123,15 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
 
         /// <summary>The claims whose derived projections must change: those touched and those of touched evidence.</summary>
         public HashSet<Guid> ProjectedClaims { get; } = [];
+
+        public void AddClaims(IEnumerable<Guid> claimIds)
+        {
+            foreach (var id in claimIds)
+            {
+                Claims.Add(id);
+                ProjectedClaims.Add(id);
+            }
+        }
 
         public void Collect(VerificationDb db)
         {

@@ -94,7 +94,7 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
                     Value = run.PeakGrowth / MiB,
                     Unit = "MiB",
                     ValueDetail = $"VmHWM {run.PeakAfter / MiB:N0} MiB after, VmRSS {run.RssBefore / MiB:N0} MiB before" +
-                                  (run.PeakReset ? string.Empty : " (VmHWM could not be reset: peak since start)"),
+                                  (run.PeakReset ? string.Empty : " (VmHWM could not be reset: peak since start)") + "<br>" + run.Breakdown,
                     Baseline = baseline is null ? null : baseline.PeakGrowth / MiB,
                     BaselineName = baseline is null ? null : $"export of {small:N0} claims",
                     TargetKind = TargetKind.AtMost,
@@ -116,6 +116,7 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
                    (updatedSince is { } since ? "&updatedSince=" + Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture)) : string.Empty);
         var reset = api.ResetPeak();
         var before = api.Memory();
+        var breakdownBefore = ExportMemoryBreakdown.Read(api.Pid, connectionString);
         var clock = Stopwatch.StartNew();
         long bytes = 0, claims;
         using (var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead))
@@ -135,8 +136,9 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var after = api.Memory();
+        var breakdown = ExportMemoryBreakdown.Describe(breakdownBefore, ExportMemoryBreakdown.Read(api.Pid, connectionString));
         var shares = await ScalarAsync<long>(connectionString, sharedSql) - sharesBefore;
-        var result = new ExportResult(format, claims, bytes, seconds, before.Rss, after.Peak, reset, shares);
+        var result = new ExportResult(format, claims, bytes, seconds, before.Rss, after.Peak, reset, shares, breakdown);
         if (expected is { } count && claims != count)
             throw new InvalidOperationException($"The {format} export held {claims:N0} claims, not the {count:N0} decided claims it should: {result}");
         return result;
@@ -193,7 +195,8 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
         }
     }
 
-    private sealed record ExportResult(string Format, long Claims, long Bytes, double Seconds, long RssBefore, long PeakAfter, bool PeakReset, long Shares)
+    private sealed record ExportResult(string Format, long Claims, long Bytes, double Seconds, long RssBefore, long PeakAfter, bool PeakReset, long Shares,
+        string Breakdown)
     {
         public long PeakGrowth => Math.Max(0, PeakAfter - RssBefore);
         public double MicrosecondsPerClaim => Claims > 0 ? Seconds * 1e6 / Claims : 0;
@@ -202,6 +205,6 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
             $"{Claims:N0} claims, {Bytes / 1e6:N0} MB in {Seconds:N1} s ({MicrosecondsPerClaim:N0} µs per claim); {Shares:N0} Shared custody events written";
 
         public override string ToString() =>
-            $"{Detail}; peak RSS growth {PeakGrowth / MiB:N1} MiB (RSS before {RssBefore / MiB:N0} MiB, peak after {PeakAfter / MiB:N0} MiB)";
+            $"{Detail}; peak RSS growth {PeakGrowth / MiB:N1} MiB (RSS before {RssBefore / MiB:N0} MiB, peak after {PeakAfter / MiB:N0} MiB; {Breakdown})";
     }
 }

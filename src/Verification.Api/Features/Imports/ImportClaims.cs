@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Imports.Formats;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
@@ -32,13 +33,16 @@ public static class ImportClaims
     /// whether it was typed in or imported (docs/imports.md).
     /// </summary>
     /// <param name="ValidExternalIds">The external ids of the batch's valid rows (created or skipped): what a dry run passes on to later batches.</param>
-    public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds)
-        : IAuditChanges, IMaybeUnchanged
+    /// <param name="ClaimsWrittenInBulk">The created claims when the bulk writer stored them (Imports:BulkWriter), so the audit entries still cover their states.</param>
+    public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds,
+        IReadOnlyCollection<Guid> ClaimsWrittenInBulk)
+        : IAuditChanges, IMaybeUnchanged, IClaimsWrittenInBulk
     {
         public bool Unchanged => AuditChanges.Count == 0;
     }
 
-    internal sealed class Handler(VerificationDb db, TimeProvider clock, IValidator<ClaimInput> validator) : ICommandHandler<Command, Result>
+    internal sealed class Handler(VerificationDb db, TimeProvider clock, IValidator<ClaimInput> validator, ImportSettings settings, IBulkWriter bulk)
+        : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -74,17 +78,26 @@ public static class ImportClaims
             var fresh = valid.Where(v => existing.Add(v.ExternalId)).ToList();
 
             var changes = new List<AuditedChange>();
+            var claims = new List<Claim>(fresh.Count);
             if (!import.DryRun && fresh.Count > 0)
             {
-                var numbers = fresh.Select(_ => new ClaimNumber { IssuedAt = now }).ToList();
-                db.ClaimNumbers.AddRange(numbers);
-                await db.SaveChangesAsync(cancellationToken);
+                var numbers = await ClaimNumbersInBulk.IssueAsync(db, fresh.Count, now, settings.BulkWriter, cancellationToken);
                 for (var i = 0; i < fresh.Count; i++)
                 {
                     var (row, details, externalId) = fresh[i];
-                    var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i].Id, import.CreatedBy, now, details, externalId, import.Id);
-                    db.Claims.Add(claim);
+                    var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i], import.CreatedBy, now, details, externalId, import.Id);
+                    claims.Add(claim);
                     changes.Add(new AuditedChange(claim.Id.ToString(), new { importId = import.Id, row = row.Row, claim = row.Claim }));
+                }
+                if (settings.BulkWriter)
+                {
+                    // COPY / prepared multi-row INSERT / SqlBulkCopy: the same rows SaveChanges would write, untracked.
+                    await bulk.WriteAsync(db, claims, cancellationToken);
+                    await bulk.WriteAsync(db, [.. claims.SelectMany(c => c.History)], cancellationToken);
+                }
+                else
+                {
+                    db.Claims.AddRange(claims);
                 }
             }
 
@@ -93,7 +106,8 @@ public static class ImportClaims
             // Everything else of the batch is new (Added); the import is the one tracked entity that changed. Detecting
             // that one change is enough when the run has switched automatic change detection off (RunImport).
             db.Entry(import).DetectChanges();
-            return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds);
+            return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds,
+                settings.BulkWriter ? [.. claims.Select(c => c.Id)] : []);
         }
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>

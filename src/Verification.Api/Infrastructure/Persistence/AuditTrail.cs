@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Integrity;
+using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Domain.Audit;
 using Verification.Persistence;
 
@@ -16,8 +17,11 @@ namespace Verification.Api.Infrastructure.Persistence;
 /// deleted its newest entries), the next entry continues after the head's size, and verification names the gap.
 /// </para>
 /// </summary>
-public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsFile headsFile, ILogger<AuditTrail> logger)
+public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsFile headsFile, IBulkWriter bulk, ILogger<AuditTrail> logger)
 {
+    /// <summary>From this many entries on (a bulk import's batch), entries and their states are bulk-written, not tracked.</summary>
+    private const int BulkFrom = 32;
+
     // An arbitrary, fixed key that names "the audit chain head" among advisory locks.
     private const long AuditLockKey = 0x5645524946;
 
@@ -76,14 +80,27 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsF
             statesOf[i] = [];
         foreach (var state in states)
             statesOf[byTarget.TryGetValue(state.RecordId.ToString(), out var i) ? i : changes.Count - 1].Add(state);
+        var entries = new List<AuditEntry>(changes.Count);
+        var stateRows = new List<AuditRecordState>(states.Count);
         for (var i = 0; i < changes.Count; i++)
         {
             var (targetId, changeDigest) = changes[i];
             var entry = AuditEntry.Append(sequence, hash, now, actor, action, targetId, changeDigest, AuditRecordState.DigestOf(statesOf[i]));
-            db.AuditEntries.Add(entry);
+            entries.Add(entry);
             foreach (var (type, id, digest) in statesOf[i])
-                db.AuditRecordStates.Add(new AuditRecordState(entry.Sequence, type, id, digest));
+                stateRows.Add(new AuditRecordState(entry.Sequence, type, id, digest));
             (sequence, hash) = (entry.Sequence, entry.Hash);
+        }
+        if (entries.Count >= BulkFrom)
+        {
+            // The same rows, without the change tracker: a batch of an import appends hundreds of entries at once.
+            await bulk.WriteAsync(db, entries, ct);
+            await bulk.WriteAsync(db, stateRows, ct);
+        }
+        else
+        {
+            db.AuditEntries.AddRange(entries);
+            db.AuditRecordStates.AddRange(stateRows);
         }
         await db.SaveChangesAsync(ct);
     }
