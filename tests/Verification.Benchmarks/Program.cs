@@ -20,6 +20,8 @@ using Verification.Persistence;
 
 if (args.Length > 0 && args[0] == "floor")
     return await FloorHost.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "bare")
+    return await BareHost.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "sql")
 {
     foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
