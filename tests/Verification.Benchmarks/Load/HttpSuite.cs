@@ -109,6 +109,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             await WarmUpAsync(provider, api.Process.BaseAddress, floor.BaseAddress, context, useWrk, folder);
             // Issue 18's baselines: the bare host (health, stored JSON) and the conditional read.
             await using var bareHost = await BareBaselines.StartAsync(provider, large, folder, api, context);
+            foreach (var request in new[] { BareBaselines.Health() }.Concat(HttpFigure.All.Where(f => BareBaselines.HasStoredJson(f.Name)).Select(f => bareHost.StoredJsonRequest(f.Name, context))))
+                await ClosedLoopAsync(bareHost.BaseAddress, request, options.ServerWarmup, useWrk, folder);
             log($"{provider}: {BareBaselines.HealthName}");
             var health = await MeasureAsync(api.Process.BaseAddress, BareBaselines.Health(), useWrk, folder);
             var bareHealth = await MeasureAsync(bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
