@@ -21,12 +21,7 @@ public static class DatabaseSetup
         services.AddSingleton(options);
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
-        services.AddDbContextPool<VerificationDb>(db =>
-        {
-            db.UseVerificationDatabase(options.Provider, connectionString);
-            if (options.Provider == DatabaseProvider.Sqlite)
-                db.AddInterceptors(SqliteConnectionSettings.Instance);
-        });
+        services.AddDbContextPool<VerificationDb>(db => db.UseVerificationDatabase(options.Provider, connectionString));
         return services;
     }
 
