@@ -23,6 +23,8 @@ if (args.Length > 0 && args[0] == "search")
     return await Verification.Benchmarks.Search.SearchSuite.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "floor")
     return await FloorHost.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "bare")
+    return await BareHost.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "sql")
 {
     foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })

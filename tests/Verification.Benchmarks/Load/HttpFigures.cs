@@ -26,15 +26,15 @@ public sealed record HttpFigure(string Name, double Target, Func<LoadContext, Lo
 
     public static IReadOnlyList<HttpFigure> All { get; } =
     [
-        new("read one claim (reviewer)", 0.6,
+        new("read one claim (reviewer)", 1.0,
             c => new LoadRequest(HttpMethod.Get, ClaimPaths(c), null, c.Bearer("Reviewer")),
             c => new LoadRequest(HttpMethod.Get, ClaimPaths(c), null, null)),
-        new("list page of 50 (reviewer)", 0.6,
+        new("list page of 50 (reviewer)", 1.0,
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/claims?limit=50"], null, c.Bearer("Reviewer")),
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/claims?limit=50"], null, null)),
         // A Restricted partner created through POST /api/v1/partners, its key in the Authorization header; the floor runs the
         // SQL that PartnerClaimReader's page generates and shapes it the same way.
-        new("partner page of 50 (Restricted partner)", 0.6,
+        new("partner page of 50 (Restricted partner)", 1.0,
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/partner/claims?limit=50"], null, c.PartnerKey()),
             c => new LoadRequest(HttpMethod.Get, ["/api/v1/partner/claims?limit=50"], null, null)),
         // Last: it adds rows (a few thousand) to the database the other figures read.

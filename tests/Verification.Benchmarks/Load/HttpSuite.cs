@@ -107,6 +107,15 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 HttpFigure.KidalClaim());
             await CompareAnswersAsync(provider, api, floor.BaseAddress, context);
             await WarmUpAsync(provider, api.Process.BaseAddress, floor.BaseAddress, context, useWrk, folder);
+            // Issue 18's baselines: the bare host (health, stored JSON) and the conditional read.
+            await using var bareHost = await BareBaselines.StartAsync(provider, large, folder, api, context);
+            foreach (var request in new[] { BareBaselines.Health() }.Concat(HttpFigure.All.Where(f => BareBaselines.HasStoredJson(f.Name)).Select(f => bareHost.StoredJsonRequest(f.Name, context))))
+                await ClosedLoopAsync(bareHost.BaseAddress, request, options.ServerWarmup, useWrk, folder);
+            log($"{provider}: {BareBaselines.HealthName}");
+            var health = await MeasureAsync(api.Process.BaseAddress, BareBaselines.Health(), useWrk, folder);
+            var bareHealth = await MeasureAsync(bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
+            log($"  ours: {health}\n  bare: {bareHealth}");
+            Keep(figures, BareBaselines.HealthFigure(section, health, bareHealth));
             foreach (var figure in HttpFigure.All)
             {
                 if (figure.NotAvailable is { } reason)
@@ -136,6 +145,18 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     Target = figure.Target,
                     TargetText = figure.TargetText,
                 });
+                if (BareBaselines.HasStoredJson(figure.Name))
+                {
+                    var stored = await MeasureAsync(bareHost.BaseAddress, bareHost.StoredJsonRequest(figure.Name, context), useWrk, folder);
+                    log($"  stored JSON: {stored}");
+                    Keep(figures, BareBaselines.StoredJsonFigure(section, figure.Name, ours, stored));
+                }
+                if (figure == HttpFigure.All[0] && bareHost.CanMeasureConditional)
+                {
+                    var conditional = await MeasureAsync(api.Process.BaseAddress, bareHost.Conditional(context), useWrk, folder);
+                    log($"  conditional: {conditional}");
+                    Keep(figures, bareHost.ConditionalFigure(section, conditional, ours));
+                }
             }
 
             // p99 at 70% of peak: the peak with the driver itself (closed loop), then a constant 70% of it (open loop).

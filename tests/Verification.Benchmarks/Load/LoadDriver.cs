@@ -91,7 +91,12 @@ public static class LoadDriver
 
     private static async Task<bool> SendAsync(HttpMessageInvoker client, LoadRequest request, Random random)
     {
-        using var message = new HttpRequestMessage(request.Method, request.Paths[random.Next(request.Paths.Count)]);
+        // "path<TAB>etag" (the conditional read): the request also sends If-None-Match with that value.
+        var line = request.Paths[random.Next(request.Paths.Count)];
+        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+        using var message = new HttpRequestMessage(request.Method, tab < 0 ? line : line[..tab]);
+        if (tab >= 0)
+            message.Headers.TryAddWithoutValidation("If-None-Match", line[(tab + 1)..]);
         if (request.Authorization is not null)
             message.Headers.TryAddWithoutValidation("Authorization", request.Authorization);
         if (request.Body is not null)
@@ -103,7 +108,7 @@ public static class LoadDriver
         {
             using var response = await client.SendAsync(message, CancellationToken.None);
             await response.Content.CopyToAsync(Stream.Null);
-            return (int)response.StatusCode is >= 200 and < 300;
+            return (int)response.StatusCode is (>= 200 and < 300) or 304;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {

@@ -14,6 +14,7 @@ public static class Wrk
     private const string Script = """
         -- Verification benchmark: args = paths file, body file or "-", method, Authorization value or "-", max requests per thread
         local paths = {}
+        local extra = {}
         local body = nil
         local max = 0
         local count = 0
@@ -23,7 +24,11 @@ public static class Wrk
           thread:set("seed", counter)
         end
         function init(args)
-          for line in io.lines(args[1]) do paths[#paths + 1] = line end
+          for line in io.lines(args[1]) do
+          -- "path<TAB>etag": the request also sends If-None-Match with that value
+          local path, etag = line:match("^([^\t]*)\t(.*)$")
+          if path then paths[#paths + 1] = path; extra[#paths] = etag else paths[#paths + 1] = line end
+        end
           if args[2] ~= "-" then
             local f = io.open(args[2], "rb"); body = f:read("*a"); f:close()
             wrk.headers["Content-Type"] = "application/json"
@@ -31,12 +36,19 @@ public static class Wrk
           wrk.method = args[3]
           if args[4] ~= "-" then wrk.headers["Authorization"] = args[4] end
           max = tonumber(args[5])
+          for i, etag in pairs(extra) do
+            local headers = {}
+            for k, v in pairs(wrk.headers) do headers[k] = v end
+            headers["If-None-Match"] = etag
+            extra[i] = headers
+          end
           math.randomseed(os.time() * 100 + (seed or 0))
         end
         function request()
           count = count + 1
           if max > 0 and count > max then wrk.thread:stop() end
-          return wrk.format(nil, paths[math.random(#paths)], nil, body)
+          local i = math.random(#paths)
+          return wrk.format(nil, paths[i], extra[i], body)
         end
         function done(summary, latency, requests)
           local e = summary.errors

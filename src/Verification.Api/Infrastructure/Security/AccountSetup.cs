@@ -10,6 +10,8 @@ public static class AccountSetup
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton<BearerTokens>();
+        // The account checks' short cache and the decrypted access tokens, both dropped when an account changes.
+        services.AddCachedBearerTokens();
         services.Replace(ServiceDescriptor.Scoped<IUserStore<StaffUser>, VerificationUserStore>());
         return services;
     }

@@ -12,7 +12,7 @@ namespace Verification.Api.Infrastructure.Security;
 /// plain text in AspNetUserTokens.
 /// </summary>
 public sealed class VerificationUserStore(VerificationDb context, IDataProtectionProvider protection, IPasswordHasher<StaffUser> hasher,
-    IdentityErrorDescriber? describer = null)
+    AccountStates accounts, IdentityErrorDescriber? describer = null)
     : UserStore<StaffUser, IdentityRole<Guid>, VerificationDb, Guid>(context, describer)
 {
     // Identity's own names for the rows it keeps (UserStoreBase), so existing rows stay readable.
@@ -20,6 +20,36 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
     private const string RecoveryCodeTokenName = "RecoveryCodes";
 
     private readonly IDataProtector _keys = protection.CreateProtector("Verification.AuthenticatorKey.v1");
+
+    /// <summary>
+    /// Every change Identity makes to an account (roles, password, deactivation, two-factor, the security stamp) ends
+    /// in this update: the account's cached state and cached tokens go at once, and again when the write has saved.
+    /// </summary>
+    public override async Task<IdentityResult> UpdateAsync(StaffUser user, CancellationToken cancellationToken = default)
+    {
+        accounts.Changed(user.Id);
+        try
+        {
+            return await base.UpdateAsync(user, cancellationToken);
+        }
+        finally
+        {
+            accounts.Changed(user.Id);
+        }
+    }
+
+    public override async Task<IdentityResult> DeleteAsync(StaffUser user, CancellationToken cancellationToken = default)
+    {
+        accounts.Changed(user.Id);
+        try
+        {
+            return await base.DeleteAsync(user, cancellationToken);
+        }
+        finally
+        {
+            accounts.Changed(user.Id);
+        }
+    }
 
     public override Task SetAuthenticatorKeyAsync(StaffUser user, string key, CancellationToken cancellationToken) =>
         base.SetAuthenticatorKeyAsync(user, _keys.Protect(key), cancellationToken);

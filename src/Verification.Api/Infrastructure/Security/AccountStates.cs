@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
+using Verification.Persistence;
+
+namespace Verification.Api.Infrastructure.Security;
+
+/// <summary>
+/// What <see cref="AccountChecks"/> holds a bearer token against: the account's security stamp and the flags that
+/// limit it. Read with one indexed query (compiled once); kept per account for at most
+/// <c>Security:AccountCacheSeconds</c> (API.md allows 5 s for a change to reach every instance, so never more), and
+/// dropped at once in this process when the account is written (<see cref="Changed"/>, called by the user store on
+/// every update: roles, deactivation, password, two-factor, security stamp).
+/// <para>
+/// The cache is on by default only on SQLite, which is one process on one machine (docs/operations.md). With
+/// PostgreSQL or SQL Server several instances may share the accounts and a change made on one must reach the next
+/// request on another (the accounts tests check it), so there the account is read on every request unless an
+/// operator with a single instance sets the key. Only a cached state whose stamp equals the token's is trusted: a
+/// token newer than the cache (after a password change) reads the database.
+/// </para>
+/// </summary>
+public sealed class AccountStates : IDisposable
+{
+    public sealed record State(string? SecurityStamp, bool Deactivated, bool MustChangePassword, bool TwoFactorEnabled);
+
+    /// <summary>The longest staleness the contract allows (API.md: a role change reaches every instance within 5 s).</summary>
+    public const int MaxCacheSeconds = 5;
+
+    // Per instance, not static: a compiled query binds to the first model it runs on, and one process may host
+    // instances on different providers (the HTTP tests run SQLite and PostgreSQL side by side).
+    private readonly Func<VerificationDb, Guid, CancellationToken, Task<State?>> _read = EF.CompileAsyncQuery(
+        (VerificationDb db, Guid id, CancellationToken _) => db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new State(u.SecurityStamp, u.DeactivatedAt != null, u.MustChangePassword, u.TwoFactorEnabled))
+            .FirstOrDefault());
+
+    private readonly MemoryCache _states = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    // When each account last changed (Environment.TickCount64): a read that overlaps a change is not kept, and for one
+    // cache lifetime after a change nothing is kept, since the change's transaction may commit after the store's write.
+    private readonly ConcurrentDictionary<Guid, long> _changedAt = new();
+    // One signal per account whose tokens are in the bearer-token cache: cancelled when the account changes.
+    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _signals = new();
+    private readonly long _lifetimeMs;
+
+    public AccountStates(IConfiguration configuration, Verification.Api.Infrastructure.Persistence.DatabaseOptions database)
+    {
+        var configured = configuration.GetValue<int?>("Security:AccountCacheSeconds");
+        var seconds = configured ?? (database.Provider == DatabaseProvider.Sqlite ? MaxCacheSeconds : 0);
+        _lifetimeMs = Math.Clamp(seconds, 0, MaxCacheSeconds) * 1000L;
+    }
+
+    public bool Caches => _lifetimeMs > 0;
+
+    /// <summary>The account as it is now (at most the cache lifetime old), or null when there is none.</summary>
+    public async ValueTask<State?> GetAsync(Guid id, string presentedStamp, IServiceProvider services, CancellationToken ct)
+    {
+        if (_lifetimeMs > 0 && _states.TryGetValue(id, out State? cached) && cached!.SecurityStamp == presentedStamp)
+            return cached;
+        var started = Environment.TickCount64;
+        var state = await _read(services.GetRequiredService<VerificationDb>(), id, ct);
+        if (_lifetimeMs > 0 && state is not null && Keepable(id, started))
+        {
+            _states.Set(id, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(_lifetimeMs) });
+            // A change that landed while the entry was being written wins.
+            if (!Keepable(id, started))
+                _states.Remove(id);
+        }
+        return state;
+    }
+
+    /// <summary>The account was written: its cached state and its cached bearer tokens go at once.</summary>
+    public void Changed(Guid id)
+    {
+        _changedAt[id] = Environment.TickCount64;
+        _states.Remove(id);
+        if (_signals.TryRemove(id, out var signal))
+        {
+            signal.Cancel();
+            signal.Dispose();
+        }
+        // Forget old change times, so the map holds only the accounts changed within the last cache lifetime or so.
+        if (_changedAt.Count > 64)
+        {
+            var before = Environment.TickCount64 - 2 * Math.Max(_lifetimeMs, 1000);
+            foreach (var (key, at) in _changedAt)
+            {
+                if (at < before)
+                    _changedAt.TryRemove(new KeyValuePair<Guid, long>(key, at));
+            }
+        }
+    }
+
+    /// <summary>A change token that fires when the account changes: cached bearer tokens of the account expire with it.</summary>
+    public IChangeToken Watch(Guid id)
+    {
+        var signal = _signals.GetOrAdd(id, static _ => new CancellationTokenSource());
+        try
+        {
+            return new CancellationChangeToken(signal.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Changed() removed and disposed it in between: the change has happened, so the token is already expired.
+            return new CancellationChangeToken(new CancellationToken(canceled: true));
+        }
+    }
+
+    private bool Keepable(Guid id, long readStarted) =>
+        !_changedAt.TryGetValue(id, out var changed) || (changed < readStarted && Environment.TickCount64 - changed > _lifetimeMs);
+
+    public void Dispose()
+    {
+        _states.Dispose();
+        foreach (var signal in _signals.Values)
+            signal.Dispose();
+    }
+}
