@@ -1055,7 +1055,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
 )
 BEGIN
     CREATE TABLE [ClaimDocuments] (
@@ -1072,7 +1072,83 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE TABLE [ClaimSearch] (
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Number] bigint NOT NULL,
+        [Version] int NOT NULL,
+        [Title] nvarchar(max) NOT NULL,
+        [Names] nvarchar(max) NOT NULL,
+        [Summary] nvarchar(max) NOT NULL,
+        [Sources] nvarchar(max) NOT NULL,
+        [Evidence] nvarchar(max) NOT NULL,
+        [Perpetrators] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_ClaimSearch] PRIMARY KEY ([ClaimId]),
+        CONSTRAINT [FK_ClaimSearch_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE TABLE [Notifications] (
+        [Sequence] bigint NOT NULL IDENTITY,
+        [Id] uniqueidentifier NOT NULL,
+        [RecipientId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [Text] nvarchar(500) NOT NULL,
+        [At] datetime2 NOT NULL,
+        [ReadAt] datetime2 NULL,
+        [Delivery] nvarchar(40) NOT NULL,
+        [DeliveryAttempts] int NOT NULL,
+        [NextDeliveryAt] datetime2 NULL,
+        [DeliveredAt] datetime2 NULL,
+        [LastDeliveryError] nvarchar(1000) NULL,
+        CONSTRAINT [PK_Notifications] PRIMARY KEY ([Sequence]),
+        CONSTRAINT [FK_Notifications_AspNetUsers_RecipientId] FOREIGN KEY ([RecipientId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_Notifications_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE TABLE [OverdueMarks] (
+        [ItemId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [ClaimId] uniqueidentifier NOT NULL,
+        [DueAt] datetime2 NOT NULL,
+        [MarkedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_OverdueMarks] PRIMARY KEY ([ItemId]),
+        CONSTRAINT [FK_OverdueMarks_Claims_ClaimId] FOREIGN KEY ([ClaimId]) REFERENCES [Claims] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE TABLE [StaffWebhooks] (
+        [UserId] uniqueidentifier NOT NULL,
+        [Url] nvarchar(2000) NOT NULL,
+        [ProtectedSecret] nvarchar(2000) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_StaffWebhooks] PRIMARY KEY ([UserId]),
+        CONSTRAINT [FK_StaffWebhooks_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
 )
 BEGIN
     CREATE INDEX [IX_ClaimDocuments_UpdatedAt] ON [ClaimDocuments] ([UpdatedAt]);
@@ -1080,13 +1156,117 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206021457_ClaimDocuments'
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ClaimSearch_Number] ON [ClaimSearch] ([Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_ClaimSearch_Version] ON [ClaimSearch] ([Version]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_ClaimId] ON [Notifications] ([ClaimId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_Delivery_NextDeliveryAt] ON [Notifications] ([Delivery], [NextDeliveryAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Notifications_Id] ON [Notifications] ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_RecipientId_ReadAt] ON [Notifications] ([RecipientId], [ReadAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_Notifications_RecipientId_Sequence] ON [Notifications] ([RecipientId], [Sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_OverdueMarks_ClaimId] ON [OverdueMarks] ([ClaimId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206031502_ReadSideSearchAndNotifications'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206021457_ClaimDocuments', N'10.0.15');
+    VALUES (N'20261206031502_ReadSideSearchAndNotifications', N'10.0.15');
 END;
 
 COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    CREATE INDEX [IX_Claims_Latitude_Longitude] ON [Claims] ([Latitude], [Longitude]);
+END;
+
+COMMIT;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM sys.fulltext_catalogs WHERE name = N'VerificationSearch') CREATE FULLTEXT CATALOG [VerificationSearch] WITH ACCENT_SENSITIVITY = OFF;
+END;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    CREATE FULLTEXT INDEX ON [ClaimSearch] ([Title] LANGUAGE 0, [Names] LANGUAGE 0, [Summary] LANGUAGE 0, [Sources] LANGUAGE 0, [Evidence] LANGUAGE 0) KEY INDEX [IX_ClaimSearch_Number] ON [VerificationSearch] WITH (CHANGE_TRACKING = AUTO, STOPLIST = OFF);
+END;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235900_FullTextSearch'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206235900_FullTextSearch', N'10.0.15');
+END;
 GO
 

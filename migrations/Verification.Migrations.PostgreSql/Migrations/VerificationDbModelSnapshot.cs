@@ -1426,6 +1426,51 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("OperationalChecks", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Perpetrators")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sources")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Version");
+
+                    b.ToTable("ClaimSearch", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1766,6 +1811,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithOne()
                         .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.Search.ClaimSearchDocument", "ClaimId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

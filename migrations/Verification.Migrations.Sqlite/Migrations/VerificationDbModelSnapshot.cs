@@ -1409,6 +1409,51 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("OperationalChecks", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Perpetrators")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sources")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Version");
+
+                    b.ToTable("ClaimSearch", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1749,6 +1794,15 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithOne()
                         .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.Search.ClaimSearchDocument", "ClaimId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,8 +13,8 @@ using Verification.Persistence;
 namespace Verification.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261206021428_ClaimDocuments")]
-    partial class ClaimDocuments
+    [Migration("20261206031455_ReadSideSearchAndNotifications")]
+    partial class ReadSideSearchAndNotifications
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -847,6 +847,122 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("ImportErrors", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("NextDeliveryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ClaimId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("Delivery", "NextDeliveryAt");
+
+                    b.HasIndex("RecipientId", "ReadAt");
+
+                    b.HasIndex("RecipientId", "Sequence");
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
+                {
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ItemId");
+
+                    b.HasIndex("ClaimId");
+
+                    b.ToTable("OverdueMarks", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.StaffWebhook", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("StaffWebhooks", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1313,6 +1429,51 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.ToTable("OperationalChecks", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Perpetrators")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sources")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Version");
+
+                    b.ToTable("ClaimSearch", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1554,6 +1715,39 @@ namespace Verification.Migrations.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Verification.Domain.Notifications.Notification", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Verification.Persistence.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.StaffWebhook", b =>
+                {
+                    b.HasOne("Verification.Persistence.StaffUser", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Domain.Notifications.StaffWebhook", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.HasOne("Verification.Domain.Partners.Partner", null)
@@ -1620,6 +1814,15 @@ namespace Verification.Migrations.PostgreSql.Migrations
                     b.HasOne("Verification.Domain.Claims.Claim", null)
                         .WithOne()
                         .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.Search.ClaimSearchDocument", "ClaimId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -7,11 +7,58 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Verification.Migrations.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class Notifications : Migration
+    public partial class ReadSideSearchAndNotifications : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ClaimDocuments",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    Staff = table.Column<byte[]>(type: "bytea", nullable: false),
+                    PartnerPublic = table.Column<byte[]>(type: "bytea", nullable: true),
+                    PartnerRestricted = table.Column<byte[]>(type: "bytea", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimDocuments", x => x.ClaimId);
+                    table.ForeignKey(
+                        name: "FK_ClaimDocuments_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimSearch",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "text", nullable: false),
+                    Names = table.Column<string>(type: "text", nullable: false),
+                    Summary = table.Column<string>(type: "text", nullable: false),
+                    Sources = table.Column<string>(type: "text", nullable: false),
+                    Evidence = table.Column<string>(type: "text", nullable: false),
+                    Perpetrators = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimSearch", x => x.ClaimId);
+                    table.ForeignKey(
+                        name: "FK_ClaimSearch_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Notifications",
                 columns: table => new
@@ -90,6 +137,22 @@ namespace Verification.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ClaimDocuments_UpdatedAt",
+                table: "ClaimDocuments",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimSearch_Number",
+                table: "ClaimSearch",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimSearch_Version",
+                table: "ClaimSearch",
+                column: "Version");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Notifications_ClaimId",
                 table: "Notifications",
                 column: "ClaimId");
@@ -124,6 +187,12 @@ namespace Verification.Migrations.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ClaimDocuments");
+
+            migrationBuilder.DropTable(
+                name: "ClaimSearch");
+
             migrationBuilder.DropTable(
                 name: "Notifications");
 

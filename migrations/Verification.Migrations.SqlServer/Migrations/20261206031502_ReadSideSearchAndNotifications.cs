@@ -6,11 +6,58 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Verification.Migrations.SqlServer.Migrations
 {
     /// <inheritdoc />
-    public partial class Notifications : Migration
+    public partial class ReadSideSearchAndNotifications : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ClaimDocuments",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    Staff = table.Column<byte[]>(type: "varbinary(max)", nullable: false),
+                    PartnerPublic = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
+                    PartnerRestricted = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimDocuments", x => x.ClaimId);
+                    table.ForeignKey(
+                        name: "FK_ClaimDocuments_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClaimSearch",
+                columns: table => new
+                {
+                    ClaimId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Number = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<int>(type: "int", nullable: false),
+                    Title = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Names = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Summary = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Sources = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Evidence = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Perpetrators = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClaimSearch", x => x.ClaimId);
+                    table.ForeignKey(
+                        name: "FK_ClaimSearch_Claims_ClaimId",
+                        column: x => x.ClaimId,
+                        principalTable: "Claims",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Notifications",
                 columns: table => new
@@ -89,6 +136,22 @@ namespace Verification.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ClaimDocuments_UpdatedAt",
+                table: "ClaimDocuments",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimSearch_Number",
+                table: "ClaimSearch",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClaimSearch_Version",
+                table: "ClaimSearch",
+                column: "Version");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Notifications_ClaimId",
                 table: "Notifications",
                 column: "ClaimId");
@@ -123,6 +186,12 @@ namespace Verification.Migrations.SqlServer.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ClaimDocuments");
+
+            migrationBuilder.DropTable(
+                name: "ClaimSearch");
+
             migrationBuilder.DropTable(
                 name: "Notifications");
 

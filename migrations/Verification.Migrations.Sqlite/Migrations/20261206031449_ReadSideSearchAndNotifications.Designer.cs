@@ -12,8 +12,8 @@ using Verification.Persistence;
 namespace Verification.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261206024656_Notifications")]
-    partial class Notifications
+    [Migration("20261206031449_ReadSideSearchAndNotifications")]
+    partial class ReadSideSearchAndNotifications
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1286,6 +1286,34 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.ToTable("VerdictProposals", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PartnerPublic")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("PartnerRestricted")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("ClaimDocuments", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Persistence.ClaimNumber", b =>
                 {
                     b.Property<long>("Id")
@@ -1382,6 +1410,51 @@ namespace Verification.Migrations.Sqlite.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("OperationalChecks", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Names")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Perpetrators")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sources")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Version");
+
+                    b.ToTable("ClaimSearch", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Persistence.StaffUser", b =>
@@ -1716,6 +1789,24 @@ namespace Verification.Migrations.Sqlite.Migrations
                         .WithMany("Proposals")
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.Search.ClaimSearchDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.Search.ClaimSearchDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

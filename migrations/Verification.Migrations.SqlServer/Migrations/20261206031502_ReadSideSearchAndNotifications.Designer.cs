@@ -13,8 +13,8 @@ using Verification.Persistence;
 namespace Verification.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(VerificationDb))]
-    [Migration("20261206021524_ClaimSearchText")]
-    partial class ClaimSearchText
+    [Migration("20261206031502_ReadSideSearchAndNotifications")]
+    partial class ReadSideSearchAndNotifications
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -849,6 +849,122 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.ToTable("ImportErrors", (string)null);
                 });
 
+            modelBuilder.Entity("Verification.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Delivery")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("NextDeliveryAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ClaimId");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("Delivery", "NextDeliveryAt");
+
+                    b.HasIndex("RecipientId", "ReadAt");
+
+                    b.HasIndex("RecipientId", "Sequence");
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
+                {
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTime>("MarkedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("ItemId");
+
+                    b.HasIndex("ClaimId");
+
+                    b.ToTable("OverdueMarks", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.StaffWebhook", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("StaffWebhooks", (string)null);
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1185,6 +1301,34 @@ namespace Verification.Migrations.SqlServer.Migrations
                     b.HasIndex("ClaimId", "ProposedAt");
 
                     b.ToTable("VerdictProposals", (string)null);
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("PartnerPublic")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("PartnerRestricted")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("Staff")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClaimId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("ClaimDocuments", (string)null);
                 });
 
             modelBuilder.Entity("Verification.Persistence.ClaimNumber", b =>
@@ -1574,6 +1718,39 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Verification.Domain.Notifications.Notification", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Verification.Persistence.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.OverdueMark", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Domain.Notifications.StaffWebhook", b =>
+                {
+                    b.HasOne("Verification.Persistence.StaffUser", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Domain.Notifications.StaffWebhook", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Verification.Domain.Partners.OutboxMessage", b =>
                 {
                     b.HasOne("Verification.Domain.Partners.Partner", null)
@@ -1632,6 +1809,15 @@ namespace Verification.Migrations.SqlServer.Migrations
                         .WithMany("Proposals")
                         .HasForeignKey("ClaimId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Verification.Persistence.ClaimDocument", b =>
+                {
+                    b.HasOne("Verification.Domain.Claims.Claim", null)
+                        .WithOne()
+                        .HasForeignKey("Verification.Persistence.ClaimDocument", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
