@@ -48,15 +48,3 @@ public static class LoggingSetup
         return builder;
     }
 }
-
-/// <summary>A log scope that reads as "CorrelationId:…" in a text line and as a key-value pair in JSON.</summary>
-internal sealed class CorrelationScope(string correlationId) : IReadOnlyList<KeyValuePair<string, object>>
-{
-    private readonly KeyValuePair<string, object> _pair = new("CorrelationId", correlationId);
-
-    public int Count => 1;
-    public KeyValuePair<string, object> this[int index] => index == 0 ? _pair : throw new ArgumentOutOfRangeException(nameof(index));
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() { yield return _pair; }
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    public override string ToString() => $"CorrelationId:{_pair.Value}";
-}
