@@ -53,6 +53,7 @@ builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddNulCharacterGuard();
 builder.Services.AddClaimJobs();
 builder.Services.AddEvidenceJobs();
 builder.Services.AddAuditJobs();
@@ -146,6 +147,7 @@ if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"
 if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();
+app.UseNulCharacterGuard();
 app.UseAuthentication();
 app.UseAccountChecks();
 app.UseAuthorization();
