@@ -118,7 +118,7 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         using var limited = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+        while ((read = await ReadPartAsync(section.Body, buffer, ct)) > 0)
         {
             if (limited.Length + read > RequestLimits.MaxJsonBodyBytes)
                 throw new PayloadTooLarge(RequestLimits.MaxJsonBodyBytes);
@@ -133,6 +133,23 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         catch (JsonException e)
         {
             throw new InvalidRequest(part, $"The '{part}' part is not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+    }
+
+    /// <summary>A body cut short inside the JSON part is the caller's 400, as it is inside the file part.</summary>
+    private static async Task<int> ReadPartAsync(Stream body, byte[] buffer, CancellationToken ct)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, ct);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is truncated or malformed: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is malformed: " + e.Message);
         }
     }
 
