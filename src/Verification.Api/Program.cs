@@ -59,6 +59,7 @@ builder.Services.AddKeysOutsideTheDatabase(builder.Configuration);
 builder.Services.AddScoped<EvidenceResponses>();
 builder.Services.AddPartnerAccess(builder.Configuration);
 builder.Services.AddImports(builder.Configuration);
+builder.Services.AddNulCharacterGuard();
 builder.Services.AddClaimJobs();
 builder.Services.AddReadModel();
 builder.Services.AddEvidenceJobs();
@@ -155,6 +156,7 @@ if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"
 if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();
+app.UseNulCharacterGuard();
 app.UseAuthentication();
 app.UseAccountChecks();
 app.UseAuthorization();

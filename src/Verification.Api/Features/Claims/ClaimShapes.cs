@@ -119,22 +119,22 @@ public sealed class ClaimInputValidator : AbstractValidator<ClaimInput>
 
     public ClaimInputValidator()
     {
-        RuleFor(c => c.Title).NotEmpty().MaximumLength(ClaimDetails.TitleMaxLength);
-        RuleFor(c => c.Summary).NotEmpty().MaximumLength(ClaimDetails.SummaryMaxLength);
+        RuleFor(c => c.Title).NotEmpty().MaximumLength(ClaimDetails.TitleMaxLength).Must(NoNul).WithMessage(NulCharacters.Message);
+        RuleFor(c => c.Summary).NotEmpty().MaximumLength(ClaimDetails.SummaryMaxLength).Must(NoNul).WithMessage(NulCharacters.Message);
         RuleFor(c => c.ViolationTypes).NotEmpty().WithMessage("Name at least one violation type.")
             .Must(v => v is null || v.Count <= 20).WithMessage("At most 20 violation types.");
         RuleForEach(c => c.ViolationTypes).IsInEnum();
-        RuleFor(c => c.ExternalId).MaximumLength(200);
+        RuleFor(c => c.ExternalId).MaximumLength(200).Must(NoNul).WithMessage(NulCharacters.Message);
         RuleFor(c => c.Incident).NotNull().DependentRules(() =>
         {
             RuleFor(c => c.Incident!.StartDate).NotNull();
             RuleFor(c => c.Incident!.TimePrecision).NotNull().IsInEnum();
             RuleFor(c => c.Incident!.Location).NotNull().DependentRules(() =>
             {
-                RuleFor(c => c.Incident!.Location!.PlaceName).NotEmpty().MaximumLength(200);
-                RuleFor(c => c.Incident!.Location!.CountryCode).NotEmpty().Length(2);
-                RuleFor(c => c.Incident!.Location!.Admin1).MaximumLength(200);
-                RuleFor(c => c.Incident!.Location!.Admin2).MaximumLength(200);
+                RuleFor(c => c.Incident!.Location!.PlaceName).NotEmpty().MaximumLength(200).Must(NoNul).WithMessage(NulCharacters.Message);
+                RuleFor(c => c.Incident!.Location!.CountryCode).NotEmpty().Length(2).Must(NoNul).WithMessage(NulCharacters.Message);
+                RuleFor(c => c.Incident!.Location!.Admin1).MaximumLength(200).Must(NoNul).WithMessage(NulCharacters.Message);
+                RuleFor(c => c.Incident!.Location!.Admin2).MaximumLength(200).Must(NoNul).WithMessage(NulCharacters.Message);
                 RuleFor(c => c.Incident!.Location!.Latitude).InclusiveBetween(-90, 90);
                 RuleFor(c => c.Incident!.Location!.Longitude).InclusiveBetween(-180, 180);
                 RuleFor(c => c.Incident!.Location!.GeoPrecision).NotNull().IsInEnum();
@@ -143,7 +143,7 @@ public sealed class ClaimInputValidator : AbstractValidator<ClaimInput>
         RuleFor(c => c.Perpetrators).Must(p => p is null || p.Count <= 50).WithMessage("At most 50 perpetrators.");
         RuleForEach(c => c.Perpetrators).NotNull().ChildRules(p =>
         {
-            p.RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
+            p.RuleFor(x => x.Name).NotEmpty().MaximumLength(200).Must(NoNul).WithMessage(NulCharacters.Message);
             p.RuleFor(x => x.Type).NotNull().IsInEnum();
         });
         RuleFor(c => c.Sources).NotEmpty().WithMessage("Name at least one source: where the allegation came from.")
@@ -151,13 +151,16 @@ public sealed class ClaimInputValidator : AbstractValidator<ClaimInput>
         RuleForEach(c => c.Sources).NotNull().ChildRules(s =>
         {
             s.RuleFor(x => x.Type).NotNull().IsInEnum();
-            s.RuleFor(x => x.Description).MaximumLength(2000);
-            s.RuleFor(x => x.Url).MaximumLength(2048)
+            s.RuleFor(x => x.Description).MaximumLength(2000).Must(NoNul).WithMessage(NulCharacters.Message);
+            s.RuleFor(x => x.Url).MaximumLength(2048).Must(NoNul).WithMessage(NulCharacters.Message)
                 .Must(u => u is null || Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
                 .WithMessage("A source url is an absolute http or https address.");
         });
         RuleFor(c => c.Harm).SetValidator(new HarmValidator()!).When(c => c.Harm is not null);
     }
+
+    /// <summary>U+0000 in text: PostgreSQL cannot store it, so no provider keeps it (imports reach here without the JSON guard).</summary>
+    private static bool NoNul(string? text) => text is null || !text.Contains('\0', StringComparison.Ordinal);
 }
 
 public sealed class HarmValidator : AbstractValidator<Harm>

@@ -18,6 +18,8 @@ public static partial class BindingProblems
         {
             var converted = JsonTarget().Match(json.Message);
             var field = JsonField(json.Path);
+            if (json.Message == NulCharacters.Message)
+                return (field ?? "body", NulCharacters.Message);
             if (!converted.Success)
                 return (field ?? "body", field is null ? "The body is not valid JSON." : $"'{field}' is not valid JSON here.");
             var expected = Expected(MemberType(FindType(converted.Groups["type"].Value), field));

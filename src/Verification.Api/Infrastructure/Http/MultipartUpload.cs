@@ -51,7 +51,7 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
                     if (file is not null)
                         throw new InvalidRequest("file", "Send one 'file' part.");
                     fileType = section.ContentType;
-                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                    fileName = DisplayFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
                     digest = section.Headers?.TryGetValue("Content-Digest", out var d) == true ? d.ToString() : null;
                     file = await store.ReceiveAsync(new RequestBodyStream(section.Body), ct);
                 }
@@ -77,6 +77,25 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         }
     }
 
+    /// <summary>
+    /// The file name as a name to show, never a path: control characters (U+0000, which PostgreSQL cannot store, line
+    /// breaks, escape sequences) and the bidirectional overrides and isolates that make "gnp.exe" read as "exe.png"
+    /// are dropped. The bytes are stored under their hash, so the name never reaches the file system.
+    /// </summary>
+    internal static string? DisplayFileName(string? name)
+    {
+        if (name is null)
+            return null;
+        var kept = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (!char.IsControl(c) && c is not (>= '\u202A' and <= '\u202E') and not (>= '\u2066' and <= '\u2069'))
+                kept.Append(c);
+        }
+        var clean = kept.ToString().Trim();
+        return clean.Length == 0 ? null : clean;
+    }
+
     private static async Task<MultipartSection?> ReadSectionAsync(MultipartReader reader, CancellationToken ct)
     {
         try
@@ -99,7 +118,7 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         using var limited = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+        while ((read = await ReadPartAsync(section.Body, buffer, ct)) > 0)
         {
             if (limited.Length + read > RequestLimits.MaxJsonBodyBytes)
                 throw new PayloadTooLarge(RequestLimits.MaxJsonBodyBytes);
@@ -114,6 +133,23 @@ public sealed record MultipartUpload<TMetadata>(TMetadata Metadata, PendingBlob 
         catch (JsonException e)
         {
             throw new InvalidRequest(part, $"The '{part}' part is not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+    }
+
+    /// <summary>A body cut short inside the JSON part is the caller's 400, as it is inside the file part.</summary>
+    private static async Task<int> ReadPartAsync(Stream body, byte[] buffer, CancellationToken ct)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, ct);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is truncated or malformed: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidRequest("multipart", "The multipart body is malformed: " + e.Message);
         }
     }
 

@@ -53,6 +53,9 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         DomainException d => Problem(StatusCodes.Status409Conflict, d.Title, d.Message),
         HttpProblem h => Problem(h.Status, h.Title, h.Message),
         BadHttpRequestException b => Problem(b.StatusCode, ReasonFor(b.StatusCode), Describe(b)),
+        System.Data.Common.DbException { SqlState: NulCharacters.PostgresSqlState }
+            or DbUpdateException { InnerException: System.Data.Common.DbException { SqlState: NulCharacters.PostgresSqlState } } =>
+            Validation(new Dictionary<string, string[]> { ["text"] = [NulCharacters.Message] }),
         DbUpdateConcurrencyException => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed",
             "Someone changed this object at the same moment; read it again and retry."),
         DbUpdateException => Problem(StatusCodes.Status409Conflict, "Conflict",

@@ -247,13 +247,17 @@ public sealed class UcdpGedGeojsonReader : IImportFormatReader
             return string.IsNullOrWhiteSpace(text) ? null : text;
         }
 
-        /// <summary>A Point geometry's [longitude, latitude]; null for any other geometry.</summary>
+        /// <summary>
+        /// A Point geometry's [longitude, latitude]; null for any other geometry, and for coordinates that are not two
+        /// finite numbers (TryGetDouble throws on a string, which failed the whole import, retried, for one feature).
+        /// </summary>
         private static (double Latitude, double Longitude)? Point(JsonElement feature)
         {
             if (!feature.TryGetProperty("geometry", out var geometry) || geometry.ValueKind != JsonValueKind.Object
                 || !geometry.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Point"
                 || !geometry.TryGetProperty("coordinates", out var coordinates) || coordinates.ValueKind != JsonValueKind.Array
                 || coordinates.GetArrayLength() < 2
+                || coordinates[0].ValueKind != JsonValueKind.Number || coordinates[1].ValueKind != JsonValueKind.Number
                 || !coordinates[0].TryGetDouble(out var longitude) || !coordinates[1].TryGetDouble(out var latitude))
                 return null;
             return (latitude, longitude);
