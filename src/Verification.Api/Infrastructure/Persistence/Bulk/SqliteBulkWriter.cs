@@ -11,7 +11,7 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// times and enums bind as <c>SaveChanges</c> binds them), reused for every chunk of rows for as long as the scope
 /// lives on the same connection; the last, shorter chunk goes through a second command of its own size.
 /// </summary>
-public sealed class SqliteBulkWriter : IBulkWriter, IAsyncDisposable
+public sealed class SqliteBulkWriter : IBulkWriter, IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// Parameters per statement. Microsoft.Data.Sqlite binds each parameter by name, and SQLite finds a name by walking
@@ -82,6 +82,15 @@ public sealed class SqliteBulkWriter : IBulkWriter, IAsyncDisposable
     {
         foreach (var command in _commands.Values)
             await command.DisposeAsync();
+        _commands.Clear();
+    }
+
+    // Scopes are also disposed synchronously (a job's scope, a test's CreateScope); a prepared SqliteCommand frees
+    // its statements synchronously anyway.
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+            command.Dispose();
         _commands.Clear();
     }
 }
