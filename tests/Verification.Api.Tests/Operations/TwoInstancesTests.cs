@@ -54,7 +54,8 @@ public sealed class TwoInstancesTests
         Assert.Equal(head.GetProperty("treeSize").GetInt64(), verify.GetProperty("checked").GetInt64());
 
         // One job storage: both instances see the same single set of recurring jobs.
-        string[] expected = ["deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "requeue-stuck-imports", "sign-tree-head", "sweep-expired", "verify-audit-chain"];
+        string[] expected = ["deliver-notifications", "deliver-webhooks", "evidence-fixity", "flag-possible-duplicates", "mark-overdue-work",
+            "rebuild-claim-search", "requeue-stuck-imports", "sign-tree-head", "sweep-expired", "verify-audit-chain"];
         Assert.Equal(expected, RecurringJobIds(first));
         Assert.Equal(expected, RecurringJobIds(second));
 
