@@ -130,7 +130,7 @@ public sealed class IntegrityJobTests
     {
         await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
         var ready = await api.ReadyAsync();
-        Assert.Equal(["audit-chain", "database", "evidence-fixity", "job-storage"],
+        Assert.Equal(["audit-chain", "claim-documents", "database", "evidence-fixity", "job-storage"],
             ready.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
         var live = await api.Anonymous.GetAsync("/health/live");
         await Expect.Status(live, HttpStatusCode.OK);

@@ -234,7 +234,9 @@ public sealed class ReadModelTests
         Assert.Equal("Degraded", ready.GetProperty("status").GetString());
         Assert.Equal("Degraded", ready.CheckStatus(ClaimDocumentCheck.Name));
         Assert.Equal("Healthy", ready.CheckStatus("audit-chain"));
-        Assert.True(Operations.Operations.Samples(await api.ScrapeAsync(), "verification_readmodel_mismatches_total").Single().Value >= before + 1);
+        // The exporter caches a scrape for a moment, so the counter is read until it shows the finding.
+        await Eventually.Until(async () => Operations.Operations.Samples(await api.ScrapeAsync(), "verification_readmodel_mismatches_total").Single().Value,
+            mismatches => mismatches >= before + 1, "the mismatch counter to count the forged document", seconds: 30);
 
         // A document that is missing altogether (a database from before the read side) is still answered right.
         await using (var db = api.Factory.CreateDb())
