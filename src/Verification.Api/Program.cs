@@ -100,7 +100,8 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>().AddOperationTransformer<OpenApiConventions>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<SecuritySchemesTransformer>().AddOperationTransformer<OpenApiConventions>()
+    .AddSchemaTransformer(NulCharacters.StringSchemas));
 builder.Services.AddHealthChecks().AddDbContextCheck<VerificationDb>("database", tags: ["ready"]);
 builder.Services.AddRateLimiter(o =>
 {

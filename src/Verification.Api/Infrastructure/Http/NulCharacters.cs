@@ -35,6 +35,28 @@ public static class NulCharacters
             return next(context);
         });
 
+    /// <summary>
+    /// The schema exporter cannot see through a custom converter and would describe every string as "any value"
+    /// (generated clients then type them as untyped nodes); the converter reads and writes plain JSON strings, so
+    /// the schema says so.
+    /// </summary>
+    public static Task StringSchemas(Microsoft.OpenApi.OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken _)
+    {
+        var nullable = context.JsonPropertyInfo is { IsGetNullable: true } ? Microsoft.OpenApi.JsonSchemaType.Null : 0;
+        if (context.JsonTypeInfo.Type == typeof(string))
+        {
+            schema.Type ??= Microsoft.OpenApi.JsonSchemaType.String | nullable;
+        }
+        else if (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable
+                 && context.JsonTypeInfo.ElementType == typeof(string))
+        {
+            // The exporter writes {"type": "array"} with no items here.
+            schema.Type ??= Microsoft.OpenApi.JsonSchemaType.Array | nullable;
+            schema.Items ??= new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>Reads strings as the built-in converter does, and refuses one that holds U+0000.</summary>
     private sealed class RefusingStringConverter : JsonConverter<string>
     {
