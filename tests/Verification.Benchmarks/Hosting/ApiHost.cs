@@ -16,6 +16,8 @@ public sealed class ApiHost : IAsyncDisposable
     public const string CoordinatorEmail = "coordinator@bench.local";
     public const string Password = "a long benchmark passphrase";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KeysFolders = new(StringComparer.Ordinal);
+
     private ApiHost(ServerProcess process) => Process = process;
 
     public ServerProcess Process { get; }
@@ -29,7 +31,9 @@ public sealed class ApiHost : IAsyncDisposable
             ["ConnectionStrings__Verification"] = connectionString,
             ["Evidence__StoragePath"] = Path.Combine(folder, "evidence-api"),
             // Its own keys folder in the work folder: the API's working directory is its build output, inside the repository.
-            ["Keys__Path"] = Path.Combine(folder, "keys-api"),
+            // A database keeps the keys folder it was first served with: its Data Protection ring is sealed by that
+            // folder's key, and an API started on it with another folder refuses to start (as it should).
+            ["Keys__Path"] = KeysFolders.GetOrAdd(connectionString, Path.Combine(folder, "keys-api")),
             ["Evidence__MaxUploadBytes"] = maxUploadBytes.ToString(CultureInfo.InvariantCulture),
             ["Bootstrap__CoordinatorEmail"] = CoordinatorEmail,
             ["Bootstrap__CoordinatorPassword"] = Password,

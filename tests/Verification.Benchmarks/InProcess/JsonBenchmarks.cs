@@ -159,6 +159,25 @@ public class JsonBenchmarks
                 w.WriteNull("decidedAt"u8);
             w.WriteEndObject();
         }
+        if (c.Reviewer is not { } reviewer)
+        {
+            w.WriteNull("reviewer"u8);
+        }
+        else
+        {
+            w.WriteStartObject("reviewer"u8);
+            w.WriteString("id"u8, reviewer.Id);
+            if (reviewer.Email is null)
+                w.WriteNull("email"u8);
+            else
+                w.WriteString("email"u8, reviewer.Email);
+            w.WriteString("since"u8, reviewer.Since);
+            w.WriteEndObject();
+        }
+        if (c.DueAt is { } due)
+            w.WriteString("dueAt"u8, due);
+        else
+            w.WriteNull("dueAt"u8);
         w.WriteEndObject();
     }
 
