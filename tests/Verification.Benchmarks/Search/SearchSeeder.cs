@@ -122,8 +122,8 @@ public static class SearchSeeder
                 "'. Figures are unconfirmed and vary between sources; the account is being checked against satellite imagery.'"),
             ["PlaceName"] = "p.name",
             ["Admin1"] = "p.name",
-            ["Latitude"] = "p.lat + ((s.i * 7919) % 1000) / 1000.0 - 0.5",
-            ["Longitude"] = "p.lon + ((s.i * 104729) % 1000) / 1000.0 - 0.5",
+            ["Latitude"] = "p.lat + ((CAST(s.i AS BIGINT) * 7919) % 1000) / 1000.0 - 0.5",
+            ["Longitude"] = "p.lon + ((CAST(s.i AS BIGINT) * 104729) % 1000) / 1000.0 - 0.5",
             ["ExternalId"] = "NULL",
         };
         var list = string.Join(", ", columns.Select(c => $"\"{c}\""));
