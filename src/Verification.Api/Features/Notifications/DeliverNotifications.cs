@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
@@ -78,7 +77,8 @@ public static partial class DeliverNotifications
             var body = JsonSerializer.SerializeToUtf8Bytes(
                 new Body(notification.Id, EventName, notification.Kind, notification.ClaimId, notification.At, notification.Text),
                 json.Value.SerializerOptions);
-            var (status, error) = await PostAsync(webhook.Url, notification.Id, body, secrets.Unprotect(webhook.ProtectedSecret), ct);
+            var (status, error) = await SignedWebhookPost.SendAsync(http.CreateClient(DeliverWebhooks.ClientName), options.Value,
+                webhook.Url, notification.Id, EventName, body, secrets.Unprotect(webhook.ProtectedSecret), ct);
             var now = clock.GetUtcNow().UtcDateTime;
             if (status is >= 200 and <= 299)
             {
@@ -93,39 +93,6 @@ public static partial class DeliverNotifications
             }
             await db.SaveChangesAsync(ct);
             return notification.Delivery == NotificationDelivery.Delivered;
-        }
-
-        private async Task<(int? Status, string? Error)> PostAsync(string url, Guid id, byte[] body, string secret, CancellationToken ct)
-        {
-            // The operator may have closed private networks since the webhook was set.
-            if (url.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !options.Value.AllowPrivateNetworks)
-                return (null, "Refused: a webhook url must use https.");
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Headers.Add("X-Webhook-Id", id.ToString());
-            request.Headers.Add("X-Webhook-Event", EventName);
-            request.Headers.Add("X-Signature", WebhookSecrets.Sign(body, secret));
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Verification-Webhooks", "1.0"));
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
-            try
-            {
-                using var response = await http.CreateClient(DeliverWebhooks.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                return ((int)response.StatusCode, null);
-            }
-            catch (HttpRequestException e)
-            {
-                for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-                {
-                    if (inner is WebhookAddressRefused refused)
-                        return (null, "Refused: " + refused.Message);
-                }
-                return (null, "Could not connect: " + e.Message);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return (null, $"No answer within {options.Value.TimeoutSeconds} s.");
-            }
         }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId} webhook attempt {Attempt} failed with {Status}")]

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
@@ -114,7 +113,8 @@ public static partial class DeliverWebhooks
                     new Body(message.Id, message.Event, message.OccurredAt, message.ClaimId, payload.Reference, payload.Verdict, claim),
                     json.Value.SerializerOptions);
             }
-            var (status, error) = await PostAsync(subscription, message, body, secrets.Unprotect(subscription.ProtectedSecret), ct);
+            var (status, error) = await SignedWebhookPost.SendAsync(http.CreateClient(ClientName), options.Value, subscription.Url,
+                message.Id, message.Event, body, secrets.Unprotect(subscription.ProtectedSecret), ct);
 
             var now = clock.GetUtcNow().UtcDateTime;
             var attempt = status is >= 200 and <= 299
@@ -126,54 +126,9 @@ public static partial class DeliverWebhooks
             return message.Status == WebhookDeliveryStatus.Delivered;
         }
 
-        private async Task<(int? Status, string? Error)> PostAsync(WebhookSubscription subscription, OutboxMessage message, byte[] body,
-            string secret, CancellationToken ct)
-        {
-            // The operator may have closed private networks since the partner subscribed.
-            if (subscription.Url.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !options.Value.AllowPrivateNetworks)
-                return (null, "Refused: a webhook url must use https.");
-
-            using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Headers.Add("X-Webhook-Id", message.Id.ToString());
-            request.Headers.Add("X-Webhook-Event", message.Event);
-            request.Headers.Add("X-Signature", WebhookSecrets.Sign(body, secret));
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Verification-Webhooks", "1.0"));
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
-            try
-            {
-                using var response = await http.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                return ((int)response.StatusCode, null);
-            }
-            catch (HttpRequestException e) when (Refusal(e) is { } refused)
-            {
-                return (null, "Refused: " + refused.Message);
-            }
-            catch (HttpRequestException e)
-            {
-                return (null, "Could not connect: " + e.Message);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return (null, $"No answer within {options.Value.TimeoutSeconds} s.");
-            }
-        }
-
         private TimeSpan NextDelay(int failedAttempt) =>
             WebhookBackoff.After(failedAttempt, TimeSpan.FromSeconds(options.Value.BaseRetrySeconds),
                 TimeSpan.FromSeconds(options.Value.MaxRetrySeconds), Random.Shared.NextDouble());
-
-        private static WebhookAddressRefused? Refusal(Exception? e)
-        {
-            for (; e is not null; e = e.InnerException)
-            {
-                if (e is WebhookAddressRefused refused)
-                    return refused;
-            }
-            return null;
-        }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {MessageId} attempt {Attempt} failed with {Status}; next attempt at {NextAttemptAt:O}")]
         private static partial void LogFailed(ILogger logger, Guid messageId, int attempt, int? status, DateTime? nextAttemptAt);
