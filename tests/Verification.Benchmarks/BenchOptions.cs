@@ -21,6 +21,15 @@ public sealed record BenchOptions
     public IReadOnlyList<DatabaseProvider> Providers { get; init; } = [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
     public bool UseWrk { get; init; } = true;
 
+    /// <summary>
+    /// <c>--only a,b</c>: measure only the HTTP figures whose names contain one of these (case-insensitive), for a quick
+    /// before-and-after of one change; the report is then partial. Empty means every figure.
+    /// </summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
+
+    public bool Wants(string figureName) =>
+        Only.Count == 0 || Only.Any(o => figureName.Contains(o, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Rows of the large UCDP CSV import (the `imports` command); the baseline import has a tenth of them.</summary>
     public int ImportRows { get; init; } = 100_000;
 
@@ -59,6 +68,7 @@ public sealed record BenchOptions
                 "--upload-mib" => options with { UploadBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
                 "--providers" => options with { Providers = [.. value.Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true))] },
                 "--import-rows" => options with { ImportRows = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--only" => options with { Only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
                 "--work" => options with { WorkFolder = Path.GetFullPath(value) },
                 _ => options,
             };

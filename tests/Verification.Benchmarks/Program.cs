@@ -18,6 +18,7 @@ using Verification.Persistence;
 // Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
 // Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
 //          --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
+//          --only "read one,health" (HTTP figures whose names contain one of these; a partial report),
 
 if (args.Length > 0 && args[0] == "search")
     return await Verification.Benchmarks.Search.SearchSuite.RunAsync(args[1..]);

@@ -111,13 +111,18 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             await using var bareHost = await BareBaselines.StartAsync(provider, large, folder, api, context);
             foreach (var request in new[] { BareBaselines.Health() }.Concat(HttpFigure.All.Where(f => BareBaselines.HasStoredJson(f.Name)).Select(f => bareHost.StoredJsonRequest(f.Name, context))))
                 await ClosedLoopAsync(bareHost.BaseAddress, request, options.ServerWarmup, useWrk, folder);
-            log($"{provider}: {BareBaselines.HealthName}");
-            var health = await MeasureAsync(api.Process.BaseAddress, BareBaselines.Health(), useWrk, folder);
-            var bareHealth = await MeasureAsync(bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
-            log($"  ours: {health}\n  bare: {bareHealth}");
-            Keep(figures, BareBaselines.HealthFigure(section, health, bareHealth));
+            if (options.Wants(BareBaselines.HealthName))
+            {
+                log($"{provider}: {BareBaselines.HealthName}");
+                var health = await MeasureAsync(api.Process.BaseAddress, BareBaselines.Health(), useWrk, folder);
+                var bareHealth = await MeasureAsync(bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
+                log($"  ours: {health}\n  bare: {bareHealth}");
+                Keep(figures, BareBaselines.HealthFigure(section, health, bareHealth));
+            }
             foreach (var figure in HttpFigure.All)
             {
+                if (!options.Wants(figure.Name) && !(figure == HttpFigure.All[0] && options.Wants("conditional")))
+                    continue;
                 if (figure.NotAvailable is { } reason)
                 {
                     Keep(figures, Figure.Missing(section, figure.Name, reason, figure.TargetText));
@@ -160,35 +165,38 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             }
 
             // p99 at 70% of peak: the peak with the driver itself (closed loop), then a constant 70% of it (open loop).
-            log($"{provider}: p99 at 70% of peak (read one claim)");
-            var read = HttpFigure.All[0].Ours!(context);
-            await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Warmup, options.MaxRequests);
-            var peak = await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Duration, options.MaxRequests);
-            log($"  peak:  {peak}");
-            var rate = 0.7 * peak.Throughput;
-            var steady = await LoadDriver.ConstantRateAsync(api.Process.BaseAddress, read, rate, options.Duration, maxOutstanding: 256);
-            log($"  70%:   {steady}");
-            Keep(figures, new Figure
+            if (options.Wants("p99 latency at 70% of peak"))
             {
-                Section = section,
-                Name = "p99 latency at 70% of peak (read one claim)",
-                Value = steady.P99Ms,
-                Unit = "ms",
-                ValueDetail = $"at {steady.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Errors:N0} errors",
-                Baseline = steady.P50Ms,
-                BaselineName = "p50, same run",
-                Ratio = steady.P50Ms > 0 ? steady.P99Ms / steady.P50Ms : null,
-                RatioMeaning = "p99 ÷ p50",
-                TargetKind = TargetKind.AtMost,
-                Target = 5,
-                TargetText = "p99 ≤ 5 × p50",
-                Note = "Open loop at a constant rate, latency counted from when each request was due (own driver).",
-            });
+                log($"{provider}: p99 at 70% of peak (read one claim)");
+                var read = HttpFigure.All[0].Ours!(context);
+                await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Warmup, options.MaxRequests);
+                var peak = await LoadDriver.ClosedLoopAsync(api.Process.BaseAddress, read, options.Connections, options.Duration, options.MaxRequests);
+                log($"  peak:  {peak}");
+                var rate = 0.7 * peak.Throughput;
+                var steady = await LoadDriver.ConstantRateAsync(api.Process.BaseAddress, read, rate, options.Duration, maxOutstanding: 256);
+                log($"  70%:   {steady}");
+                Keep(figures, new Figure
+                {
+                    Section = section,
+                    Name = "p99 latency at 70% of peak (read one claim)",
+                    Value = steady.P99Ms,
+                    Unit = "ms",
+                    ValueDetail = $"at {steady.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Errors:N0} errors",
+                    Baseline = steady.P50Ms,
+                    BaselineName = "p50, same run",
+                    Ratio = steady.P50Ms > 0 ? steady.P99Ms / steady.P50Ms : null,
+                    RatioMeaning = "p99 ÷ p50",
+                    TargetKind = TargetKind.AtMost,
+                    Target = 5,
+                    TargetText = "p99 ≤ 5 × p50",
+                    Note = "Open loop at a constant rate, latency counted from when each request was due (own driver).",
+                });
+            }
         }
 
         // The list page on a database of SmallClaims, against the large one measured above.
         var listName = HttpFigure.All[1].Name;
-        if (results.TryGetValue(listName, out var largeList))
+        if (results.TryGetValue(listName, out var largeList) && options.Wants("list page at"))
         {
             log($"{provider}: list page of 50 at {options.SmallClaims:N0} claims");
             await using var api = await ApiHost.StartAsync(provider, small, folder);
