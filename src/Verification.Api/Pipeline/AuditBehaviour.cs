@@ -23,6 +23,11 @@ namespace Verification.Api.Pipeline;
 /// saw added or modified (a verdict proposal counts for its claim) gets its state digest, read back from the rows as
 /// saved (<see cref="RecordStates"/>). New commands are covered without doing anything.
 /// </para>
+/// <para>
+/// The derived projections (<see cref="IClaimProjection"/>) run after the entry is added, still inside the command's
+/// transaction, so the documents commit with the change or not at all; they and the record states are computed from one
+/// read of the touched claims (<see cref="ClaimSnapshot"/>).
+/// </para>
 /// </summary>
 public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user, VerificationDb db,
     ClaimProjectionRunner projections)
@@ -68,49 +73,60 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         }
         if (response is IMaybeUnchanged { Unchanged: true })
             return response;
+
+        // Everything below fails the command as a whole if it fails (nothing catches and goes on in this transaction),
+        // so EF Core's automatic savepoint around each save (a SAVEPOINT and a RELEASE per save) buys nothing here.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await AuditAndProjectAsync(message, response, touched, cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+        return response;
+    }
+
+    private async Task AuditAndProjectAsync(TMessage message, TResponse response, TouchedRecords touched, CancellationToken cancellationToken)
+    {
         // Whatever the handler left unsaved is saved now, so the states are read as the rows will be committed.
         touched.Collect(db);
         if (response is IClaimsWrittenInBulk bulk)
             touched.AddClaims(bulk.ClaimsWrittenInBulk);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
-        var states = await RecordStates.ComputeAsync(db, touched.Claims, touched.Evidence, cancellationToken);
 
+        // One read of the touched claims as saved: the record states, the stored documents and the search text all come
+        // from it, so the audit entry's digests describe exactly the rows the projections were built from.
+        var snapshot = touched.ProjectedClaims.Count == 0 ? null
+            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, touched.Evidence.Count > 0, cancellationToken);
+        var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
+
+        IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;
         if (response is IAuditChanges many)
         {
-            await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()),
-                [.. many.AuditChanges.Select(c => (c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))],
-                states, cancellationToken);
-            await ProjectAsync(touched, cancellationToken);
-            return response;
+            changes = [.. many.AuditChanges.Select(c => ((string?)c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))];
         }
-
-        var target = response switch
+        else
         {
-            IAuditTarget t => t.AuditTargetId,
-            _ => message switch
+            var target = response switch
             {
-                IClaimCommand c => c.ClaimId.ToString(),
-                IEvidenceCommand e => e.EvidenceId.ToString(),
-                _ => null,
-            },
-        };
-        var digest = Hashing.Sha256Hex(JsonSerializer.Serialize(message, message.GetType(), DigestOptions));
-        await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), [(target, digest)], states, cancellationToken);
-        await ProjectAsync(touched, cancellationToken);
-        return response;
-    }
-
-    /// <summary>
-    /// The derived projections, after the audit entry: a partner's claim document names the audit entry that confirmed
-    /// its verdict (<c>decision.auditSequence</c>), which exists only once this command's entry is appended. Still inside
-    /// the command's transaction, so the documents commit with the change or not at all.
-    /// </summary>
-    private async Task ProjectAsync(TouchedRecords touched, CancellationToken cancellationToken)
-    {
-        if (!projections.Any || touched.ProjectedClaims.Count == 0)
-            return;
-        await projections.RunAsync(db, touched.ProjectedClaims, cancellationToken);
+                IAuditTarget t => t.AuditTargetId,
+                _ => message switch
+                {
+                    IClaimCommand c => c.ClaimId.ToString(),
+                    IEvidenceCommand e => e.EvidenceId.ToString(),
+                    _ => null,
+                },
+            };
+            changes = [(target, Hashing.Sha256Hex(JsonSerializer.Serialize(message, message.GetType(), DigestOptions)))];
+        }
+        // The entry is added to the context; the projections' rows go out with it in one save.
+        await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), changes, states, cancellationToken, save: false);
+        if (snapshot is not null && projections.Any)
+            await projections.RunAsync(db, snapshot, cancellationToken);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
     }
@@ -120,6 +136,9 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
     {
         public HashSet<Guid> Claims { get; } = [];
         public HashSet<Guid> Evidence { get; } = [];
+
+        /// <summary>The claims this unit of work inserted (seen as added before a save).</summary>
+        public HashSet<Guid> Created { get; } = [];
 
         /// <summary>The claims whose derived projections must change: those touched and those of touched evidence.</summary>
         public HashSet<Guid> ProjectedClaims { get; } = [];
@@ -142,6 +161,8 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
                 switch (entry.Entity)
                 {
                     case Claim claim:
+                        if (entry.State == EntityState.Added)
+                            Created.Add(claim.Id);
                         Claims.Add(claim.Id);
                         ProjectedClaims.Add(claim.Id);
                         break;

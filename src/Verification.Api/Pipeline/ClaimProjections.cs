@@ -1,21 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Verification.Domain.Claims;
+using Verification.Domain.Evidence;
 using Verification.Persistence;
 
 namespace Verification.Api.Pipeline;
 
 /// <summary>
 /// Something kept beside the write side that must change with it: a claim's stored documents, its search text.
-/// Every projection runs inside the command's transaction, after the command's changes are saved and before the
-/// commit, with the claims the command touched (a claim counts as touched when it, its evidence, its verdict
-/// proposals or its assignments were added or modified). A projection that fails fails the command, so the write
-/// side and what is derived from it never disagree in a committed state.
+/// Every projection runs inside the command's transaction, after the command's changes and its audit entry are in the
+/// context and before the commit, with the claims the command touched (a claim counts as touched when it, its evidence,
+/// its verdict proposals or its assignments were added or modified), read once from the rows as saved
+/// (<see cref="ClaimSnapshot"/>). A projection that fails fails the command, so the write side and what is derived from
+/// it never disagree in a committed state.
 /// <para>
-/// Paths that write without the change tracker (bulk imports) call <see cref="ClaimProjectionRunner.RunAsync"/>
-/// themselves with the claims they created.
+/// The audit entry of the command is added to the context but not necessarily saved when projections run: a projection
+/// that reads it back from the database saves first.
 /// </para>
 /// </summary>
 public interface IClaimProjection
 {
-    ValueTask ProjectAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken cancellationToken);
+    ValueTask ProjectAsync(VerificationDb db, ClaimSnapshot snapshot, CancellationToken cancellationToken);
 }
 
 /// <summary>Runs every registered projection, in registration order.</summary>
@@ -25,11 +29,81 @@ public sealed class ClaimProjectionRunner(IEnumerable<IClaimProjection> projecti
 
     public bool Any => projections.Length > 0;
 
+    /// <summary>For paths that write without the change tracker: reads the claims once, then projects them.</summary>
     public async ValueTask RunAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken cancellationToken)
     {
-        if (claimIds.Count == 0)
+        if (claimIds.Count == 0 || !Any)
+            return;
+        await RunAsync(db, await ClaimSnapshot.LoadAsync(db, claimIds, cancellationToken), cancellationToken);
+    }
+
+    public async ValueTask RunAsync(VerificationDb db, ClaimSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Claims.Count == 0)
             return;
         foreach (var projection in projections)
-            await projection.ProjectAsync(db, claimIds, cancellationToken);
+            await projection.ProjectAsync(db, snapshot, cancellationToken);
+    }
+}
+
+/// <summary>
+/// The claims a command touched, read back once from the rows as saved (never from the objects in memory): each claim
+/// with its verdict proposals and assignments, and the evidence items of those claims. The audit entry's record-state
+/// digests, the stored documents and the search text are all computed from this one read, so they describe the same
+/// rows, and a batch of claims costs a fixed number of queries (two per <see cref="Batch"/> claims) whatever its size.
+/// </summary>
+public sealed class ClaimSnapshot
+{
+    /// <summary>Claims per query: a list of ids in an IN clause, well below every provider's parameter limit.</summary>
+    public const int Batch = 200;
+
+    private static readonly ILookup<Guid, EvidenceItem> NoEvidence = Array.Empty<EvidenceItem>().ToLookup(e => e.ClaimId);
+
+    private ClaimSnapshot(Dictionary<Guid, Claim> claims, ILookup<Guid, EvidenceItem> evidence, IReadOnlySet<Guid> created)
+    {
+        Claims = claims;
+        Evidence = evidence;
+        Created = created;
+    }
+
+    /// <summary>The claims as stored, with <see cref="Claim.Proposals"/> and <see cref="Claim.Assignments"/> loaded.</summary>
+    public IReadOnlyDictionary<Guid, Claim> Claims { get; }
+
+    /// <summary>Each claim's evidence items as stored, in the order the database gives for (SubmittedAt, Id).</summary>
+    public ILookup<Guid, EvidenceItem> Evidence { get; }
+
+    /// <summary>
+    /// Claims inserted by this very unit of work: nothing derived from them can be stored yet, so a projection may add
+    /// its rows without first looking for existing ones (after checking the context, should an earlier command of the
+    /// same transaction have projected them).
+    /// </summary>
+    public IReadOnlySet<Guid> Created { get; }
+
+    public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken ct) =>
+        LoadAsync(db, claimIds, new HashSet<Guid>(), evidenceTouched: true, ct);
+
+    /// <param name="created">Claims inserted by this unit of work (see <see cref="Created"/>).</param>
+    /// <param name="evidenceTouched">
+    /// Whether the unit of work added or changed evidence. When it did not and every claim is <paramref name="created"/>,
+    /// no evidence can exist for them (an item needs its claim first) and the evidence read is skipped.
+    /// </param>
+    public static async Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
+        bool evidenceTouched, CancellationToken ct)
+    {
+        var claims = new Dictionary<Guid, Claim>(claimIds.Count);
+        var evidence = new List<EvidenceItem>();
+        var readEvidence = evidenceTouched || claimIds.Any(id => !created.Contains(id));
+        foreach (var chunk in claimIds.Distinct().Chunk(Batch))
+        {
+            // One query: a claim has few proposals and fewer assignments, so their product per claim stays small.
+            foreach (var claim in await db.Claims.AsNoTracking().Include(c => c.Proposals).Include(c => c.Assignments).AsSingleQuery()
+                         .Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
+                claims[claim.Id] = claim;
+            if (readEvidence)
+                evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => chunk.Contains(e.ClaimId))
+                    .OrderBy(e => e.SubmittedAt).ThenBy(e => e.Id).ToListAsync(ct));
+        }
+        return new ClaimSnapshot(claims, evidence.Count == 0 ? NoEvidence : evidence.ToLookup(e => e.ClaimId),
+            created.Count == 0 ? created : new HashSet<Guid>(created.Where(claims.ContainsKey)));
     }
 }

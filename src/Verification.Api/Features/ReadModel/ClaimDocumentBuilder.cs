@@ -26,6 +26,10 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
 
     private readonly JsonSerializerOptions options = json.Value.SerializerOptions;
 
+    // The staff shape evaluated on a claim read back with its proposals and assignments: the same expression the query
+    // path translates to SQL, so both give the same answer (ReadModelTests compares them after every command kind).
+    private static readonly Func<Claim, ClaimResponse> StaffShape = ClaimProjection.ToResponse.Compile();
+
     public async Task<Dictionary<Guid, BuiltDocuments>> BuildAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken ct)
     {
         var built = new Dictionary<Guid, BuiltDocuments>(claimIds.Count);
@@ -76,6 +80,50 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
         return written;
     }
 
+    /// <summary>
+    /// (Re)writes the documents of the snapshot's claims in the caller's transaction, from the rows the snapshot read back:
+    /// the staff shape in memory, the partner shapes (decided claims only) through <see cref="PartnerClaimReader"/>.
+    /// Existing rows are read in one query per batch, except for claims the unit of work created, which have none yet.
+    /// </summary>
+    public async Task<int> WriteAsync(VerificationDb db, ClaimSnapshot snapshot, CancellationToken ct)
+    {
+        var written = 0;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var partners = new PartnerClaimReader(db);
+        foreach (var chunk in snapshot.Claims.Values.Chunk(Batch))
+        {
+            var decided = chunk.Where(c => c.Stage == ClaimStage.Decided).Select(c => c.Id).ToArray();
+            if (decided.Length > 0 && db.ChangeTracker.HasChanges())
+            {
+                // A partner document names the audit entry that confirmed its verdict: the reader finds it in the database.
+                await db.SaveChangesAsync(ct);
+            }
+            var shared = decided.Length == 0 ? [] : await partners.ShapeBothAsync(decided, ct);
+            var toRead = chunk.Where(c => !snapshot.Created.Contains(c.Id)).Select(c => c.Id).ToArray();
+            var existing = toRead.Length == 0 ? []
+                : await db.ClaimDocuments.Where(d => toRead.Contains(d.ClaimId)).ToDictionaryAsync(d => d.ClaimId, ct);
+            foreach (var claim in chunk)
+            {
+                var partner = shared.TryGetValue(claim.Id, out var both) ? both : default;
+                if (!existing.TryGetValue(claim.Id, out var row))
+                {
+                    row = snapshot.Created.Contains(claim.Id) ? db.ClaimDocuments.Local.FindEntry(claim.Id)?.Entity : null;
+                    if (row is null)
+                    {
+                        row = new ClaimDocument(claim.Id);
+                        db.ClaimDocuments.Add(row);
+                    }
+                }
+                var staff = StaffShape(claim);
+                if (row.Write(staff.Version, Serialize(staff),
+                        partner.Public is null ? null : Serialize(partner.Public),
+                        partner.Restricted is null ? null : Serialize(partner.Restricted), now))
+                    written++;
+            }
+        }
+        return written;
+    }
+
     /// <summary>Whether a stored row holds exactly what the write side describes now.</summary>
     public static bool Matches(ClaimDocument stored, BuiltDocuments fresh) =>
         stored.Version == fresh.Version && stored.Staff.AsSpan().SequenceEqual(fresh.Staff)
@@ -90,6 +138,6 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
 /// </summary>
 public sealed class ClaimDocumentProjection(ClaimDocumentBuilder builder) : IClaimProjection
 {
-    public async ValueTask ProjectAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken cancellationToken) =>
-        await builder.WriteAsync(db, claimIds, cancellationToken);
+    public async ValueTask ProjectAsync(VerificationDb db, ClaimSnapshot snapshot, CancellationToken cancellationToken) =>
+        await builder.WriteAsync(db, snapshot, cancellationToken);
 }

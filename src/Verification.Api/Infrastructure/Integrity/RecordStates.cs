@@ -44,6 +44,33 @@ public static class RecordStates
         return states;
     }
 
+    /// <summary>
+    /// The same states from rows already read back (<see cref="Pipeline.ClaimSnapshot"/>): the snapshot holds each touched
+    /// claim with its proposals and assignments and every evidence item of those claims, as saved.
+    /// </summary>
+    public static List<(string RecordType, Guid RecordId, string Digest)> Compute(Pipeline.ClaimSnapshot snapshot,
+        IReadOnlyCollection<Guid> claimIds, IReadOnlyCollection<Guid> evidenceIds)
+    {
+        var states = new List<(string, Guid, string)>(claimIds.Count + evidenceIds.Count);
+        foreach (var id in claimIds)
+        {
+            if (snapshot.Claims.TryGetValue(id, out var claim))
+                states.Add((AuditRecordState.Claim, claim.Id, DigestOf(claim)));
+        }
+        if (evidenceIds.Count == 0)
+            return states;
+        var wanted = evidenceIds as IReadOnlySet<Guid> ?? evidenceIds.ToHashSet();
+        foreach (var items in snapshot.Evidence)
+        {
+            foreach (var item in items)
+            {
+                if (wanted.Contains(item.Id))
+                    states.Add((AuditRecordState.Evidence, item.Id, DigestOf(item)));
+            }
+        }
+        return states;
+    }
+
     /// <summary>Every claim as stored now, in number order, a batch at a time.</summary>
     public static async IAsyncEnumerable<Claim> AllClaimsAsync(VerificationDb db, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

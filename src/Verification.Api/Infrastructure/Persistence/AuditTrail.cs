@@ -32,8 +32,12 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsF
     /// Appends one entry per change under a single lock and head read: a batch of a bulk import costs one round trip,
     /// not hundreds. A record state goes with the entry whose target is that record, otherwise with the last entry.
     /// </summary>
+    /// <param name="save">
+    /// False leaves a tracked append in the context for the caller's next save (in the same transaction), so rows the
+    /// caller adds after it go out in the same round trip.
+    /// </param>
     public async Task AppendManyAsync(string actor, string action, IReadOnlyList<(string? TargetId, string ChangeDigest)> changes,
-        IReadOnlyList<(string RecordType, Guid RecordId, string Digest)> states, CancellationToken ct)
+        IReadOnlyList<(string RecordType, Guid RecordId, string Digest)> states, CancellationToken ct, bool save = true)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Audit entries are appended inside the transaction of the change they record.");
@@ -57,13 +61,15 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsF
                 break;
         }
 
+        // The head and the largest signed tree size in one query (a subquery beside the head's row); only an empty chain
+        // needs the size read by itself.
         var head = await db.AuditEntries.AsNoTracking()
             .OrderByDescending(a => a.Sequence)
-            .Select(a => new { a.Sequence, a.Hash })
+            .Select(a => new { a.Sequence, a.Hash, Signed = db.SignedTreeHeads.Max(h => (long?)h.TreeSize) })
             .FirstOrDefaultAsync(ct);
         var (sequence, hash) = (head?.Sequence ?? 0, head?.Hash ?? AuditEntry.GenesisHash);
-        var witnessed = Math.Max(headsFile.HighestTreeSize,
-            await db.SignedTreeHeads.AsNoTracking().MaxAsync(h => (long?)h.TreeSize, ct) ?? 0);
+        var signed = head is not null ? head.Signed : await db.SignedTreeHeads.AsNoTracking().MaxAsync(h => (long?)h.TreeSize, ct);
+        var witnessed = Math.Max(headsFile.HighestTreeSize, signed ?? 0);
         if (sequence < witnessed)
         {
             // Entries a signed head covered are gone. Reusing their numbers would let new entries pass for the old
@@ -102,6 +108,7 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsF
             db.AuditEntries.AddRange(entries);
             db.AuditRecordStates.AddRange(stateRows);
         }
-        await db.SaveChangesAsync(ct);
+        if (save)
+            await db.SaveChangesAsync(ct);
     }
 }

@@ -21,7 +21,10 @@ public static class DatabaseSetup
         services.AddSingleton(options);
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
-        services.AddDbContextPool<VerificationDb>(db => db.UseVerificationDatabase(options.Provider, connectionString));
+        // Interceptors registered as services (IInterceptor) are added to the context's options: the pool builds them
+        // once, from the root provider.
+        services.AddDbContextPool<VerificationDb>((provider, db) => db.UseVerificationDatabase(options.Provider, connectionString)
+            .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         return services;
     }
 
