@@ -76,27 +76,27 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
             var id = r.GetGuid(0);
             if (rows.Count == 0 || rows[^1].Claim.Id != id)
             {
-                var updatedAt = Utc(r.GetDateTime(3));
-                decidedAt = r.IsDBNull(22) ? updatedAt : Utc(r.GetDateTime(22));
+                var updatedAt = Utc(r.GetDateTime(4));
+                decidedAt = r.IsDBNull(23) ? updatedAt : Utc(r.GetDateTime(23));
                 evidence = [];
                 var claim = new PartnerClaim(
-                    id, r.GetString(2), updatedAt, r.GetString(4), r.GetString(5), ClaimProjection.ViolationTypesOf(r.GetInt32(6)),
-                    new PartnerIncident(r.GetFieldValue<DateOnly>(7), r.GetFieldValue<DateOnly>(8), Enum.Parse<TimePrecision>(r.GetString(9)),
-                        new PartnerLocation(r.GetString(10), r.GetString(11), Text(r, 12), Text(r, 13),
-                            Coordinate(Number(r, 14), level), Coordinate(Number(r, 15), level), Enum.Parse<GeoPrecision>(r.GetString(16)))),
-                    [.. JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(17), ColumnJson)!.Select(p => new PartnerPerpetrator(p.Name, p.Type))],
-                    new PartnerHarm(Int(r, 23), Int(r, 24), Int(r, 25), Int(r, 26), Int(r, 27), Int(r, 28), Int(r, 29), Int(r, 30), Int(r, 31), Int(r, 32)),
-                    new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(19)), r.GetString(20),
-                        JsonSerializer.Deserialize<List<string>>(r.GetString(21), ColumnJson)!, decidedAt),
-                    [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(18), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
+                    id, r.GetString(3), updatedAt, r.GetString(5), r.GetString(6), ClaimProjection.ViolationTypesOf(r.GetInt32(7)),
+                    new PartnerIncident(r.GetFieldValue<DateOnly>(8), r.GetFieldValue<DateOnly>(9), Enum.Parse<TimePrecision>(r.GetString(10)),
+                        new PartnerLocation(r.GetString(11), r.GetString(12), Text(r, 13), Text(r, 14),
+                            Coordinate(Number(r, 15), level), Coordinate(Number(r, 16), level), Enum.Parse<GeoPrecision>(r.GetString(17)))),
+                    [.. JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(18), ColumnJson)!.Select(p => new PartnerPerpetrator(p.Name, p.Type))],
+                    new PartnerHarm(Int(r, 24), Int(r, 25), Int(r, 26), Int(r, 27), Int(r, 28), Int(r, 29), Int(r, 30), Int(r, 31), Int(r, 32), Int(r, 33)),
+                    new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(20)), r.GetString(21),
+                        JsonSerializer.Deserialize<List<string>>(r.GetString(22), ColumnJson)!, decidedAt),
+                    [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(19), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
                     evidence);
                 rows.Add((claim, r.GetInt64(1)));
             }
-            if (!r.IsDBNull(34) && !r.IsDBNull(41) && Utc(r.GetDateTime(41)) <= decidedAt)
+            if (!r.IsDBNull(35) && !r.IsDBNull(42) && Utc(r.GetDateTime(42)) <= decidedAt)
             {
-                evidence!.Add(new PartnerEvidence(r.GetGuid(34), Enum.Parse<EvidenceKind>(r.GetString(35)), r.GetString(36),
-                    Enum.Parse<EvidenceStance>(r.GetString(37)), Enum.Parse<ReviewStatus>(r.GetString(38)),
-                    r.IsDBNull(39) ? null : Enum.Parse<SourceReliability>(r.GetString(39)), Int(r, 40)));
+                evidence!.Add(new PartnerEvidence(r.GetGuid(35), Enum.Parse<EvidenceKind>(r.GetString(36)), r.GetString(37),
+                    Enum.Parse<EvidenceStance>(r.GetString(38)), Enum.Parse<ReviewStatus>(r.GetString(39)),
+                    r.IsDBNull(40) ? null : Enum.Parse<SourceReliability>(r.GetString(40)), Int(r, 41)));
             }
         }
         var items = rows.Take(limit).Select(row => row.Claim).ToList();
@@ -243,7 +243,10 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                     Text(r, 32), Key(r, 33), Text(r, 34), Key(r, 35), r.GetBoolean(36), [],
                     r.IsDBNull(39) ? null : new VerdictResponse(r.GetGuid(39), Enum.Parse<VerdictRating>(r.GetString(40)), r.GetString(41), ReadHarm(r, 42),
                         JsonSerializer.Deserialize<List<string>>(r.GetString(52), ColumnJson)!, r.GetGuid(53), Utc(r.GetDateTime(54)),
-                        Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))));
+                        Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))),
+                    // The reviewer (57 is EF's "ReviewerId IS NULL") and the queue deadline, as ClaimProjection computes it.
+                    r.GetBoolean(57) ? null : new ClaimReviewerResponse(r.GetGuid(58), Text(r, 59), Utc(r.GetDateTime(60))),
+                    ClaimProjection.Deadlines.DueAt(Enum.Parse<ClaimStage>(r.GetString(2)), Utc(r.GetDateTime(5)), Utc(r.GetDateTime(6))));
             }
             if (!r.IsDBNull(37))
                 assigned!.Add(r.GetGuid(37));
