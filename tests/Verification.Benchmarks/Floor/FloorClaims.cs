@@ -89,7 +89,10 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                     new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(20)), r.GetString(21),
                         JsonSerializer.Deserialize<List<string>>(r.GetString(22), ColumnJson)!, decidedAt),
                     [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(19), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
-                    evidence);
+                    evidence)
+                {
+                    Version = r.GetInt64(2),
+                };
                 rows.Add((claim, r.GetInt64(1)));
             }
             if (!r.IsDBNull(35) && !r.IsDBNull(42) && Utc(r.GetDateTime(42)) <= decidedAt)
