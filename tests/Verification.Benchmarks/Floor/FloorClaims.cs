@@ -111,13 +111,17 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
         value is { } v && level == SharingLevel.Public ? Math.Round(v, 1, MidpointRounding.AwayFromZero) : value;
 
     /// <summary>
-    /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, and
-    /// the audit entry after the chain head (under PostgreSQL's advisory lock), as the API's handler and audit
-    /// behaviour do. The input is taken as sent: the floor validates nothing.
+    /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, the
+    /// audit entry after the chain head (under PostgreSQL's advisory lock) and the claim's stored document (the read
+    /// side, docs/decisions/0014), as the API's handler, audit behaviour and projection do. The input is taken as sent:
+    /// the floor validates nothing. Without the document, the API's list would build every claim the floor submitted
+    /// (the warm-up submits on both hosts) from the write side on each read.
     /// </summary>
     public async Task<ClaimResponse> SubmitAsync(ClaimInput input, Guid submitter, string changeDigest, CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
+        // To the microsecond, as PostgreSQL keeps it: the stored document says what a read of the row says.
+        var ticks = DateTime.UtcNow.Ticks;
+        var now = new DateTime(ticks - ticks % 10, DateTimeKind.Utc);
         var types = (input.ViolationTypes ?? []).Distinct().Order().ToArray();
         var flags = types.Aggregate(0, (f, t) => f | Claim.Flag(t));
         var incident = input.Incident!;
@@ -195,12 +199,22 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                 Add(audit, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
             await audit.ExecuteNonQueryAsync(ct);
         }
-        await transaction.CommitAsync(ct);
-
-        return new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
+        var claim = new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
             new IncidentResponse(start, end, incident.TimePrecision!.Value, location), perpetrators, harm, sources,
-            null, null, null, null, false, [], null);
+            null, null, null, null, false, [], null, null, ClaimProjection.Deadlines.DueAt(ClaimStage.Submitted, now, now));
+        await using (var document = Command(connection, transaction, FloorSql.InsertClaimDocument))
+        {
+            object?[] values = [Key(id), null, null, JsonSerializer.SerializeToUtf8Bytes(claim, DocumentJson), now, 1L];
+            for (var i = 0; i < values.Length; i++)
+                Add(document, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            await document.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return claim;
     }
+
+    /// <summary>The host's JSON options (the API's), for the stored document of a submission.</summary>
+    public JsonSerializerOptions DocumentJson { get; set; } = JsonSerializerOptions.Web;
 
     public async ValueTask DisposeAsync()
     {

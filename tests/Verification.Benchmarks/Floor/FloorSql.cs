@@ -36,6 +36,12 @@ public static class FloorSql
         VALUES (@p40, @p41, @p42, @p43, @p44, @p45);
         """;
 
+    /// <summary>The claim's stored document (ClaimDocumentProjection, in the command's transaction; a submitted claim has no partner shapes).</summary>
+    public const string InsertClaimDocument = """
+        INSERT INTO "ClaimDocuments" ("ClaimId", "PartnerPublic", "PartnerRestricted", "Staff", "UpdatedAt", "Version")
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5);
+        """;
+
     /// <summary>AuditTrail's advisory lock on "the audit chain head" (key 0x5645524946).</summary>
     public const string PostgreSqlAuditLock = "SELECT pg_advisory_xact_lock(370530208070)";
 
