@@ -38,6 +38,8 @@ if (args.Length > 0 && args[0] == "sql")
         Console.WriteLine(EfSql.ListAfterCursor(provider));
         Console.WriteLine($"-- {provider}: partner page (floor copy {(EfSql.SameStatement(FloorSql.PartnerFirstPage(provider), EfSql.PartnerFirstPage(provider)) ? "matches" : "DIFFERS")})");
         Console.WriteLine(EfSql.PartnerFirstPage(provider));
+        foreach (var (name, sql) in EfSql.DocumentReads(provider))
+            Console.WriteLine($"-- {provider}: {name} (what the API sends now)\n{sql}");
     }
     return 0;
 }

@@ -44,6 +44,19 @@ public static class EfSql
         return Body(new PartnerClaimReader(db).PageSql(NoFilter.Instance, 50, cursor: null));
     }
 
+    /// <summary>
+    /// What the read routes send since the read side (docs/decisions/0014): the first list page and the first partner page
+    /// as stored documents, the documents joined to the page's claims (the unfiltered pages run these as compiled queries).
+    /// </summary>
+    public static IEnumerable<(string Name, string Sql)> DocumentReads(DatabaseProvider provider)
+    {
+        using var db = Context(provider);
+        var limit = 51;
+        yield return ("list page of stored documents", Body(ListClaimDocuments.Handler.WithDocuments(
+            db.Claims.AsNoTracking().OrderByDescending(c => c.Number).Take(limit), db).ToQueryString()));
+        yield return ("partner page of stored documents (Restricted)", Body(new PartnerClaimReader(db).PageDocumentsSql(50)));
+    }
+
     private sealed class NoFilter : IPartnerClaimFilter
     {
         public static readonly NoFilter Instance = new();

@@ -76,27 +76,30 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
             var id = r.GetGuid(0);
             if (rows.Count == 0 || rows[^1].Claim.Id != id)
             {
-                var updatedAt = Utc(r.GetDateTime(3));
-                decidedAt = r.IsDBNull(22) ? updatedAt : Utc(r.GetDateTime(22));
+                var updatedAt = Utc(r.GetDateTime(4));
+                decidedAt = r.IsDBNull(23) ? updatedAt : Utc(r.GetDateTime(23));
                 evidence = [];
                 var claim = new PartnerClaim(
-                    id, r.GetString(2), updatedAt, r.GetString(4), r.GetString(5), ClaimProjection.ViolationTypesOf(r.GetInt32(6)),
-                    new PartnerIncident(r.GetFieldValue<DateOnly>(7), r.GetFieldValue<DateOnly>(8), Enum.Parse<TimePrecision>(r.GetString(9)),
-                        new PartnerLocation(r.GetString(10), r.GetString(11), Text(r, 12), Text(r, 13),
-                            Coordinate(Number(r, 14), level), Coordinate(Number(r, 15), level), Enum.Parse<GeoPrecision>(r.GetString(16)))),
-                    [.. JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(17), ColumnJson)!.Select(p => new PartnerPerpetrator(p.Name, p.Type))],
-                    new PartnerHarm(Int(r, 23), Int(r, 24), Int(r, 25), Int(r, 26), Int(r, 27), Int(r, 28), Int(r, 29), Int(r, 30), Int(r, 31), Int(r, 32)),
-                    new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(19)), r.GetString(20),
-                        JsonSerializer.Deserialize<List<string>>(r.GetString(21), ColumnJson)!, decidedAt),
-                    [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(18), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
-                    evidence);
+                    id, r.GetString(3), updatedAt, r.GetString(5), r.GetString(6), ClaimProjection.ViolationTypesOf(r.GetInt32(7)),
+                    new PartnerIncident(r.GetFieldValue<DateOnly>(8), r.GetFieldValue<DateOnly>(9), Enum.Parse<TimePrecision>(r.GetString(10)),
+                        new PartnerLocation(r.GetString(11), r.GetString(12), Text(r, 13), Text(r, 14),
+                            Coordinate(Number(r, 15), level), Coordinate(Number(r, 16), level), Enum.Parse<GeoPrecision>(r.GetString(17)))),
+                    [.. JsonSerializer.Deserialize<List<Perpetrator>>(r.GetString(18), ColumnJson)!.Select(p => new PartnerPerpetrator(p.Name, p.Type))],
+                    new PartnerHarm(Int(r, 24), Int(r, 25), Int(r, 26), Int(r, 27), Int(r, 28), Int(r, 29), Int(r, 30), Int(r, 31), Int(r, 32), Int(r, 33)),
+                    new PartnerVerdict(Enum.Parse<VerdictRating>(r.GetString(20)), r.GetString(21),
+                        JsonSerializer.Deserialize<List<string>>(r.GetString(22), ColumnJson)!, decidedAt),
+                    [.. JsonSerializer.Deserialize<List<Source>>(r.GetString(19), ColumnJson)!.Select(s => new PartnerSource(s.Type, s.Description, s.Url))],
+                    evidence)
+                {
+                    Version = r.GetInt64(2),
+                };
                 rows.Add((claim, r.GetInt64(1)));
             }
-            if (!r.IsDBNull(34) && !r.IsDBNull(41) && Utc(r.GetDateTime(41)) <= decidedAt)
+            if (!r.IsDBNull(35) && !r.IsDBNull(42) && Utc(r.GetDateTime(42)) <= decidedAt)
             {
-                evidence!.Add(new PartnerEvidence(r.GetGuid(34), Enum.Parse<EvidenceKind>(r.GetString(35)), r.GetString(36),
-                    Enum.Parse<EvidenceStance>(r.GetString(37)), Enum.Parse<ReviewStatus>(r.GetString(38)),
-                    r.IsDBNull(39) ? null : Enum.Parse<SourceReliability>(r.GetString(39)), Int(r, 40)));
+                evidence!.Add(new PartnerEvidence(r.GetGuid(35), Enum.Parse<EvidenceKind>(r.GetString(36)), r.GetString(37),
+                    Enum.Parse<EvidenceStance>(r.GetString(38)), Enum.Parse<ReviewStatus>(r.GetString(39)),
+                    r.IsDBNull(40) ? null : Enum.Parse<SourceReliability>(r.GetString(40)), Int(r, 41)));
             }
         }
         var items = rows.Take(limit).Select(row => row.Claim).ToList();
@@ -108,13 +111,17 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
         value is { } v && level == SharingLevel.Public ? Math.Round(v, 1, MidpointRounding.AwayFromZero) : value;
 
     /// <summary>
-    /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, and
-    /// the audit entry after the chain head (under PostgreSQL's advisory lock), as the API's handler and audit
-    /// behaviour do. The input is taken as sent: the floor validates nothing.
+    /// The inserts of a submission in one transaction: the claim number, the claim, its first history event, the
+    /// audit entry after the chain head (under PostgreSQL's advisory lock) and the claim's stored document (the read
+    /// side, docs/decisions/0014), as the API's handler, audit behaviour and projection do. The input is taken as sent:
+    /// the floor validates nothing. Without the document, the API's list would build every claim the floor submitted
+    /// (the warm-up submits on both hosts) from the write side on each read.
     /// </summary>
     public async Task<ClaimResponse> SubmitAsync(ClaimInput input, Guid submitter, string changeDigest, CancellationToken ct)
     {
-        var now = DateTime.UtcNow;
+        // To the microsecond, as PostgreSQL keeps it: the stored document says what a read of the row says.
+        var ticks = DateTime.UtcNow.Ticks;
+        var now = new DateTime(ticks - ticks % 10, DateTimeKind.Utc);
         var types = (input.ViolationTypes ?? []).Distinct().Order().ToArray();
         var flags = types.Aggregate(0, (f, t) => f | Claim.Flag(t));
         var incident = input.Incident!;
@@ -192,12 +199,22 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                 Add(audit, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
             await audit.ExecuteNonQueryAsync(ct);
         }
-        await transaction.CommitAsync(ct);
-
-        return new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
+        var claim = new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
             new IncidentResponse(start, end, incident.TimePrecision!.Value, location), perpetrators, harm, sources,
-            null, null, null, null, false, [], null);
+            null, null, null, null, false, [], null, null, ClaimProjection.Deadlines.DueAt(ClaimStage.Submitted, now, now));
+        await using (var document = Command(connection, transaction, FloorSql.InsertClaimDocument))
+        {
+            object?[] values = [Key(id), null, null, JsonSerializer.SerializeToUtf8Bytes(claim, DocumentJson), now, 1L];
+            for (var i = 0; i < values.Length; i++)
+                Add(document, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            await document.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return claim;
     }
+
+    /// <summary>The host's JSON options (the API's), for the stored document of a submission.</summary>
+    public JsonSerializerOptions DocumentJson { get; set; } = JsonSerializerOptions.Web;
 
     public async ValueTask DisposeAsync()
     {
@@ -243,7 +260,10 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                     Text(r, 32), Key(r, 33), Text(r, 34), Key(r, 35), r.GetBoolean(36), [],
                     r.IsDBNull(39) ? null : new VerdictResponse(r.GetGuid(39), Enum.Parse<VerdictRating>(r.GetString(40)), r.GetString(41), ReadHarm(r, 42),
                         JsonSerializer.Deserialize<List<string>>(r.GetString(52), ColumnJson)!, r.GetGuid(53), Utc(r.GetDateTime(54)),
-                        Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))));
+                        Key(r, 55), r.IsDBNull(56) ? null : Utc(r.GetDateTime(56))),
+                    // The reviewer (57 is EF's "ReviewerId IS NULL") and the queue deadline, as ClaimProjection computes it.
+                    r.GetBoolean(57) ? null : new ClaimReviewerResponse(r.GetGuid(58), Text(r, 59), Utc(r.GetDateTime(60))),
+                    ClaimProjection.Deadlines.DueAt(Enum.Parse<ClaimStage>(r.GetString(2)), Utc(r.GetDateTime(5)), Utc(r.GetDateTime(6))));
             }
             if (!r.IsDBNull(37))
                 assigned!.Add(r.GetGuid(37));

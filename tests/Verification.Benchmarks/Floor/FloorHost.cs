@@ -51,6 +51,7 @@ public static class FloorHost
         await using var claims = new FloorClaims(provider, connectionString);
         var app = builder.Build();
         var json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        claims.DocumentJson = json;
 
         app.MapGet("/floor/ready", () => "ready");
 

@@ -18,7 +18,7 @@ namespace Verification.Benchmarks.Seeding;
 /// partner page and the exports read them), one in ten is assigned to a second investigator, and one in ten carries two
 /// evidence items (a link and a testimony from different origins) accepted before a Fair verdict, the others a Weak one.
 /// Its number is a real ClaimNumbers row, and each submission has its audit-chain entry. Batches of a few thousand,
-/// change detection off.
+/// change detection off. Each batch's stored claim documents are written in its transaction (<see cref="ClaimSeederDocuments"/>).
 /// </summary>
 public static class ClaimSeeder
 {
@@ -72,6 +72,7 @@ public static class ClaimSeeder
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var numbers = new List<ClaimNumber>(size);
+            var claimIds = new List<Guid>(size);
             for (var i = 0; i < size; i++)
                 numbers.Add(new ClaimNumber { IssuedAt = SubmittedAt(now, count, start + i) });
             db.ClaimNumbers.AddRange(numbers);
@@ -83,6 +84,7 @@ public static class ClaimSeeder
                 var at = numbers[i].IssuedAt;
                 var (claim, evidence) = NewClaim(random, index, numbers[i].Id, at);
                 db.Claims.Add(claim);
+                claimIds.Add(claim.Id);
                 db.Evidence.AddRange(evidence);
                 var entry = AuditEntry.Append(auditSequence, auditHash, at, $"user:{claim.SubmittedBy}", "SubmitClaim", claim.Id.ToString(),
                     Hashing.Sha256Hex(claim.Id.ToString()));
@@ -91,6 +93,8 @@ public static class ClaimSeeder
                 auditHash = entry.Hash;
             }
             await db.SaveChangesAsync(ct);
+            // The read side, as the product's projection writes it in each command's transaction.
+            await ClaimSeederDocuments.WriteAsync(db, claimIds, ct);
             await transaction.CommitAsync(ct);
         }
 

@@ -76,8 +76,8 @@ public static class ClaimEndpoints
             new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox,
                 perpetrator, sort)), ct)).ToResult();
 
-    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken ct) =>
-        (await sender.Send(new GetClaimDocument.Query(id), ct)).ToResult();
+    private static async Task<IResult> Get(Guid id, HttpRequest request, ISender sender, CancellationToken ct) =>
+        (await sender.Send(new GetClaimDocument.Query(id, NoneMatch.KnownVersion(request)), ct)).ToResult();
 
     private static async Task<Ok<Page<GetClaimHistory.HistoryEntry>>> History(Guid id, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new GetClaimHistory.Query(id, limit ?? Paging.DefaultLimit, cursor), ct));

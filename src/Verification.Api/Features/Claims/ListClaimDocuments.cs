@@ -32,29 +32,76 @@ public static class ListClaimDocuments
     {
         public async ValueTask<StoredPage> Handle(Query query, CancellationToken cancellationToken)
         {
-            var documents = db.ClaimDocuments.AsNoTracking();
-            var rows = await ListClaims.Handler.PageOf(db, user, query.Filter)
-                .Select(c => new Row(c.Id, c.Number, c.Version,
-                    documents.Where(d => d.ClaimId == c.Id).Select(d => (long?)d.Version).FirstOrDefault(),
-                    documents.Where(d => d.ClaimId == c.Id).Select(d => d.Staff).FirstOrDefault()))
-                .ToListAsync(cancellationToken);
-            var limit = query.Filter.Limit;
-            var next = rows.Count > limit ? await ListClaims.Handler.NextCursorAsync(db, query.Filter, rows[limit - 1].Number, cancellationToken) : null;
+            var filter = query.Filter;
+            var limit = filter.Limit;
+            List<Row> rows;
+            if (Unfiltered(filter) && user.SeesAllClaims())
+            {
+                // The newest claims, for those who see them all: a compiled query, nothing built or looked up per request.
+                var reads = CompiledReads.For(db.Model);
+                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
+                rows = new List<Row>(limit + 1);
+                await foreach (var row in reads.Newest(db, after, limit + 1).WithCancellation(cancellationToken))
+                    rows.Add(row);
+            }
+            else
+            {
+                rows = await WithDocuments(ListClaims.Handler.PageOf(db, user, filter), db).ToListAsync(cancellationToken);
+            }
+            var next = rows.Count > limit ? await ListClaims.Handler.NextCursorAsync(db, filter, rows[limit - 1].Number, cancellationToken) : null;
             if (rows.Count > limit)
                 rows.RemoveRange(limit, rows.Count - limit);
-            var missing = rows.Where(r => r.Staff is null || r.DocumentVersion != r.Version).Select(r => r.Id).ToList();
-            var built = missing.Count == 0 ? null : await builder.BuildAsync(db, missing, cancellationToken);
+            List<Guid>? missing = null;
+            foreach (var row in rows)
+            {
+                if (!row.Current)
+                    (missing ??= []).Add(row.Id);
+            }
+            var built = missing is null ? null : await builder.BuildAsync(db, missing, cancellationToken);
             var items = new List<byte[]>(rows.Count);
             foreach (var row in rows)
             {
-                if (row.Staff is not null && row.DocumentVersion == row.Version)
-                    items.Add(row.Staff);
+                if (row.Current)
+                    items.Add(row.Staff!);
                 else if (built!.TryGetValue(row.Id, out var fresh))
                     items.Add(fresh.Staff);
             }
             return new StoredPage(items, next);
         }
 
-        private sealed record Row(Guid Id, long Number, long Version, long? DocumentVersion, byte[]? Staff);
+        /// <summary>No filter and the default order: the first page and the next ones of the plain list.</summary>
+        private static bool Unfiltered(ListClaims.Query q) =>
+            q.Status is null && q.CountryCode is null && q.ViolationType is null && q.From is null && q.To is null
+            && string.IsNullOrWhiteSpace(q.Q) && q.ImportId is null && q.Reviewer is null && q.Bbox is null && q.Perpetrator is null
+            && !q.ByRelevance;
+
+        /// <summary>The page's claims with their stored staff documents, left-joined on the document's primary key in the same statement.</summary>
+        internal static IQueryable<Row> WithDocuments(IQueryable<Verification.Domain.Claims.Claim> page, VerificationDb db) =>
+            from c in page
+            join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
+            from d in documents.DefaultIfEmpty()
+            select new Row(c.Id, c.Number, c.Version, d == null ? null : d.Version, d == null ? null : d.Staff);
+
+        internal sealed record Row(Guid Id, long Number, long Version, long? DocumentVersion, byte[]? Staff)
+        {
+            public bool Current => Staff is not null && DocumentVersion == Version;
+        }
+
+        /// <summary>
+        /// <see cref="WithDocuments"/> over <see cref="ListClaims.Handler.PageOf"/> without filters for a caller who sees every
+        /// claim, compiled once per model (no cursor is <c>long.MaxValue</c>: every claim number is below it).
+        /// </summary>
+        private sealed class CompiledReads
+        {
+            private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, CompiledReads> ByModel = new();
+
+            public static CompiledReads For(Microsoft.EntityFrameworkCore.Metadata.IModel model) => ByModel.GetValue(model, static _ => new CompiledReads());
+
+            public readonly Func<VerificationDb, long, int, IAsyncEnumerable<Row>> Newest = EF.CompileAsyncQuery((VerificationDb db, long after, int take) =>
+                from c in db.Claims.AsNoTracking().Where(c => c.Number < after).OrderByDescending(c => c.Number).Take(take)
+                join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
+                from d in documents.DefaultIfEmpty()
+                select new Row(c.Id, c.Number, c.Version, d == null ? null : d.Version, d == null ? null : d.Staff));
+        }
     }
 }

@@ -45,31 +45,138 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
     /// <summary>
     /// The page as stored documents (<see cref="ClaimDocument"/>): the same filter, order and cut as <see cref="PageAsync"/>,
-    /// materialized as the bytes of each claim's document for the sharing level (null where a document is missing).
+    /// materialized as the bytes of each claim's document for the sharing level (null where a document is missing), the
+    /// documents joined on their primary key in the same statement. A page without filters (what a partner syncing from
+    /// the start asks for) runs a compiled query: no expression to build or look up per request.
     /// </summary>
     public async Task<DocumentPage> PageDocumentsAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
-        var rows = await Documents(PageDecisions(filter, level, limit, cursor), level).ToListAsync(ct);
+        List<DocumentRow> rows;
+        if (Unfiltered(filter))
+        {
+            var reads = CompiledDocumentReads.For(db.Model);
+            var restricted = level != SharingLevel.Public;
+            var take = limit + 1;
+            var page = PartnerCursor.TryDecode(cursor, out var after)
+                ? (restricted ? reads.RestrictedAfter : reads.PublicAfter)(db, after.UpdatedAt, after.Number, take)
+                : (restricted ? reads.RestrictedFirst : reads.PublicFirst)(db, take);
+            rows = new List<DocumentRow>(take);
+            await foreach (var row in page.WithCancellation(ct))
+                rows.Add(row);
+        }
+        else
+        {
+            rows = await Documents(PageDecisions(filter, level, limit, cursor), level, known: -1).ToListAsync(ct);
+        }
         var next = rows.Count > limit ? PartnerCursor.Encode(rows[limit - 1].UpdatedAt, rows[limit - 1].Number) : null;
         if (rows.Count > limit)
             rows.RemoveRange(limit, rows.Count - limit);
         return new DocumentPage(rows, next);
     }
 
-    /// <summary>The stored document of one claim for the sharing level if the claim is decided now, otherwise null.</summary>
-    public Task<DocumentRow?> FindDocumentAsync(Guid claimId, SharingLevel level, CancellationToken ct) =>
-        Documents(WithVerdict(db.Claims.AsNoTracking().Where(c => c.Id == claimId)), level).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The stored document of one claim for the sharing level if the claim is decided now, otherwise null. When the claim is
+    /// at <paramref name="known"/> (the version the caller's If-None-Match names; -1 for none) no bytes are selected.
+    /// </summary>
+    public Task<DocumentRow?> FindDocumentAsync(Guid claimId, SharingLevel level, long known, CancellationToken ct) =>
+        level == SharingLevel.Public
+            ? CompiledDocumentReads.For(db.Model).PublicOne(db, claimId, known)
+            : CompiledDocumentReads.For(db.Model).RestrictedOne(db, claimId, known);
 
-    private IQueryable<DocumentRow> Documents(IQueryable<Decision> decisions, SharingLevel level)
+    /// <summary>The SQL of the stored documents' first page without filters, for the benchmark's floor.</summary>
+    internal string PageDocumentsSql(int limit) => Documents(PageDecisions(NoFilter.Instance, SharingLevel.Restricted, limit, null), SharingLevel.Restricted, -1).ToQueryString();
+
+    private static bool Unfiltered(IPartnerClaimFilter filter) =>
+        filter.UpdatedSince is null && filter.CountryCode is null && filter.ViolationType is null && filter.Rating is null
+        && string.IsNullOrWhiteSpace(filter.Q) && filter.Bbox is null;
+
+    private IQueryable<DocumentRow> Documents(IQueryable<Decision> decisions, SharingLevel level, long known) =>
+        level == SharingLevel.Public
+            ? from d in decisions
+              join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+              from x in documents.DefaultIfEmpty()
+              select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                  x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerPublic)
+            : from d in decisions
+              join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+              from x in documents.DefaultIfEmpty()
+              select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                  x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted);
+
+    /// <summary>
+    /// The stored-document reads without filters, compiled once per model: the same statements as <see cref="Documents"/>
+    /// over <see cref="PageDecisions"/> and <see cref="WithVerdict"/> (decided claims joined to their verdict, in the
+    /// partner order, the documents left-joined on their primary key), written out in each: a compiled query cannot call
+    /// a method that builds part of it.
+    /// </summary>
+    private sealed class CompiledDocumentReads
     {
-        var documents = db.ClaimDocuments.AsNoTracking();
-        return level == SharingLevel.Public
-            ? decisions.Select(d => new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
-                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => (long?)x.Version).FirstOrDefault(),
-                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => x.PartnerPublic).FirstOrDefault()))
-            : decisions.Select(d => new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
-                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => (long?)x.Version).FirstOrDefault(),
-                documents.Where(x => x.ClaimId == d.Claim.Id).Select(x => x.PartnerRestricted).FirstOrDefault()));
+        private static readonly ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, CompiledDocumentReads> ByModel = new();
+
+        public static CompiledDocumentReads For(Microsoft.EntityFrameworkCore.Metadata.IModel model) => ByModel.GetValue(model, static _ => new CompiledDocumentReads());
+
+        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> RestrictedFirst = EF.CompileAsyncQuery((VerificationDb db, int take) =>
+            from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
+            join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+            from x in documents.DefaultIfEmpty()
+            select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted));
+
+        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> PublicFirst = EF.CompileAsyncQuery((VerificationDb db, int take) =>
+            from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
+            join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+            from x in documents.DefaultIfEmpty()
+            select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerPublic));
+
+        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> RestrictedAfter = EF.CompileAsyncQuery(
+            (VerificationDb db, DateTime updatedAt, long number, int take) =>
+                from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .Where(d => d.Claim.UpdatedAt > updatedAt || d.Claim.UpdatedAt == updatedAt && d.Claim.Number > number)
+                    .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
+                join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+                from x in documents.DefaultIfEmpty()
+                select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted));
+
+        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> PublicAfter = EF.CompileAsyncQuery(
+            (VerificationDb db, DateTime updatedAt, long number, int take) =>
+                from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .Where(d => d.Claim.UpdatedAt > updatedAt || d.Claim.UpdatedAt == updatedAt && d.Claim.Number > number)
+                    .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
+                join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+                from x in documents.DefaultIfEmpty()
+                select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerPublic));
+
+        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> RestrictedOne = EF.CompileAsyncQuery((VerificationDb db, Guid id, long known) =>
+            (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .Where(d => d.Claim.Id == id)
+             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+             from x in documents.DefaultIfEmpty()
+             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted)).FirstOrDefault());
+
+        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> PublicOne = EF.CompileAsyncQuery((VerificationDb db, Guid id, long known) =>
+            (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                .Where(d => d.Claim.Id == id)
+             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+             from x in documents.DefaultIfEmpty()
+             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
+                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerPublic)).FirstOrDefault());
+    }
+
+    private sealed class NoFilter : IPartnerClaimFilter
+    {
+        public static readonly NoFilter Instance = new();
+        public DateTimeOffset? UpdatedSince => null;
+        public string? CountryCode => null;
+        public VerdictRating? Rating => null;
+        public ViolationType? ViolationType => null;
     }
 
     /// <summary>One claim of a page of stored documents; <see cref="Current"/> when its document describes the claim as it is.</summary>

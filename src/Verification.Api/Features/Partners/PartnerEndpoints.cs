@@ -104,8 +104,8 @@ public static class PartnerEndpoints
         (await sender.Send(new ListPartnerClaimDocuments.Query(new ListPartnerClaims.Query(user.Partner(), updatedSince, countryCode, rating, violationType,
             limit ?? Paging.DefaultLimit, cursor, q, bbox)), ct)).ToResult();
 
-    private static async Task<IResult> GetClaim(Guid id, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
-        (await sender.Send(new GetPartnerClaimDocument.Query(user.Partner(), id), ct)).ToResult();
+    private static async Task<IResult> GetClaim(Guid id, ClaimsPrincipal user, HttpRequest request, ISender sender, CancellationToken ct) =>
+        (await sender.Send(new GetPartnerClaimDocument.Query(user.Partner(), id, NoneMatch.KnownVersion(request)), ct)).ToResult();
 
     private static async Task<StreamedResult> Export(ClaimsPrincipal user, ISender sender, CancellationToken ct, string? format,
         DateTimeOffset? updatedSince, string? countryCode, VerdictRating? rating, ViolationType? violationType, string? q, string? bbox)

@@ -7,8 +7,10 @@ namespace Verification.Api.Infrastructure.Http;
 /// <summary>
 /// One stored document sent as it is: no deserializing, no serializing. With its version as the ETag (the same tag the
 /// assembled answer carried), a request whose <c>If-None-Match</c> names it is answered <c>304</c> without the body.
+/// <paramref name="known"/>: the handler already found the version named in <c>If-None-Match</c>
+/// (<see cref="NoneMatch.KnownVersion"/>) and read no bytes.
 /// </summary>
-public sealed class StoredJsonResult(ReadOnlyMemory<byte> body, long? version) : IResult
+public sealed class StoredJsonResult(ReadOnlyMemory<byte> body, long? version, bool known = false) : IResult
 {
     public const string ContentType = "application/json; charset=utf-8";
 
@@ -19,7 +21,7 @@ public sealed class StoredJsonResult(ReadOnlyMemory<byte> body, long? version) :
         {
             var tag = ETags.For(v);
             response.Headers.ETag = tag;
-            if (NoneMatch.Matches(httpContext.Request, tag))
+            if (known || NoneMatch.Matches(httpContext.Request, tag))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;
@@ -71,8 +73,33 @@ public sealed class StoredPageResult(IReadOnlyList<byte[]> items, string? nextCu
 }
 
 /// <summary>RFC 9110 §13.1.2: If-None-Match with weak comparison; <c>*</c> matches any current representation.</summary>
-internal static class NoneMatch
+public static class NoneMatch
 {
+    /// <summary>
+    /// The claim version that <c>If-None-Match</c> names when it is one of our tags alone (<c>"7"</c> or <c>W/"7"</c>), so
+    /// that a read can compare versions before it reads any bytes; otherwise null (no header, <c>*</c>, a list, a tag not
+    /// ours), and the full comparison of <see cref="Matches"/> decides after the read. A version returned here weakly
+    /// matches <see cref="ETags.For"/> of itself, and of no other version.
+    /// </summary>
+    public static long? KnownVersion(HttpRequest request)
+    {
+        var raw = request.Headers.IfNoneMatch;
+        if (raw.Count != 1 || raw[0] is not { } value)
+            return null;
+        var tag = value.AsSpan().Trim();
+        if (tag.StartsWith("W/", StringComparison.Ordinal))
+            tag = tag[2..];
+        if (tag.Length < 3 || tag[0] != '"' || tag[^1] != '"')
+            return null;
+        var digits = tag[1..^1];
+        // ETags.For writes the plain decimal number: "07" is not one of our tags.
+        if (digits.Length > 1 && digits[0] == '0')
+            return null;
+        return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
+    }
+
     public static bool Matches(HttpRequest request, string tag)
     {
         var raw = request.Headers.IfNoneMatch;
