@@ -137,6 +137,17 @@ public sealed partial class ConsoleEnhancedNavigationTests(ConsoleBrowser browse
 
         var posts = new List<IRequest>();
         page.Request += (_, r) => { if (r.Method == "POST") posts.Add(r); };
+
+        // A refused upload (a title over the command's 300 characters, past the field's own limit): the refusal's
+        // content takes the place of the page's, its alert shown and the heading focused, without a new document.
+        await page.Locator("#file-title").EvaluateAsync("el => { el.value = 'x'.repeat(301); }");
+        await page.Locator("#file").SetInputFilesAsync(KidalWalkInTheBrowserTests.ReportFile);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await PW.Expect(page.Locator("main [role=alert]")).ToHaveAttributeAsync("data-status", "400");
+        await PW.Expect(page.Locator("main h1")).ToBeFocusedAsync();
+        Assert.True(await page.EvaluateAsync<bool>(MarkerKept), "the refusal was shown as a new document");
+
+        // The form that came with the refusal is bound like any other: the next try is sent by console.js too.
         await page.Locator("#file-title").FillAsync("Field report");
         await page.Locator("#file-origin").FillAsync("kidal-press");
         await page.Locator("#file").SetInputFilesAsync(KidalWalkInTheBrowserTests.ReportFile);
@@ -146,10 +157,13 @@ public sealed partial class ConsoleEnhancedNavigationTests(ConsoleBrowser browse
         var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(KidalWalkInTheBrowserTests.ReportFile)));
         await PW.Expect(page.GetByTestId("added-sha256")).ToHaveTextAsync(expected);
 
-        // One streamed post, sent by console.js (with its progress), not by the browser's form submission nor twice.
-        var upload = Assert.Single(posts);
-        Assert.Equal("xhr", upload.ResourceType);
-        Assert.EndsWith($"/app/claims/{claimId}/evidence/file", upload.Url, StringComparison.Ordinal);
+        // One streamed post per try, sent by console.js (with its progress), not by the browser's form submission nor twice.
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, upload =>
+        {
+            Assert.Equal("xhr", upload.ResourceType);
+            Assert.EndsWith($"/app/claims/{claimId}/evidence/file", upload.Url, StringComparison.Ordinal);
+        });
         Assert.True(await page.EvaluateAsync<bool>(MarkerKept), "the upload's result was a full load, not an enhanced navigation");
         var evidence = await investigator.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/claims/{claimId}/evidence");
         Assert.Equal(1, evidence.GetProperty("items").GetArrayLength());
