@@ -6,8 +6,8 @@ namespace Verification.Api.WebConsole;
 
 /// <summary>
 /// The web console under /app: Razor components rendered on the server (static rendering; no WebAssembly, no
-/// circuit) with Blazor's enhanced navigation and forms, signed in with the Identity cookie that only /app and /jobs read. Pages send the same Mediator commands
-/// and queries as the HTTP endpoints, so every rule is the pipeline's.
+/// circuit) with Blazor's enhanced navigation and forms, signed in with the Identity cookie that only /app and /jobs
+/// read. Pages send the same Mediator commands and queries as the HTTP endpoints, so every rule is the pipeline's.
 /// </summary>
 public static class ConsoleSetup
 {
