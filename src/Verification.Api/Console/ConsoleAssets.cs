@@ -19,6 +19,10 @@ public static class ConsoleAssets
         return app;
     }
 
+    /// <summary>A request made by blazor.web.js (enhanced navigation or an enhanced form post).</summary>
+    public static bool IsEnhancedRequest(HttpRequest request) =>
+        request.Headers.Accept.ToString().Contains("blazor-enhanced-nav=on", StringComparison.OrdinalIgnoreCase);
+
     private static IResult Serve(HttpContext http, Asset asset)
     {
         http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
@@ -45,4 +49,29 @@ public static class ConsoleAssets
     }
 
     private sealed record Asset(byte[] Bytes, byte[] Gzipped, string ContentType, string Version);
+}
+
+/// <summary>
+/// Blazor's own script (<c>_framework/blazor.web.js</c>, from the framework's static web assets), which turns the
+/// console's links and <c>data-enhance</c> forms into enhanced navigation: a fetch whose HTML is merged into the page.
+/// <c>MapStaticAssets</c> serves it from this host, precompressed (Brotli and gzip, chosen by Accept-Encoding), at an
+/// address with its content's fingerprint and a one-year immutable cache. The layout references that address.
+/// </summary>
+public sealed class ConsoleFrameworkScript
+{
+    public const string Label = "_framework/blazor.web.js";
+
+    /// <summary>The fingerprinted address, e.g. <c>/_framework/blazor.web.abc123xyz.js</c>.</summary>
+    public string Path { get; private set; } = "/" + Label;
+
+    /// <summary>Finds the fingerprinted address among the endpoints that <c>MapStaticAssets</c> mapped.</summary>
+    internal void Resolve(IEndpointRouteBuilder app)
+    {
+        var descriptors = Microsoft.AspNetCore.StaticAssets.Infrastructure.StaticAssetsEndpointDataSourceHelper.ResolveStaticAssetDescriptors(app, null);
+        var fingerprinted = descriptors.FirstOrDefault(d => d.Route != Label
+            && d.Properties.Any(p => p.Name == "label" && p.Value == Label))
+            ?? throw new InvalidOperationException(
+                $"{Label} is not among the host's static web assets: build or publish the project with the .NET SDK (its static web assets manifest is missing or incomplete).");
+        Path = "/" + fingerprinted.Route;
+    }
 }

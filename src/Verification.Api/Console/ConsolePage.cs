@@ -37,6 +37,12 @@ public abstract class ConsolePage : ComponentBase
 
     protected static CultureInfo Culture => CultureInfo.CurrentCulture;
 
+    /// <summary>
+    /// True when blazor.web.js asked for this page (an enhanced navigation or form post: its Accept header carries
+    /// <c>blazor-enhanced-nav=on</c>), so scripts are running in that browser and no-script fallbacks are not needed.
+    /// </summary>
+    protected bool ScriptsRun => ConsoleAssets.IsEnhancedRequest(Http.Request);
+
     /// <summary>Stored times are UTC; the console shows them in the reader's culture, saying they are UTC.</summary>
     protected static string When(DateTime utc) => utc.ToString("g", CultureInfo.CurrentCulture) + " UTC";
 

@@ -6,8 +6,8 @@ namespace Verification.Api.WebConsole;
 
 /// <summary>
 /// The web console under /app: Razor components rendered on the server (static rendering; no WebAssembly, no
-/// circuit), signed in with the Identity cookie that only /app and /jobs read. Pages send the same Mediator commands
-/// and queries as the HTTP endpoints, so every rule is the pipeline's.
+/// circuit) with Blazor's enhanced navigation and forms, signed in with the Identity cookie that only /app and /jobs
+/// read. Pages send the same Mediator commands and queries as the HTTP endpoints, so every rule is the pipeline's.
 /// </summary>
 public static class ConsoleSetup
 {
@@ -15,6 +15,7 @@ public static class ConsoleSetup
     {
         services.AddRazorComponents();
         services.AddConsoleCulture();
+        services.AddSingleton<ConsoleFrameworkScript>();
         return services;
     }
 
@@ -23,6 +24,19 @@ public static class ConsoleSetup
         // Runs after routing and authentication, before the endpoint: only the console's requests get a culture.
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/app"), branch => branch.UseRequestLocalization());
         app.MapConsoleAssets();
+        // blazor.web.js (enhanced navigation and forms), precompressed and fingerprinted, from the static web assets
+        // manifest; public like the console's own script (the sign-in page needs it). A published host has the files
+        // in wwwroot; a host run from its build output (the tests, `dotnet run` in any environment) finds them through
+        // the build's runtime manifest, which ASP.NET Core reads by itself only in Development (without the manifest,
+        // as when published, this does nothing).
+        if (!app.Environment.IsDevelopment())
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        // A build's manifest would switch on the static-assets reloader (every asset answered no-cache, and a catch-all
+        // GET route for files missing from the manifest); there is nothing of ours to reload, so every host answers as a
+        // published one does: fingerprinted, immutable, a year. An operator may still set the key.
+        app.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+        app.MapStaticAssets().AllowAnonymous();
+        app.Services.GetRequiredService<ConsoleFrameworkScript>().Resolve(app);
         app.MapGet("/app/language", ConsoleCulture.Switch).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/app/sign-out", SignOutAsync).ExcludeFromDescription();
         app.MapConsoleUploads();

@@ -74,11 +74,55 @@ public static class ConsoleSteps
         return response;
     }
 
+    /// <summary>
+    /// Clicks and waits for the page the click leads to: a full load (JavaScript off, a plain form), or an enhanced
+    /// navigation (blazor.web.js fetches the page and merges it in; there is no load event, so its end is awaited).
+    /// </summary>
     public static async Task ClickAndWaitAsync(this IPage page, ILocator locator)
     {
-        var navigation = page.WaitForLoadStateAsync(LoadState.Load);
+        var enhanced = await ArmEnhancedNavigationAsync(page);
         await locator.ClickAsync();
-        await navigation;
+        if (enhanced)
+            await WaitForEnhancedNavigationAsync(page);
+        await page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    /// <summary>Listens for the end of the next enhanced navigation; false when blazor.web.js is not running.</summary>
+    public static async Task<bool> ArmEnhancedNavigationAsync(this IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<bool>("""
+                () => {
+                    if (!window.Blazor || typeof Blazor.addEventListener !== 'function') return false;
+                    window.__enhancedNavigation = 'pending';
+                    const done = () => { Blazor.removeEventListener('enhancednavigationend', done); window.__enhancedNavigation = 'done'; };
+                    Blazor.addEventListener('enhancednavigationend', done);
+                    return true;
+                }
+                """);
+        }
+        catch (PlaywrightException)
+        {
+            return false; // scripts off
+        }
+    }
+
+    /// <summary>Waits until the armed enhanced navigation ended (or a full load replaced the document).</summary>
+    public static async Task WaitForEnhancedNavigationAsync(this IPage page)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await page.WaitForFunctionAsync("() => window.__enhancedNavigation !== 'pending'");
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                // The document was replaced while waiting (a full load): wait again in the new one.
+            }
+        }
     }
 
     /// <summary>The hidden fields of a form on the page (its antiforgery token, its handler, its version), for a forged post.</summary>

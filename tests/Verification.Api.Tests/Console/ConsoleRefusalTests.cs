@@ -70,6 +70,61 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task Refusals_of_enhanced_posts_and_navigations_show_the_problem_page_and_change_nothing()
+    {
+        var (claimId, proposalId, investigator, reviewer1) = await ProposedClaimAsync();
+        var page = await browser.OpenAsync(api);
+        await page.SignInAsync(reviewer1.Email, TestApi.Password);
+        await page.GoAsync($"/app/claims/{claimId}/proposals/{proposalId}");
+        await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+
+        // 403: the confirm form of one's own proposal (it has no button: the page offers no confirm), submitted from the
+        // page as blazor.web.js submits it. The page shows the API's problem in the API's words.
+        var forbidden = await page.RunAndWaitForResponseAsync(
+            () => page.EvaluateAsync("() => document.querySelector('form:has(input[name=_handler][value=confirm])').requestSubmit()"),
+            r => r.Request.Method == "POST");
+        Assert.Equal(403, forbidden.Status);
+        Assert.Contains("blazor-enhanced-nav=on", forbidden.Request.Headers["accept"], StringComparison.Ordinal);
+        var etag = await reviewer1.Client.ETagOf(claimId);
+        var viaApi = await Expect.Problem(await reviewer1.Client.PostWithIfMatch(
+            $"/api/v1/claims/{claimId}/verdict-proposals/{proposalId}/confirm", null, etag), HttpStatusCode.Forbidden);
+        await PW.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(viaApi.GetProperty("detail").GetString()!);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the refusal was a new document");
+        await page.AssertAccessibleAsync();
+
+        // 400: the same form without its antiforgery token, refused before any handler runs.
+        var noToken = await page.RunAndWaitForResponseAsync(
+            () => page.EvaluateAsync("""
+                () => {
+                    const form = document.querySelector('form:has(input[name=_handler][value=reject])');
+                    form.querySelector('input[name=__RequestVerificationToken], input[name=__antiforgery]')?.remove();
+                    form.requestSubmit();
+                }
+                """),
+            r => r.Request.Method == "POST");
+        Assert.Equal(400, noToken.Status);
+
+        // 404: an enhanced navigation to a claim this reviewer may not see is the not-found page, with nothing of the claim.
+        var other = await api.NewPersonAsync("Investigator");
+        var (hidden, _) = await other.Client.SubmitClaimAsync();
+        var invisible = await api.NewPersonAsync("Investigator");
+        var page2 = await browser.OpenAsync(api);
+        await page2.SignInAsync(invisible.Email, TestApi.Password);
+        await page2.GoAsync("/app/claims");
+        var notFound = await page2.RunAndWaitForResponseAsync(
+            () => page2.EvaluateAsync($"() => Blazor.navigateTo('/app/claims/{hidden.GetProperty("id").GetGuid()}')"),
+            r => r.Url.EndsWith(hidden.GetProperty("id").GetGuid().ToString(), StringComparison.Ordinal));
+        Assert.Equal(404, notFound.Status);
+        await PW.Expect(page2.Locator("main h1")).ToHaveTextAsync("Not found");
+        await PW.Expect(page2.Locator("main h1")).ToBeFocusedAsync();
+        await PW.Expect(page2.Locator("body")).Not.ToContainTextAsync(hidden.GetProperty("title").GetString()!);
+
+        // Nothing was changed by the refused posts.
+        var claim = await investigator.Client.GetFromJsonAsync<JsonElement>($"/api/v1/claims/{claimId}");
+        Assert.Equal("VerdictProposed", claim.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Investigator_cannot_open_another_investigators_claim()
     {
         var owner = await api.NewPersonAsync("Investigator");
@@ -114,6 +169,7 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
             () => page.GetByRole(AriaRole.Button, new() { Name = "Record the decision" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(412, response.Status);
+        Assert.Contains("blazor-enhanced-nav=on", response.Request.Headers["accept"], StringComparison.Ordinal); // an enhanced form post
         await PW.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Someone changed this claim after you opened it");
         await PW.Expect(page.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "InCorroboration");
         await page.AssertAccessibleAsync();
@@ -179,6 +235,7 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Submit the claim" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(400, response.Status);
+        Assert.Contains("blazor-enhanced-nav=on", response.Request.Headers["accept"], StringComparison.Ordinal);
         await PW.Expect(page.Locator("#summary-error")).ToBeVisibleAsync();
         await PW.Expect(page.Locator("#country-error")).ToBeVisibleAsync();
         await PW.Expect(page.Locator("#types-error")).ToBeVisibleAsync();
