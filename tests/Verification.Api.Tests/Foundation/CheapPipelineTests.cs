@@ -59,4 +59,21 @@ public sealed class CheapPipelineTests
         var post = await api.Anonymous.PostAsync("/openapi/v1.json", null);
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
     }
+
+    [Fact]
+    public void The_PostgreSQL_pool_is_bounded_unless_the_operator_sets_its_size()
+    {
+        var bounded = new Npgsql.NpgsqlConnectionStringBuilder(
+            Verification.Api.Infrastructure.Persistence.DatabaseSetup.ConnectionString(DatabaseProvider.PostgreSql, "Host=db;Database=v;Username=u"));
+        Assert.Equal(Verification.Api.Infrastructure.Persistence.DatabaseSetup.DefaultPostgresPoolSize, bounded.MaxPoolSize);
+        Assert.InRange(bounded.MaxPoolSize, 16, 99);
+        Assert.Equal("db", bounded.Host);
+
+        foreach (var key in new[] { "Maximum Pool Size", "maximum pool size", "MaxPoolSize" })
+        {
+            var chosen = new Npgsql.NpgsqlConnectionStringBuilder(
+                Verification.Api.Infrastructure.Persistence.DatabaseSetup.ConnectionString(DatabaseProvider.PostgreSql, $"Host=db;{key}=200"));
+            Assert.Equal(200, chosen.MaxPoolSize);
+        }
+    }
 }
