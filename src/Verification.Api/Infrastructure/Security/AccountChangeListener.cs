@@ -54,7 +54,7 @@ public sealed partial class AccountChangeListener(AccountStates accounts, IServi
                 connection.Notification += (_, e) =>
                 {
                     if (Guid.TryParse(e.Payload, out var id))
-                        accounts.Changed(id);
+                        accounts.ChangedElsewhere(id);
                 };
                 await connection.OpenAsync(stoppingToken);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))

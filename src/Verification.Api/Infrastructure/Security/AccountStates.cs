@@ -43,6 +43,8 @@ public sealed class AccountStates : IDisposable
     // When each account last changed (Environment.TickCount64): a read that overlaps a change is not kept, and for one
     // cache lifetime after a change nothing is kept, since the change's transaction may commit after the store's write.
     private readonly ConcurrentDictionary<Guid, long> _changedAt = new();
+    // When a notice of another instance's committed change arrived: reads that started before it are not kept.
+    private readonly ConcurrentDictionary<Guid, long> _noticedAt = new();
     // One signal per account whose tokens are in the bearer-token cache: cancelled when the account changes.
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _signals = new();
     private readonly long _lifetimeMs;
@@ -124,6 +126,31 @@ public sealed class AccountStates : IDisposable
         }
     }
 
+    /// <summary>
+    /// Another instance changed the account and its transaction has committed (a PostgreSQL notice is delivered only
+    /// then): the cached state and tokens go at once, a read that started before this moment is not kept, and a read
+    /// that starts after it sees the change, so (unlike <see cref="Changed"/>) nothing more is held back.
+    /// </summary>
+    public void ChangedElsewhere(Guid id)
+    {
+        _noticedAt[id] = Environment.TickCount64;
+        _states.Remove(id);
+        if (_signals.TryRemove(id, out var signal))
+        {
+            signal.Cancel();
+            signal.Dispose();
+        }
+        if (_noticedAt.Count > 64)
+        {
+            var before = Environment.TickCount64 - 2 * Math.Max(_lifetimeMs, 1000);
+            foreach (var (key, at) in _noticedAt)
+            {
+                if (at < before)
+                    _noticedAt.TryRemove(new KeyValuePair<Guid, long>(key, at));
+            }
+        }
+    }
+
     /// <summary>A change token that fires when the account changes: cached bearer tokens of the account expire with it.</summary>
     public IChangeToken Watch(Guid id)
     {
@@ -141,6 +168,7 @@ public sealed class AccountStates : IDisposable
 
     private bool Keepable(Guid id, long readStarted, long generation) =>
         Trusted && Interlocked.Read(ref _generation) == generation
+        && (!_noticedAt.TryGetValue(id, out var noticed) || noticed < readStarted)
         && (!_changedAt.TryGetValue(id, out var changed) || (changed < readStarted && Environment.TickCount64 - changed > _lifetimeMs));
 
     public void Dispose()
