@@ -154,6 +154,8 @@ if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"
     app.UseHsts();
     app.UseHttpsRedirection();
 }
+// Routing after the headers every response carries: the health probes short-circuit here (OperationsSetup).
+app.UseRouting();
 if (allowedOrigins.Length > 0)
     app.UseCors();
 app.UseMiddleware<RequestLimits>();

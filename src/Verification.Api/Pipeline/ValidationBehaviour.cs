@@ -11,16 +11,25 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+    // The container hands an array; most queries (read one claim, a page) have no validator at all, and then this
+    // behaviour costs a type check: no list, no state machine.
+    private readonly IValidator<TMessage>[] _validators = validators as IValidator<TMessage>[] ?? [.. validators];
+
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken) =>
+        _validators.Length == 0 ? next(message, cancellationToken) : ValidateThenHandleAsync(message, next, cancellationToken);
+
+    private async ValueTask<TResponse> ValidateThenHandleAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        var failures = new List<FluentValidation.Results.ValidationFailure>();
-        foreach (var validator in validators)
+        List<FluentValidation.Results.ValidationFailure>? failures = null;
+        foreach (var validator in _validators)
         {
             var result = await validator.ValidateAsync(message, cancellationToken);
-            failures.AddRange(result.Errors);
+            if (result.Errors.Count > 0)
+                (failures ??= []).AddRange(result.Errors);
         }
-        if (failures.Count > 0)
+        if (failures is not null)
             throw new ValidationException(failures);
         return await next(message, cancellationToken);
     }

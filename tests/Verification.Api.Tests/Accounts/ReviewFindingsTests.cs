@@ -111,7 +111,7 @@ public sealed partial class ReviewFindingsTests(ProvidersFixture fixture) : ICla
 
     // Finding 4.
     [Fact]
-    public async Task A_role_change_a_deactivation_and_a_password_reset_take_effect_on_the_next_request_on_another_instance()
+    public async Task A_role_change_a_deactivation_and_a_password_reset_take_effect_promptly_on_another_instance()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
         await using var second = await TestApi.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
@@ -126,15 +126,28 @@ public sealed partial class ReviewFindingsTests(ProvidersFixture fixture) : ICla
         var demoted = await first.NewPersonAsync("Reviewer");
         await Expect.Status(await demoted.Client.GetAsync("/api/v1/claims"), HttpStatusCode.OK);
         await Expect.Status(await coordinatorOnSecond.PutAsJsonAsync($"/api/v1/users/{demoted.Id}/roles", new { roles = new[] { "Investigator" } }), HttpStatusCode.OK);
-        await Expect.Problem(await demoted.Client.GetAsync("/api/v1/claims"), HttpStatusCode.Unauthorized);
+        await RefusedSoonAsync(demoted.Client);
 
         var removed = await first.NewPersonAsync("Reviewer");
         await Expect.Status(await coordinatorOnSecond.PostAsync($"/api/v1/users/{removed.Id}/deactivate", null), HttpStatusCode.OK);
-        await Expect.Problem(await removed.Client.GetAsync("/api/v1/claims"), HttpStatusCode.Unauthorized);
+        await RefusedSoonAsync(removed.Client);
 
         var reset = await first.NewPersonAsync("Reviewer");
         await Expect.Status(await coordinatorOnSecond.PostAsync($"/api/v1/users/{reset.Id}/password-reset", null), HttpStatusCode.OK);
-        await Expect.Problem(await reset.Client.GetAsync("/api/v1/claims"), HttpStatusCode.Unauthorized);
+        await RefusedSoonAsync(reset.Client);
+
+        // The first instance caches accounts (PostgreSQL: LISTEN/NOTIFY carries the other instance's change, see
+        // AccountNoticeTests): the notice arrives just after the change commits, so the refusal is awaited, well
+        // within API.md's 5 s.
+        static async Task RefusedSoonAsync(HttpClient client)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            HttpResponseMessage response;
+            while ((response = await client.GetAsync("/api/v1/claims")).StatusCode == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(10))
+                await Task.Delay(20);
+            await Expect.Problem(response, HttpStatusCode.Unauthorized);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refused only after {clock.Elapsed.TotalSeconds:N1} s");
+        }
     }
 
     // Finding 5.

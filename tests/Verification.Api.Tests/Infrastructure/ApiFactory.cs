@@ -71,7 +71,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             // A stopped host's idle PostgreSQL connections would otherwise stay open for minutes; across a whole run
             // they add up to the cluster's connection limit, and then the hosts still running cannot reach it.
             if (Provider == DatabaseProvider.PostgreSql)
-                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(ConnectionString));
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(
+                    Verification.Api.Infrastructure.Persistence.DatabaseSetup.ConnectionString(Provider, ConnectionString)));
             try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

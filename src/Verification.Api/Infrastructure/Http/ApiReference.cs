@@ -7,7 +7,10 @@ public static class ApiReference
 {
     public static WebApplication MapApiReference(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        // HEAD answers as GET does (the same status and headers; the server sends no body): the framework maps GET
+        // only, and a HEAD fell to the fallback policy (401). The last method metadata is the one routing matches on.
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous()
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapScalarApiReference("/docs", o => o.WithTitle("Verification API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
         // The reference maps GET only; a HEAD (a link checker, a load balancer's probe) would otherwise fall to the

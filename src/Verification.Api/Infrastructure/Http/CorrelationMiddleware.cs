@@ -24,8 +24,9 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next, ILogger<
         var correlationId = supplied.Count == 1 && IsSafe(supplied[0]) ? supplied[0]!
             : Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.Response.Headers[Header] = correlationId;
-        // Routing has already run (the host adds it first); the exception handler clears the endpoint on a failure.
-        var request = new RequestLine(logger, context, correlationId, ReachedEndpoint.RouteOf(context), Stopwatch.GetTimestamp());
+        // The route is read when the line is written: routing runs after this middleware (Program.cs), and the
+        // exception handler clears the endpoint on a failure (ReachedEndpoint finds it again).
+        var request = new RequestLine(logger, context, correlationId, Stopwatch.GetTimestamp());
         // Once the response is complete: a failure's status is set by the exception handler outside this middleware.
         context.Response.OnCompleted(RequestLine.WriteAsync, request);
         return WithScopeAsync(context, request);
@@ -57,7 +58,7 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next, ILogger<
     private static partial void LogRequest(ILogger logger, LogLevel level, string method, string route, int status, double elapsedMs);
 
     /// <summary>The request's line, and its log scope: reads as "CorrelationId:…" in a text line, a key-value pair in JSON.</summary>
-    private sealed class RequestLine(ILogger logger, HttpContext context, string correlationId, string route, long started)
+    private sealed class RequestLine(ILogger logger, HttpContext context, string correlationId, long started)
         : IReadOnlyList<KeyValuePair<string, object>>
     {
         public static readonly Func<object, Task> WriteAsync = static state =>
@@ -80,6 +81,7 @@ public sealed partial class CorrelationMiddleware(RequestDelegate next, ILogger<
         private void Write()
         {
             var status = context.Response.StatusCode;
+            var route = ReachedEndpoint.RouteOf(context);
             var level = status < 400 && IsProbe(route) ? LogLevel.Debug : LogLevel.Information;
             if (!logger.IsEnabled(level))
                 return;

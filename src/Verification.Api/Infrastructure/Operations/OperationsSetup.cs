@@ -45,7 +45,10 @@ public static class OperationsSetup
     {
         // The observable instruments exist once this object does; create it now rather than at the first scrape.
         app.Services.GetRequiredService<VerificationMetrics>();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        // Probes are answered by routing itself (ShortCircuit): they carry the security headers and the correlation id,
+        // which come before routing (Program.cs), and skip what follows it, none of which applies to them (no body, no
+        // query, anonymous, no rate limit). A load balancer asks every few seconds on every instance.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().ShortCircuit();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains("ready"),
@@ -57,7 +60,7 @@ public static class OperationsSetup
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).AllowAnonymous();
+        }).AllowAnonymous().ShortCircuit();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }

@@ -55,6 +55,8 @@ public static class CachedBearerTokens
     public static IServiceCollection AddCachedBearerTokens(this IServiceCollection services)
     {
         services.AddSingleton<AccountStates>();
+        // PostgreSQL: other instances' account changes reach this instance's cache (a no-op on the other providers).
+        services.AddHostedService<AccountChangeListener>();
         services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, WrapAccessTokens>();
         return services;
     }

@@ -22,15 +22,19 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
     private readonly IDataProtector _keys = protection.CreateProtector("Verification.AuthenticatorKey.v1");
 
     /// <summary>
-    /// Every change Identity makes to an account (roles, password, deactivation, two-factor, the security stamp) ends
-    /// in this update: the account's cached state and cached tokens go at once, and again when the write has saved.
+    /// Every change Identity makes to an account (roles, password, deactivation, two-factor, lockout, the security
+    /// stamp) ends in this update: the account's cached state and cached tokens go at once, and again when the write
+    /// has saved; on PostgreSQL the other instances are told in the same transaction (<see cref="AccountChangeListener"/>).
     /// </summary>
     public override async Task<IdentityResult> UpdateAsync(StaffUser user, CancellationToken cancellationToken = default)
     {
         accounts.Changed(user.Id);
         try
         {
-            return await base.UpdateAsync(user, cancellationToken);
+            var result = await base.UpdateAsync(user, cancellationToken);
+            if (result.Succeeded)
+                await AccountChangeListener.NotifyAsync(Context, user.Id, cancellationToken);
+            return result;
         }
         finally
         {
@@ -43,7 +47,10 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
         accounts.Changed(user.Id);
         try
         {
-            return await base.DeleteAsync(user, cancellationToken);
+            var result = await base.DeleteAsync(user, cancellationToken);
+            if (result.Succeeded)
+                await AccountChangeListener.NotifyAsync(Context, user.Id, cancellationToken);
+            return result;
         }
         finally
         {
