@@ -46,6 +46,43 @@ public sealed class RequestLogTests
         Assert.DoesNotContain(lines, l => l.Contains("RequestPath", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Successful reads are sampled (Logging:RequestLines:SuccessfulReadSampleRate); writes and refusals never are. At
+    /// rate 0 a successful GET leaves no line while the sign-in POST and a 404 do; at rate 1 the same GET is written.
+    /// </summary>
+    [Theory]
+    [InlineData("0", false)]
+    [InlineData("1", true)]
+    public async Task Successful_reads_are_sampled_while_writes_and_refusals_are_always_logged(string rate, bool readLogged)
+    {
+        var capture = new LogCapture();
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        using var host = api.Factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Logging:RequestLines:SuccessfulReadSampleRate", rate);
+            b.ConfigureLogging(l =>
+            {
+                l.AddProvider(capture);
+                l.AddFilter<LogCapture>(null, LogLevel.Information);
+            });
+        });
+        var coordinator = host.CreateClient();
+        var token = (await (await coordinator.PostAsJsonAsync("/api/v1/auth/login",
+            new { email = ApiFactory.CoordinatorEmail, password = ApiFactory.CoordinatorPassword })).Json()).Str("accessToken");
+        coordinator.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        await Expect.Status(await coordinator.GetAsync("/api/v1/claims"), HttpStatusCode.OK);
+        await Expect.Status(await coordinator.GetAsync($"/api/v1/claims/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        // The 404 is the last request: once its line is in, the earlier lines are too (or were never written).
+        for (var waited = 0; waited < 50 && !capture.Lines.Any(l => l.Contains(" answered 404", StringComparison.Ordinal)); waited++)
+            await Task.Delay(100);
+        var lines = capture.Lines.Where(l => l.Contains(" answered ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, l => l.Contains("POST /api/v1/auth/login answered 200", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("GET /api/v1/claims/{id:guid} answered 404", StringComparison.Ordinal));
+        Assert.True(readLogged == lines.Any(l => l.Contains("GET /api/v1/claims/ answered 200", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
     /// <summary>The console's format depends on the environment only, not on the database: SQLite is enough here.</summary>
     [Theory]
     [InlineData("Production")]
