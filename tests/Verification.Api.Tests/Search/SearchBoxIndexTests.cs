@@ -100,6 +100,60 @@ public sealed class SearchBoxIndexTests(ProvidersFixture fixture) : IClassFixtur
         Assert.Contains(second, await Ids(investigator.Client, Box(lat + 0.25, lon + 0.25)));
     }
 
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task A_wide_box_walked_in_list_order_answers_as_the_index_does(DatabaseProvider provider)
+    {
+        var api = await fixture.For(provider);
+        var investigator = await api.NewPersonAsync("Investigator");
+        var (lat, lon) = Corner();
+        async Task<Guid> At(double latitude, double longitude)
+        {
+            var claim = Kidal.Claim();
+            claim["incident"]!["location"]!["latitude"] = latitude;
+            claim["incident"]!["location"]!["longitude"] = longitude;
+            return (await investigator.Client.SubmitClaimAsync(claim)).Body.GetProperty("id").GetGuid();
+        }
+        var corner = await At(lat, lon);
+        var opposite = await At(lat + 1, lon + 1);
+        var inside = await At(lat + 0.5, lon + 0.5);
+        var outside = await At(lat + 0.5, lon + 1.0001);
+        var url = Inv($"/api/v1/claims?limit=200&bbox={lon},{lat},{lon + 1},{lat + 1}");
+        var expected = new[] { corner, opposite, inside }.Order().ToList();
+
+        Assert.Equal(expected, (await Ids(investigator.Client, url)).Order());
+        // On SQLite a box with at least this many claims is walked in the list's order instead of read from the R*Tree.
+        Verification.Api.Features.Search.ClaimBoxSearch.WideAt = 1;
+        try
+        {
+            var walked = await Ids(investigator.Client, url);
+            Assert.Equal(expected, walked.Order());
+            Assert.DoesNotContain(outside, walked);
+            // Paged through, two at a time, the walk gives the same claims once each.
+            Assert.Equal(expected, (await AllPages(investigator.Client, Inv($"/api/v1/claims?limit=2&bbox={lon},{lat},{lon + 1},{lat + 1}"))).Order());
+        }
+        finally
+        {
+            Verification.Api.Features.Search.ClaimBoxSearch.WideAt = Verification.Api.Features.Search.ClaimBoxSearch.DefaultWideAt;
+        }
+    }
+
+    private static async Task<List<Guid>> AllPages(HttpClient client, string url)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var response = await client.GetAsync(url + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            await Expect.Status(response, HttpStatusCode.OK);
+            var page = await response.Json();
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return ids;
+    }
+
     /// <summary>A random position with three decimals, away from the Kidal sample and from the poles and the antimeridian.</summary>
     private static (double Lat, double Lon) Corner() =>
         (Math.Round(Random.Shared.NextDouble() * 60 - 30, 3), Math.Round(Random.Shared.NextDouble() * 100 - 50, 3));
