@@ -12,6 +12,8 @@ public enum NotificationKind
     ClaimTriaged,
     ClaimDecided,
     Overdue,
+    ClaimWithdrawn,
+    ClaimReopened,
 }
 
 /// <summary>Where a notification's copy to the recipient's own webhook stands; <see cref="None"/> when they have none.</summary>

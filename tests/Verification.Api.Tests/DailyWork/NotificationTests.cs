@@ -85,6 +85,68 @@ public sealed class NotificationTests(ProvidersFixture fixture) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task Withdraw_and_reopen_tell_the_submitter_the_reviewer_and_the_assigned_investigators_but_never_the_one_who_acted(DatabaseProvider provider)
+    {
+        var api = await fixture.For(provider);
+        var investigator = await api.NewPersonAsync("Investigator");
+        var helper = await api.NewPersonAsync("Investigator");
+        var bystander = await api.NewPersonAsync("Investigator");
+        var reviewer = await api.NewPersonAsync("Reviewer");
+        var confirmer = await api.NewPersonAsync("Reviewer");
+        var coordinator = await api.CoordinatorAsync();
+
+        // A claim with a reviewer and an assigned investigator, withdrawn by its submitter.
+        var withdrawn = await WorkedOnAsync(investigator, reviewer, helper, coordinator);
+        var response = await investigator.Client.PostWithIfMatch($"/api/v1/claims/{withdrawn.Id}/withdraw",
+            new { reason = "Submitted twice by mistake." }, await investigator.Client.ETagOf(withdrawn.Id));
+        await Expect.Status(response, HttpStatusCode.OK);
+        foreach (var told in new[] { reviewer, helper })
+        {
+            var notification = Assert.Single(Of(await ListAsync(told.Client), withdrawn.Id, "ClaimWithdrawn"));
+            Assert.Contains(withdrawn.Reference, notification.GetProperty("text").GetString());
+            Assert.DoesNotContain("by mistake", notification.GetProperty("text").GetString());
+        }
+        Assert.Empty(Of(await ListAsync(investigator.Client), withdrawn.Id, "ClaimWithdrawn"));
+        Assert.Empty(Of(await ListAsync(bystander.Client), withdrawn.Id, "ClaimWithdrawn"));
+
+        // A decided claim reopened by a coordinator.
+        var decided = await WorkedOnAsync(investigator, reviewer, helper, coordinator);
+        var proposal = await ProposeAsync(reviewer, decided.Id);
+        await Expect.Status(await confirmer.Client.PostWithIfMatch($"/api/v1/claims/{decided.Id}/verdict-proposals/{proposal.ProposalId}/confirm", null,
+            proposal.ETag), HttpStatusCode.OK);
+        var reopened = await coordinator.PostWithIfMatch($"/api/v1/claims/{decided.Id}/reopen", new { reason = "New footage." },
+            await coordinator.ETagOf(decided.Id));
+        await Expect.Status(reopened, HttpStatusCode.OK);
+        foreach (var told in new[] { investigator, reviewer, helper })
+        {
+            var notification = Assert.Single(Of(await ListAsync(told.Client), decided.Id, "ClaimReopened"));
+            Assert.Contains(decided.Reference, notification.GetProperty("text").GetString());
+        }
+        // The confirmer is not the claim's reviewer; the bystander cannot see the claim; the coordinator acted.
+        Assert.Empty(Of(await ListAsync(confirmer.Client), decided.Id, "ClaimReopened"));
+        Assert.Empty(Of(await ListAsync(bystander.Client), decided.Id, "ClaimReopened"));
+        Assert.Empty(Of(await ListAsync(coordinator), decided.Id, "ClaimReopened"));
+    }
+
+    /// <summary>A claim submitted by <paramref name="submitter"/>, with <paramref name="reviewer"/> as its reviewer (who triaged it) and <paramref name="helper"/> assigned.</summary>
+    private static async Task<(Guid Id, string Reference)> WorkedOnAsync(Person submitter, Person reviewer, Person helper, HttpClient coordinator)
+    {
+        var (claim, etag) = await submitter.Client.SubmitClaimAsync();
+        var id = claim.GetProperty("id").GetGuid();
+        var named = await coordinator.SendWithIfMatch(HttpMethod.Put, $"/api/v1/claims/{id}/reviewer", new { userId = reviewer.Id }, etag);
+        await Expect.Status(named, HttpStatusCode.OK);
+        await Expect.Status(await reviewer.Client.PostWithIfMatch($"/api/v1/claims/{id}/triage", new { decision = "Accept" }, named.Headers.ETag!.Tag),
+            HttpStatusCode.OK);
+        await Expect.Status(await coordinator.PostWithIfMatch($"/api/v1/claims/{id}/assignments", new { userId = helper.Id }, await coordinator.ETagOf(id)),
+            HttpStatusCode.OK);
+        return (id, claim.GetProperty("reference").GetString()!);
+    }
+
+    private static List<JsonElement> Of(JsonElement list, Guid claimId, string kind) =>
+        [.. Items(list).Where(n => n.GetProperty("claimId").GetGuid() == claimId && n.GetProperty("kind").GetString() == kind)];
+
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
     public async Task A_mention_tells_only_existing_staff_who_can_see_the_claim_and_never_carries_the_comment(DatabaseProvider provider)
     {
         var api = await fixture.For(provider);

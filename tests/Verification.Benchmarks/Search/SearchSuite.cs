@@ -13,7 +13,7 @@ namespace Verification.Benchmarks.Search;
 /// against an unfiltered first page of the same list on the same database. p50 and p99 of sequential requests after a
 /// warm-up. Target: a search page no slower than 3× the unfiltered page.
 /// <para>
-/// <c>dotnet run -c Release --project tests/Verification.Benchmarks -- search [--claims N] [--requests R] [--providers Sqlite,PostgreSql] [--keep]</c>;
+/// <c>dotnet run -c Release --project tests/Verification.Benchmarks -- search [--claims N] [--requests R] [--providers Sqlite,PostgreSql] [--keep] [--work DIR --reuse]</c>;
 /// writes artifacts/performance-search.md and artifacts/perf-search.json.
 /// </para>
 /// </summary>
@@ -22,8 +22,14 @@ public static class SearchSuite
     public const string Section = "Search";
     public const string TwoWords = "airstrike segou";
 
-    /// <summary>Around Goma: about one claim in forty (each place's claims lie within half a degree of it).</summary>
+    /// <summary>Around Goma: about one claim in eighty (each place's claims lie within half a degree of it).</summary>
     public const string Bbox = "28.9,-2.0,29.6,-1.3";
+
+    /// <summary>A small box near Goma: about one claim in a thousand (the seeded positions lie on a grid).</summary>
+    public const string NarrowBbox = "29.2,-1.7,29.22,-1.68";
+
+    /// <summary>Most of Africa and the Middle East: about 85% of the claims.</summary>
+    public const string WideBbox = "-20,-20,50,40";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -60,20 +66,37 @@ public static class SearchSuite
                 var connectionString = provider == DatabaseProvider.Sqlite
                     ? $"Data Source={Path.Combine(folder, "search.db")}"
                     : cluster!.CreateDatabase("bench_search", commandTimeoutSeconds: 3600);
-                var seeded = await SearchSeeder.SeedAsync(provider, connectionString, claims, Log);
-                phases[$"seed {provider}"] = Math.Round(seeded.TotalSeconds, 1);
+                // --reuse with --keep and --work: measure again on the SQLite database a previous run seeded (another
+                // API build through VERIFICATION_BENCH_API, say), for a before-and-after on the same data.
+                if (provider == DatabaseProvider.Sqlite && args.Contains("--reuse") && File.Exists(Path.Combine(folder, "search.db")))
+                {
+                    Log("search seed: reusing the database of a previous run");
+                }
+                else
+                {
+                    var seeded = await SearchSeeder.SeedAsync(provider, connectionString, claims, Log);
+                    phases[$"seed {provider}"] = Math.Round(seeded.TotalSeconds, 1);
+                }
 
                 await using var api = await ApiHost.StartAsync(provider, connectionString, folder);
                 using var client = api.Client(await api.StaffTokenAsync("Reviewer"));
                 var list = "/api/v1/claims?limit=50";
                 var search = $"/api/v1/claims?limit=50&q={Uri.EscapeDataString(TwoWords)}";
                 var box = $"/api/v1/claims?limit=50&bbox={Bbox}";
+                var narrow = $"/api/v1/claims?limit=50&bbox={NarrowBbox}";
+                var wide = $"/api/v1/claims?limit=50&bbox={WideBbox}";
                 var relevance = search + "&sort=relevance";
-                foreach (var url in new[] { list, search, box, relevance })
+                // --only "bbox query,narrow" measures the queries whose names start with one of these (and the baseline).
+                var queries = new[]
+                {
+                    ("two-word query", search), ("bbox query", box), ("narrow bbox query", narrow), ("wide bbox query", wide),
+                    ("two-word query by relevance", relevance),
+                }.Where(q => options.Only.Count == 0 || options.Only.Any(o => q.Item1.StartsWith(o, StringComparison.OrdinalIgnoreCase))).ToList();
+                foreach (var url in queries.Select(q => q.Item2).Prepend(list))
                     await TimeAsync(client, url, 30);
                 var baseline = await TimeAsync(client, list, requests);
                 Log($"{provider}: unfiltered page {baseline}");
-                foreach (var (what, url) in new[] { ("two-word query", search), ("bbox query", box), ("two-word query by relevance", relevance) })
+                foreach (var (what, url) in queries)
                 {
                     var measured = await TimeAsync(client, url, requests);
                     Log($"{provider}: {what} {measured}");
@@ -110,7 +133,7 @@ public static class SearchSuite
         var notes = new List<string>
         {
             $"Search: {claims:N0} claims seeded by SQL (Search/SearchSeeder.cs), each with its search text; the API is the real build as its own process. " +
-            $"Queries: q=\"{TwoWords}\" (every word must match; about one claim in 360), bbox={Bbox} (about one claim in 40), and the first by relevance; " +
+            $"Queries: q=\"{TwoWords}\" (every word must match; about one claim in 360), bbox={Bbox} (about one claim in 80), bbox={NarrowBbox} (one in a thousand), bbox={WideBbox} (85%), and the first by relevance; " +
             "each the first page of 50 as a Reviewer, sequential requests after 30 of warm-up; p50 and p99 of the request time seen by the client.",
         };
         var run = new ReportWriter.Run("search", options with { Claims = claims }, machine, startedAt, clock.Elapsed, Machine.LoadAverage(), notes, figures, phases);

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Search;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Search;
 using Verification.Api.Infrastructure.Security;
@@ -153,11 +154,7 @@ public static class ListClaims
                 claims = claims.Where(c => c.ReviewerId == reviewer);
             }
             if (BoundingBox.TryParse(query.Bbox, out var box))
-            {
-                // A claim without coordinates is in no box.
-                claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
-                    && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
-            }
+                claims = ClaimBoxSearch.Within(db, claims, box);
             if (query.Perpetrator is { } perpetrator)
             {
                 var pattern = ClaimTextSearch.PerpetratorPattern(perpetrator);

@@ -8,7 +8,6 @@ using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Notifications;
-using Verification.Domain.Partners;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Notifications;
@@ -22,8 +21,6 @@ namespace Verification.Api.Features.Notifications;
 public static partial class DeliverNotifications
 {
     public const string EventName = "notification";
-
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public sealed record Command : ICommand<Result>, INotAudited, IOwnsTransactions;
 
@@ -44,23 +41,15 @@ public static partial class DeliverNotifications
                 .Select(n => n.Sequence)
                 .Take(options.Value.BatchSize)
                 .ToListAsync(cancellationToken);
-            int attempted = 0, delivered = 0;
-            foreach (var sequence in due)
-            {
-                // An atomic update: of two runs that saw the same due copy, exactly one sends it.
-                var leasedUntil = clock.GetUtcNow().UtcDateTime + Lease;
-                var leased = await db.Notifications
-                    .Where(n => n.Sequence == sequence && n.Delivery == NotificationDelivery.Pending && n.NextDeliveryAt <= now)
-                    .ExecuteUpdateAsync(s => s.SetProperty(n => n.NextDeliveryAt, leasedUntil), cancellationToken);
-                if (leased != 1)
-                    continue;
-                attempted++;
-                if (await DeliverAsync(sequence, cancellationToken))
-                    delivered++;
-                db.ChangeTracker.Clear();
-            }
+            var (attempted, delivered) = await LeasedDeliveryRun.RunAsync(db, clock, due, TryLeaseAsync, DeliverAsync, cancellationToken);
             return new Result(attempted, delivered);
         }
+
+        /// <summary>An atomic update: of two runs that saw the same due copy, exactly one sends it.</summary>
+        private async Task<bool> TryLeaseAsync(long sequence, DateTime now, DateTime leasedUntil, CancellationToken ct) =>
+            await db.Notifications
+                .Where(n => n.Sequence == sequence && n.Delivery == NotificationDelivery.Pending && n.NextDeliveryAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.NextDeliveryAt, leasedUntil), ct) == 1;
 
         private async Task<bool> DeliverAsync(long sequence, CancellationToken ct)
         {
@@ -87,8 +76,7 @@ public static partial class DeliverNotifications
             else
             {
                 notification.RecordFailure(error ?? $"The receiver answered {status}.", now,
-                    WebhookBackoff.After(notification.DeliveryAttempts + 1, TimeSpan.FromSeconds(options.Value.BaseRetrySeconds),
-                        TimeSpan.FromSeconds(options.Value.MaxRetrySeconds), Random.Shared.NextDouble()));
+                    LeasedDeliveryRun.NextDelay(options.Value, notification.DeliveryAttempts + 1));
                 LogFailed(logger, notification.Id, notification.DeliveryAttempts, status);
             }
             await db.SaveChangesAsync(ct);

@@ -38,6 +38,23 @@ public sealed class Notifier(VerificationDb db, ICurrentUser user, IBackgroundJo
         return told;
     }
 
+    /// <summary>
+    /// Tells the people working on a claim (its submitter, its reviewer, the investigators assigned to it) of a change to
+    /// it, with the same rules: never the one who acted, only those who can see the claim.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> NotifyClaimPeopleAsync(NotificationKind kind, Guid claimId, string text, CancellationToken ct)
+    {
+        var people = await db.Claims.Where(c => c.Id == claimId)
+            .Select(c => new { c.SubmittedBy, c.ReviewerId, Assigned = c.Assignments.Select(a => a.UserId).ToList() })
+            .FirstOrDefaultAsync(ct);
+        if (people is null)
+            return [];
+        IEnumerable<Guid> recipients = [people.SubmittedBy, .. people.Assigned];
+        if (people.ReviewerId is { } reviewer)
+            recipients = recipients.Append(reviewer);
+        return await NotifyAsync(recipients, kind, claimId, text, ct);
+    }
+
     /// <summary>Active staff accounts among <paramref name="candidates"/> that can see the claim.</summary>
     public async Task<List<Guid>> RecipientsWhoSeeAsync(IReadOnlyCollection<Guid> candidates, Guid claimId, CancellationToken ct)
     {

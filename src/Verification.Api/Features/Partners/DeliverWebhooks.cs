@@ -22,12 +22,6 @@ public static partial class DeliverWebhooks
 {
     public const string ClientName = "webhooks";
 
-    /// <summary>
-    /// While one run sends a message, its next attempt is pushed this far ahead, so a parallel run skips it; if the
-    /// sender dies mid-way, the message comes due again after it.
-    /// </summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
     // Sent by jobs as the system: nothing for the audit chain (the delivery log is the record), and its own short
     // transactions, so no database lock is held while a receiver answers.
     public sealed record Command : ICommand<Result>, INotAudited, IOwnsTransactions;
@@ -54,28 +48,15 @@ public static partial class DeliverWebhooks
                 .Select(m => m.Sequence)
                 .Take(options.Value.BatchSize)
                 .ToListAsync(cancellationToken);
-            int attempted = 0, delivered = 0;
-            foreach (var sequence in due)
-            {
-                if (!await TryLeaseAsync(sequence, cancellationToken))
-                    continue;
-                attempted++;
-                if (await DeliverAsync(sequence, cancellationToken))
-                    delivered++;
-                db.ChangeTracker.Clear();
-            }
+            var (attempted, delivered) = await LeasedDeliveryRun.RunAsync(db, clock, due, TryLeaseAsync, DeliverAsync, cancellationToken);
             return new Result(attempted, delivered);
         }
 
         /// <summary>An atomic update: of two runs that saw the same due message, exactly one moves it and sends it.</summary>
-        private async Task<bool> TryLeaseAsync(long sequence, CancellationToken ct)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var leasedUntil = now + Lease;
-            return await db.OutboxMessages
+        private async Task<bool> TryLeaseAsync(long sequence, DateTime now, DateTime leasedUntil, CancellationToken ct) =>
+            await db.OutboxMessages
                 .Where(m => m.Sequence == sequence && m.Status == WebhookDeliveryStatus.Pending && m.NextAttemptAt <= now)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, leasedUntil), ct) == 1;
-        }
 
         private async Task<bool> DeliverAsync(long sequence, CancellationToken ct)
         {
@@ -126,9 +107,7 @@ public static partial class DeliverWebhooks
             return message.Status == WebhookDeliveryStatus.Delivered;
         }
 
-        private TimeSpan NextDelay(int failedAttempt) =>
-            WebhookBackoff.After(failedAttempt, TimeSpan.FromSeconds(options.Value.BaseRetrySeconds),
-                TimeSpan.FromSeconds(options.Value.MaxRetrySeconds), Random.Shared.NextDouble());
+        private TimeSpan NextDelay(int failedAttempt) => LeasedDeliveryRun.NextDelay(options.Value, failedAttempt);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {MessageId} attempt {Attempt} failed with {Status}; next attempt at {NextAttemptAt:O}")]
         private static partial void LogFailed(ILogger logger, Guid messageId, int attempt, int? status, DateTime? nextAttemptAt);

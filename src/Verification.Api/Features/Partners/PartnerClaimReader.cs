@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.Search;
 using Verification.Api.Infrastructure.Http;
 using Verification.Api.Infrastructure.Search;
 using Verification.Domain.Audit;
@@ -303,13 +304,14 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
         {
             if (level == SharingLevel.Public)
             {
+                // The shown tenth is within 0.05° of the stored value: the R*Tree's margin (the exact test follows).
+                claims = ClaimBoxSearch.Near(db, claims, box, margin: 0.06);
                 claims = PublicTenths(claims, box.MinLongitude, box.MaxLongitude, longitude: true);
                 claims = PublicTenths(claims, box.MinLatitude, box.MaxLatitude, longitude: false);
             }
             else
             {
-                claims = claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
-                    && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
+                claims = ClaimBoxSearch.Within(db, claims, box);
             }
         }
         return claims;
