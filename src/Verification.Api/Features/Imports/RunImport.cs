@@ -152,9 +152,7 @@ public static class RunImport
                 throw new ImportFileInvalid($"The uploaded file (SHA-256 {sha256}) is no longer in the evidence store.");
             await using var file = store.OpenRead(sha256);
             await using var hashing = new HashingReadStream(file);
-            var rows = 0;
-            await foreach (var _ in reader.ReadAsync(hashing, context, ct))
-                rows++;
+            var rows = await reader.CountAsync(hashing, context, ct);
             // Whatever the reader left unread (trailing blanks) still counts towards the hash.
             if (await hashing.FinishAsync(ct) != sha256)
                 throw new ImportFileInvalid("The stored file no longer matches the SHA-256 it was uploaded with; nothing more is imported from it.");

@@ -96,6 +96,30 @@ public static class CsvFile
         }
     }
 
+    /// <summary>
+    /// Counts the records after the header with every whole-file check of <see cref="ReadAsync(Stream, IEnumerable{string}, CancellationToken)"/>
+    /// (strict UTF-8, the header's required columns, a record that cannot be read as CSV), but without copying a single
+    /// field out: an import's first pass needs only to know that the file reads cleanly and how many records it holds.
+    /// </summary>
+    public static async Task<int> CountAsync(Stream file, IEnumerable<string> required, CancellationToken ct)
+    {
+        await using var checkedFile = new Utf8CheckingStream(file);
+        await using var reader = CsvReader.Create(checkedFile, Options(null), leaveOpen: true);
+        try
+        {
+            await reader.ReadHeaderAsync(ct);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new ImportFileInvalid("The header line is not well-formed CSV: " + e.Message);
+        }
+        RequireColumns(reader.Headers, required);
+        var row = 0;
+        while (await ReadAsync(reader, row + 1, ct))
+            row++;
+        return row;
+    }
+
     private static async ValueTask<bool> ReadAsync(CsvReader reader, int row, CancellationToken ct)
     {
         try

@@ -44,6 +44,19 @@ public interface IImportFormatReader
     IAsyncEnumerable<ImportRow> ReadAsync(Stream file, ImportReadContext context, CancellationToken ct);
 
     /// <summary>
+    /// Reads the file through, with every check that makes <see cref="ReadAsync"/> throw <see cref="ImportFileInvalid"/>,
+    /// and returns the number of records: an import's first pass. A reader whose records can be counted without
+    /// mapping each one to a claim says so by overriding this.
+    /// </summary>
+    async Task<int> CountAsync(Stream file, ImportReadContext context, CancellationToken ct)
+    {
+        var rows = 0;
+        await foreach (var _ in ReadAsync(file, context, ct))
+            rows++;
+        return rows;
+    }
+
+    /// <summary>
     /// The file's own name for a claim field that failed validation ("incident.location.countryCode" is "country"
     /// in a UCDP file), so that an error points at the column the importer can fix.
     /// </summary>

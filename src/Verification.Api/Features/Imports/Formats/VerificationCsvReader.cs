@@ -13,6 +13,9 @@ public sealed class VerificationCsvReader : IImportFormatReader
     public void CheckHead(ReadOnlySpan<byte> head, bool wholeFile) =>
         CsvFile.CheckHeader(head, wholeFile, VerificationRecordFormat.RequiredCsvColumns);
 
+    /// <summary>The records counted by the CSV reader alone: a row's mapping never makes the whole file unreadable.</summary>
+    public Task<int> CountAsync(Stream file, ImportReadContext context, CancellationToken ct) => CsvFile.CountAsync(file, VerificationRecordFormat.RequiredCsvColumns, ct);
+
     public async IAsyncEnumerable<ImportRow> ReadAsync(Stream file, ImportReadContext context, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var record in CsvFile.ReadAsync(file, VerificationRecordFormat.RequiredCsvColumns, ct))

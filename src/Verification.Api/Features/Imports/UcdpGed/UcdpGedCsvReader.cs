@@ -11,6 +11,9 @@ public sealed class UcdpGedCsvReader : IImportFormatReader
 
     public void CheckHead(ReadOnlySpan<byte> head, bool wholeFile) => CsvFile.CheckHeader(head, wholeFile, UcdpGedMapping.RequiredFields);
 
+    /// <summary>The records counted by the CSV reader alone: a row's mapping never makes the whole file unreadable.</summary>
+    public Task<int> CountAsync(Stream file, ImportReadContext context, CancellationToken ct) => CsvFile.CountAsync(file, UcdpGedMapping.RequiredFields, ct);
+
     public async IAsyncEnumerable<ImportRow> ReadAsync(Stream file, ImportReadContext context, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var record in CsvFile.ReadAsync(file, UcdpGedMapping.RequiredFields, ct))
