@@ -6,6 +6,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Persistence;
+using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Infrastructure.Security;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
@@ -30,7 +31,7 @@ namespace Verification.Api.Pipeline;
 /// </para>
 /// </summary>
 public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurrentUser user, VerificationDb db,
-    ClaimProjectionRunner projections)
+    ClaimProjectionRunner projections, IBulkWriter bulkWriter)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
@@ -93,15 +94,18 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
     {
         // Whatever the handler left unsaved is saved now, so the states are read as the rows will be committed.
         touched.Collect(db);
-        if (response is IClaimsWrittenInBulk bulk)
-            touched.AddClaims(bulk.ClaimsWrittenInBulk);
+        var bulk = response as IClaimsWrittenInBulk;
+        if (bulk is not null)
+            touched.AddCreatedInBulk(bulk.ClaimsWrittenInBulk);
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
 
         // One read of the touched claims as saved: the record states, the stored documents and the search text all come
         // from it, so the audit entry's digests describe exactly the rows the projections were built from.
         var snapshot = touched.ProjectedClaims.Count == 0 ? null
-            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, touched.Evidence.Count > 0, cancellationToken);
+            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created,
+                // Evidence written without the change tracker would not be seen as touched: with bulk writes, always read it.
+                touched.Evidence.Count > 0 || bulk is { ClaimsWrittenInBulk.Count: > 0 }, cancellationToken);
         var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
 
         IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;
@@ -126,7 +130,16 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         // The entry is added to the context; the projections' rows go out with it in one save.
         await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), changes, states, cancellationToken, save: false);
         if (snapshot is not null && projections.Any)
+        {
             await projections.RunAsync(db, snapshot, cancellationToken);
+            // The projections' new rows of claims written in bulk go out through the bulk writer too, in this transaction.
+            if (bulk is { ClaimsWrittenInBulk.Count: > 0 })
+            {
+                var written = bulk.ClaimsWrittenInBulk.ToHashSet();
+                written.IntersectWith(snapshot.Created);
+                await BulkProjectedRows.WriteAsync(db, bulkWriter, written, cancellationToken);
+            }
+        }
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
     }
@@ -143,10 +156,12 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         /// <summary>The claims whose derived projections must change: those touched and those of touched evidence.</summary>
         public HashSet<Guid> ProjectedClaims { get; } = [];
 
-        public void AddClaims(IEnumerable<Guid> claimIds)
+        /// <summary>Claims a command inserted without the change tracker (the bulk writer only inserts).</summary>
+        public void AddCreatedInBulk(IEnumerable<Guid> claimIds)
         {
             foreach (var id in claimIds)
             {
+                Created.Add(id);
                 Claims.Add(id);
                 ProjectedClaims.Add(id);
             }

@@ -3,7 +3,9 @@ namespace Verification.Api.Pipeline;
 /// <summary>
 /// A command's result that names the claims it wrote without the change tracker (a bulk import's batch). The audit
 /// behaviour covers them as if it had seen them saved: their record states go into the command's audit entries, and
-/// every <see cref="IClaimProjection"/> projects them, in the same transaction.
+/// every <see cref="IClaimProjection"/> projects them, in the same transaction. The claims are new rows (the bulk writer
+/// only inserts), so they count as created by the unit of work, and the projections' rows for them are written by the
+/// bulk writer as well (<see cref="Infrastructure.Persistence.Bulk.BulkProjectedRows"/>).
 /// </summary>
 public interface IClaimsWrittenInBulk
 {

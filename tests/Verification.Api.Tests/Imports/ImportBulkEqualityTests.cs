@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -82,6 +84,31 @@ public sealed class ImportBulkEqualityTests
             Assert.All(trackedAudit.Concat(bulkAudit), a => Assert.True(a.StatesMatchStoredRows, $"entry {a.Sequence}: a record state differs from the stored claim"));
             Assert.All(bulkAudit, a => Assert.Equal(64, a.ChangeDigest.Length));
 
+            // The projections' rows (written by the bulk writer on the bulk path): the search text column by column, and
+            // one stored document per claim, its columns of the same types, each what a fresh projection of the claim gives.
+            const string search = """SELECT * FROM "ClaimSearch" ORDER BY "Number" """;
+            var trackedSearch = await RowsAsync(tracked.Api, search);
+            var bulkSearch = await RowsAsync(bulk.Api, search);
+            Assert.Equal(bulkClaims.Count, bulkSearch.Count);
+            Assert.Equal(trackedSearch.Select(Comparable), bulkSearch.Select(Comparable));
+            Assert.Equal(trackedSearch.Select(r => r["ClaimId"].Type), bulkSearch.Select(r => r["ClaimId"].Type));
+            Assert.Equal(bulkClaims.Select(c => c["Id"]), bulkSearch.Select(r => r["ClaimId"]));
+
+            const string documents = """SELECT c."Number", d.* FROM "ClaimDocuments" d JOIN "Claims" c ON c."Id" = d."ClaimId" ORDER BY c."Number" """;
+            var trackedDocuments = await RowsAsync(tracked.Api, documents);
+            var bulkDocuments = await RowsAsync(bulk.Api, documents);
+            Assert.Equal(bulkClaims.Count, bulkDocuments.Count);
+            Assert.Equal(trackedDocuments.Count, bulkDocuments.Count);
+            for (var i = 0; i < trackedDocuments.Count; i++)
+            {
+                Assert.Equal(trackedDocuments[i].Keys, bulkDocuments[i].Keys);
+                Assert.Equal(trackedDocuments[i].Values.Select(v => v.Type), bulkDocuments[i].Values.Select(v => v.Type));
+                foreach (var column in new[] { "Number", "Version", "PartnerPublic", "PartnerRestricted" })
+                    Assert.Equal(trackedDocuments[i][column], bulkDocuments[i][column]);
+            }
+            foreach (var api in new[] { tracked.Api, bulk.Api })
+                await AssertDocumentsCurrentAsync(api, bulkClaims.Count);
+
             // And the chain and every record state check out over HTTP.
             foreach (var api in new[] { tracked.Api, bulk.Api })
             {
@@ -146,6 +173,18 @@ public sealed class ImportBulkEqualityTests
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         });
+    }
+
+    /// <summary>Every stored document holds, byte for byte, what a fresh projection of its claim as stored gives.</summary>
+    private static async Task AssertDocumentsCurrentAsync(TestApi api, int claims)
+    {
+        await using var scope = api.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+        var builder = scope.ServiceProvider.GetRequiredService<ClaimDocumentBuilder>();
+        var stored = await db.ClaimDocuments.AsNoTracking().ToListAsync();
+        Assert.Equal(claims, stored.Count);
+        var fresh = await builder.BuildAsync(db, [.. stored.Select(d => d.ClaimId)], CancellationToken.None);
+        Assert.All(stored, d => Assert.True(ClaimDocumentBuilder.Matches(d, fresh[d.ClaimId]), $"the stored documents of {d.ClaimId} differ from a fresh projection"));
     }
 
     private sealed record AuditOfClaim(long Sequence, string Action, long? TargetNumber, string StateNumbers, string ChangeDigest, bool StatesMatchStoredRows);
