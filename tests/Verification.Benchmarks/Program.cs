@@ -94,7 +94,7 @@ async Task Phase(string name, Func<Task> work)
 }
 
 Directory.CreateDirectory(RepoPaths.Artifacts);
-var official = options.Command == "all" && !options.Quick;
+var official = options.Command == "all" && !options.Quick && options.Only.Count == 0;
 var suffix = options.Command + (options.Quick ? "-quick" : string.Empty);
 var markdownPath = official ? Path.Combine(RepoPaths.Root, "docs", "performance.md") : Path.Combine(RepoPaths.Artifacts, $"performance-{suffix}.md");
 var jsonPath = Path.Combine(RepoPaths.Artifacts, official ? "perf.json" : $"perf-{suffix}.json");
