@@ -91,12 +91,18 @@ public static class ReportWriter
         md.AppendLine($"{judged.Count(f => f.Met == true)} of {judged.Count} measured figures with a target met it; " +
                       $"{run.Figures.Count(f => f.NotMeasured is not null)} figures were not measured (reasons in the tables).");
         foreach (var missed in judged.Where(f => f.Met == false))
-            md.AppendLine($"- missed: {missed.Section}, {missed.Name}: {missed.Ratio:0.00} against {missed.TargetText}");
+            md.AppendLine($"- missed: {missed.Section}, {missed.Name}: " +
+                          (missed.TargetOnValue ? $"{missed.Value:N2} {missed.Unit}" : $"{missed.Ratio:0.00}") + $" against {missed.TargetText}");
         md.AppendLine();
         md.AppendLine("## Changes made in the product for speed");
         md.AppendLine();
         md.AppendLine("What was changed in `src/` because of these figures, with before/after measurements, is in");
         md.AppendLine("[performance-changes.md](performance-changes.md); changes the model would need are proposed there too.");
+        md.AppendLine();
+        md.AppendLine("## Search at 1,000,000 claims");
+        md.AppendLine();
+        md.AppendLine("Issue 16's search figures (a two-word query and bbox queries against an unfiltered page, 1,000,000 claims, both");
+        md.AppendLine("databases) take their own run, `-- search`, and are in [performance-search.md](performance-search.md).");
         md.AppendLine();
         return md.ToString();
     }
