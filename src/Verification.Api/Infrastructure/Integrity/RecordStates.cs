@@ -27,26 +27,10 @@ public static class RecordStates
 {
     private const int Batch = 200;
 
-    public static async Task<List<(string RecordType, Guid RecordId, string Digest)>> ComputeAsync(VerificationDb db,
-        IReadOnlyCollection<Guid> claimIds, IReadOnlyCollection<Guid> evidenceIds, CancellationToken ct)
-    {
-        var states = new List<(string, Guid, string)>(claimIds.Count + evidenceIds.Count);
-        foreach (var chunk in claimIds.Chunk(Batch))
-        {
-            foreach (var claim in await ClaimsWithDecisions(db).Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
-                states.Add((AuditRecordState.Claim, claim.Id, DigestOf(claim)));
-        }
-        foreach (var chunk in evidenceIds.Chunk(Batch))
-        {
-            foreach (var item in await db.Evidence.AsNoTracking().Where(e => chunk.Contains(e.Id)).ToListAsync(ct))
-                states.Add((AuditRecordState.Evidence, item.Id, DigestOf(item)));
-        }
-        return states;
-    }
-
     /// <summary>
-    /// The same states from rows already read back (<see cref="Pipeline.ClaimSnapshot"/>): the snapshot holds each touched
-    /// claim with its proposals and assignments and every evidence item of those claims, as saved.
+    /// The states of a command's touched records, from the rows it read back once (<see cref="Pipeline.ClaimSnapshot"/>):
+    /// the snapshot holds each touched claim with its proposals and assignments and every evidence item of those claims,
+    /// as saved.
     /// </summary>
     public static List<(string RecordType, Guid RecordId, string Digest)> Compute(Pipeline.ClaimSnapshot snapshot,
         IReadOnlyCollection<Guid> claimIds, IReadOnlyCollection<Guid> evidenceIds)
