@@ -53,6 +53,9 @@ public sealed class WebhookTests
         Assert.Equal(claimId, body.GetProperty("claim").GetProperty("id").GetGuid());
         Assert.Equal("Weak", body.GetProperty("claim").GetProperty("verdict").GetProperty("rating").GetString());
 
+        // The triggered job records the delivery after the receiver has the request: wait for its record, not a fixed time.
+        await Eventually(async () => (await DeliveriesAsync(partner, subscription)).Any(d => d.GetProperty("status").GetString() != "Pending"),
+            "the delivery is recorded");
         var log = await DeliveriesAsync(partner, subscription);
         var delivery = Assert.Single(log);
         Assert.Equal(received.WebhookId, delivery.GetProperty("id").GetString());
