@@ -169,8 +169,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             if (options.Wants("p99 latency at 70% of peak"))
             {
                 log($"{provider}: p99 at 70% of peak (read one claim)");
-                var (peak, steady) = await AtSeventyPercentAsync(provider, "api", api.Process.BaseAddress, api.Process.Pid, HttpFigure.All[0].Ours!(context));
-                var (barePeak, bareSteady) = await AtSeventyPercentAsync(provider, "bare", bareHost.BaseAddress, bareHost.Pid, bareHost.StoredJsonRequest(HttpFigure.All[0].Name, context));
+                var (peak, steady, peakCpu, steadyCpu) = await AtSeventyPercentAsync(provider, "api", api.Process.BaseAddress, api.Process.Pid, HttpFigure.All[0].Ours!(context));
+                var (barePeak, bareSteady, _, _) = await AtSeventyPercentAsync(provider, "bare", bareHost.BaseAddress, bareHost.Pid, bareHost.StoredJsonRequest(HttpFigure.All[0].Name, context));
                 Keep(figures, new Figure
                 {
                     Section = section,
@@ -178,7 +178,10 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     Value = steady.Result.P99Ms,
                     Unit = "ms",
                     ValueDetail = $"at {steady.Result.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Result.Errors:N0} errors; " +
-                                  $"{steady.Analysis.SlowRequests:N0} requests over 5 × p50 in {steady.Analysis.SlowWindows} windows of {ConstantRateRun.WindowMs} ms",
+                                  $"{steady.Analysis.SlowRequests:N0} requests over 5 × p50 in {steady.Analysis.SlowWindows} windows of {ConstantRateRun.WindowMs} ms" +
+                                  (steadyCpu is null || peakCpu is null ? string.Empty :
+                                      $"; machine {steadyCpu.MachineCores:N2} of {Environment.ProcessorCount} cores busy during it (API {steadyCpu.ServerMicrosPerRequest:N0} µs, " +
+                                      $"driver {steadyCpu.DriverMicrosPerRequest:N0} µs of CPU per request; at the peak {peakCpu.ServerMicrosPerRequest:N0} and {peakCpu.DriverMicrosPerRequest:N0} µs)"),
                     Baseline = steady.Result.P50Ms,
                     BaselineName = "p50, same run",
                     BaselineDetail = $"bare host (stored JSON, no auth) measured the same way: p99 ÷ p50 {Ratio(bareSteady.Result):N2} " +
@@ -236,20 +239,22 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
     /// The peak (closed loop, after a warm-up), then 70% of it at a constant rate; logs where the slow requests' time
     /// went and writes the timeline to artifacts/p99-timeline-{provider}-{host}.csv.
     /// </summary>
-    private async Task<(LoadResult Peak, ConstantRateRun Steady)> AtSeventyPercentAsync(DatabaseProvider provider, string host, Uri baseAddress, int serverPid, LoadRequest read)
+    private async Task<(LoadResult Peak, ConstantRateRun Steady, CpuSpent? PeakCpu, CpuSpent? SteadyCpu)> AtSeventyPercentAsync(DatabaseProvider provider, string host, Uri baseAddress, int serverPid, LoadRequest read)
     {
         await LoadDriver.ClosedLoopAsync(baseAddress, read, options.Connections, options.Warmup, options.MaxRequests);
         var cpu = CpuUse.Start(serverPid);
         var peak = await LoadDriver.ClosedLoopAsync(baseAddress, read, options.Connections, options.Duration, options.MaxRequests);
-        log($"  {host} peak:  {peak}\n    {cpu.Stop(peak.Requests)}");
+        var peakCpu = cpu.Stop(peak.Requests);
+        log($"  {host} peak:  {peak}\n    {peakCpu}");
+        CpuSpent? spent = null;
         var steady = await LoadDriver.ConstantRateAsync(baseAddress, read, 0.7 * peak.Throughput, options.Duration, maxOutstanding: 256, warmup: options.Warmup,
-            measuring: () => cpu = CpuUse.Start(serverPid));
-        log($"  {host} 70%:   {steady.Result}; p99 ÷ p50 {Ratio(steady.Result):N2}\n    {cpu.Stop(steady.Result.Requests)}\n{steady.Analysis.Summary}");
+            measuring: () => cpu = CpuUse.Start(serverPid), measured: requests => spent = cpu.Stop(requests));
+        log($"  {host} 70%:   {steady.Result}; p99 ÷ p50 {Ratio(steady.Result):N2}\n    {spent}\n{steady.Analysis.Summary}");
         Directory.CreateDirectory(RepoPaths.Artifacts);
         var timeline = Path.Combine(RepoPaths.Artifacts, $"p99-timeline-{provider.ToString().ToLowerInvariant()}-{host}.csv");
         await File.WriteAllTextAsync(timeline, steady.Analysis.TimelineCsv);
         log($"    timeline: {timeline}");
-        return (peak, steady);
+        return (peak, steady, peakCpu, spent);
     }
 
     /// <summary>Keeps a figure and reports it at once, so a run that is cut short still leaves what it measured.</summary>

@@ -57,16 +57,16 @@ public static class LoadDriver
     /// new server connection apiece), a burst that measures connection set-up, not the steady state the figure is
     /// about. The closed-loop peak the rate comes from has its warm-up too.
     /// </remarks>
-    public static async Task<ConstantRateRun> ConstantRateAsync(Uri baseAddress, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding, TimeSpan warmup, Action? measuring = null)
+    public static async Task<ConstantRateRun> ConstantRateAsync(Uri baseAddress, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding, TimeSpan warmup, Action? measuring = null, Action<long>? measured = null)
     {
         using var client = Client(baseAddress, maxOutstanding);
         if (warmup > TimeSpan.Zero)
             await OpenLoopAsync(client, request, rate, warmup, maxOutstanding);
         measuring?.Invoke();
-        return await OpenLoopAsync(client, request, rate, duration, maxOutstanding);
+        return await OpenLoopAsync(client, request, rate, duration, maxOutstanding, measured);
     }
 
-    private static async Task<ConstantRateRun> OpenLoopAsync(HttpMessageInvoker client, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding)
+    private static async Task<ConstantRateRun> OpenLoopAsync(HttpMessageInvoker client, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding, Action<long>? measured = null)
     {
         var total = (int)Math.Max(1, Math.Round(rate * duration.TotalSeconds));
         var due = new long[total];
@@ -114,6 +114,7 @@ public static class LoadDriver
         using var deadline = new CancellationTokenSource(duration + TimeSpan.FromSeconds(60));
         await Task.WhenAll(tasks).WaitAsync(deadline.Token);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        measured?.Invoke(completed);
         var stalls = watch.Stop();
 
         var latencies = new long[total];
