@@ -35,9 +35,22 @@ public sealed class CpuUse
         var machineBusy = total > _machine.Total ? (double)(busy - _machine.Busy) / (total - _machine.Total) : 0;
         var server = (ProcessTicks(_serverPid) - _server) / TicksPerSecond;
         var driver = (Process.GetCurrentProcess().TotalProcessorTime - _driver).TotalSeconds;
-        return new CpuSpent(machineBusy * Environment.ProcessorCount, server / seconds, driver / seconds,
+        return new CpuSpent(machineBusy * MachineCpus.Value, server / seconds, driver / seconds,
             requests > 0 ? server / requests * 1e6 : 0, requests > 0 ? driver / requests * 1e6 : 0);
     }
+
+    /// <summary>The machine's CPUs ("cpuN" lines of /proc/stat), not this process's: it may be pinned to fewer (taskset).</summary>
+    internal static readonly Lazy<int> MachineCpus = new(() =>
+    {
+        try
+        {
+            return Math.Max(1, File.ReadLines("/proc/stat").Count(l => l.StartsWith("cpu", StringComparison.Ordinal) && l.Length > 3 && char.IsAsciiDigit(l[3])));
+        }
+        catch (IOException)
+        {
+            return Environment.ProcessorCount;
+        }
+    });
 
     private static (long Busy, long Total) Machine()
     {
@@ -76,5 +89,5 @@ public sealed record CpuSpent(double MachineCores, double ServerCores, double Dr
 {
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"CPU: machine {MachineCores:N2} of {Environment.ProcessorCount} cores busy (every process); server {ServerCores:N2} cores ({ServerMicrosPerRequest:N0} µs per request); driver {DriverCores:N2} cores ({DriverMicrosPerRequest:N0} µs per request)");
+            $"CPU: machine {MachineCores:N2} of {CpuUse.MachineCpus.Value} cores busy (every process); server {ServerCores:N2} cores ({ServerMicrosPerRequest:N0} µs per request); driver {DriverCores:N2} cores ({DriverMicrosPerRequest:N0} µs per request)");
 }

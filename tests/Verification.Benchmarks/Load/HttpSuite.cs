@@ -180,7 +180,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     ValueDetail = $"at {steady.Result.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Result.Errors:N0} errors; " +
                                   $"{steady.Analysis.SlowRequests:N0} requests over 5 × p50 in {steady.Analysis.SlowWindows} windows of {ConstantRateRun.WindowMs} ms" +
                                   (steadyCpu is null || peakCpu is null ? string.Empty :
-                                      $"; machine {steadyCpu.MachineCores:N2} of {Environment.ProcessorCount} cores busy during it (API {steadyCpu.ServerMicrosPerRequest:N0} µs, " +
+                                      $"; machine {steadyCpu.MachineCores:N2} of {CpuUse.MachineCpus.Value} cores busy during it (API {steadyCpu.ServerMicrosPerRequest:N0} µs, " +
                                       $"driver {steadyCpu.DriverMicrosPerRequest:N0} µs of CPU per request; at the peak {peakCpu.ServerMicrosPerRequest:N0} and {peakCpu.DriverMicrosPerRequest:N0} µs)"),
                     Baseline = steady.Result.P50Ms,
                     BaselineName = "p50, same run",
