@@ -39,6 +39,8 @@ public sealed class BareBaselines : IAsyncDisposable
 
     public Uri BaseAddress => _bare.BaseAddress;
 
+    public int Pid => _bare.Pid;
+
     /// <summary>
     /// Fills the bare host's table from the API's own answers (each sampled claim as the reviewer reads it, the
     /// reviewer's first list page, the partner's first page), then starts the bare host on it.

@@ -45,26 +45,53 @@ public static class LoadDriver
     /// <summary>
     /// <paramref name="rate"/> requests per second for <paramref name="duration"/>, on up to
     /// <paramref name="maxOutstanding"/> connections; a request that finds them all busy waits, and its wait counts.
+    /// Each latency runs from when the request was due, or from when it was sent if the driver sent it early (so the
+    /// driver's timer slack never shortens a latency). Besides the distribution it keeps where each request's time
+    /// went (the driver's lateness in sending it, the wait for a free connection, the answer) and a timeline of
+    /// 100 ms windows, and it watches its own process for scheduling stalls (a thread that sleeps 1 ms and notes how
+    /// late it wakes), so that a tail can be told apart: a few long stalls or a steady queue, the server or the driver.
     /// </summary>
-    public static async Task<LoadResult> ConstantRateAsync(Uri baseAddress, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding)
+    /// <remarks>
+    /// The first <paramref name="warmup"/> runs at the same rate on the same connections and is not counted: a fresh
+    /// client has no connection open, and its first few hundred requests would each open one (a TCP handshake and a
+    /// new server connection apiece), a burst that measures connection set-up, not the steady state the figure is
+    /// about. The closed-loop peak the rate comes from has its warm-up too.
+    /// </remarks>
+    public static async Task<ConstantRateRun> ConstantRateAsync(Uri baseAddress, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding, TimeSpan warmup, Action? measuring = null, Action<long>? measured = null)
     {
         using var client = Client(baseAddress, maxOutstanding);
+        if (warmup > TimeSpan.Zero)
+            await OpenLoopAsync(client, request, rate, warmup, maxOutstanding);
+        measuring?.Invoke();
+        return await OpenLoopAsync(client, request, rate, duration, maxOutstanding, measured);
+    }
+
+    private static async Task<ConstantRateRun> OpenLoopAsync(HttpMessageInvoker client, LoadRequest request, double rate, TimeSpan duration, int maxOutstanding, Action<long>? measured = null)
+    {
         var total = (int)Math.Max(1, Math.Round(rate * duration.TotalSeconds));
-        var latencies = new long[total];
-        long completed = 0, errors = 0;
+        var due = new long[total];
+        var dispatched = new long[total];
+        var sent = new long[total];
+        var done = new long[total];
+        var inFlightAtSend = new int[total];
+        long completed = 0, errors = 0, inFlight = 0;
         using var slots = new SemaphoreSlim(maxOutstanding);
         var tasks = new List<Task>(total);
         var random = new Random(7);
-        var started = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / rate;
+        using var watch = new StallWatch();
+        var started = Stopwatch.GetTimestamp();
 
-        async Task One(int index, long due, Random r)
+        async Task One(int index, Random r)
         {
             await slots.WaitAsync();
             try
             {
+                sent[index] = Stopwatch.GetTimestamp();
+                inFlightAtSend[index] = (int)Interlocked.Increment(ref inFlight);
                 var ok = await SendAsync(client, request, r);
-                latencies[index] = Stopwatch.GetTimestamp() - due;
+                done[index] = Stopwatch.GetTimestamp();
+                Interlocked.Decrement(ref inFlight);
                 Interlocked.Increment(ref completed);
                 if (!ok)
                     Interlocked.Increment(ref errors);
@@ -77,16 +104,67 @@ public static class LoadDriver
 
         for (var i = 0; i < total; i++)
         {
-            var due = started + (long)(i * ticksPerRequest);
-            var wait = due - Stopwatch.GetTimestamp();
+            due[i] = started + (long)(i * ticksPerRequest);
+            var wait = due[i] - Stopwatch.GetTimestamp();
             if (wait > Stopwatch.Frequency / 1000)
                 await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
-            tasks.Add(One(i, due, new Random(random.Next())));
+            dispatched[i] = Stopwatch.GetTimestamp();
+            tasks.Add(One(i, new Random(random.Next())));
         }
         using var deadline = new CancellationTokenSource(duration + TimeSpan.FromSeconds(60));
         await Task.WhenAll(tasks).WaitAsync(deadline.Token);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return Summarise("driver, constant rate", maxOutstanding, seconds, latencies, (int)completed, errors);
+        measured?.Invoke(completed);
+        var stalls = watch.Stop();
+
+        var latencies = new long[total];
+        for (var i = 0; i < total; i++)
+            latencies[i] = done[i] - Math.Min(due[i], dispatched[i]);
+        var result = Summarise("driver, constant rate", maxOutstanding, seconds, latencies, (int)completed, errors);
+        return new ConstantRateRun(result, ConstantRateRun.Analyse(result, started, due, dispatched, sent, done, inFlightAtSend, stalls));
+    }
+
+    /// <summary>
+    /// A thread of the driver's own that sleeps 1 ms at a time and records each wake-up later than 4 ms past its due:
+    /// the driver process was not scheduled (the machine, or the server's threads, held both cores).
+    /// </summary>
+    private sealed class StallWatch : IDisposable
+    {
+        private readonly Thread _thread;
+        private readonly List<(long At, long Late)> _stalls = [];
+        private volatile bool _stop;
+
+        public StallWatch()
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "stall watch", Priority = ThreadPriority.AboveNormal };
+            _thread.Start();
+        }
+
+        private void Run()
+        {
+            var threshold = Stopwatch.Frequency * 4 / 1000;
+            while (!_stop)
+            {
+                var before = Stopwatch.GetTimestamp();
+                Thread.Sleep(1);
+                var late = Stopwatch.GetTimestamp() - before - Stopwatch.Frequency / 1000;
+                if (late > threshold)
+                {
+                    lock (_stalls)
+                        _stalls.Add((before, late));
+                }
+            }
+        }
+
+        public IReadOnlyList<(long At, long Late)> Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            lock (_stalls)
+                return [.. _stalls];
+        }
+
+        public void Dispose() => _stop = true;
     }
 
     private static async Task<bool> SendAsync(HttpMessageInvoker client, LoadRequest request, Random random)
