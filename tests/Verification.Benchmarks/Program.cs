@@ -82,7 +82,7 @@ var figures = new List<Figure>();
 var notes = new List<string>
 {
     $"The API under test is the real build (src/Verification.Api, {RepoPaths.Configuration}) run as its own Kestrel process on 127.0.0.1 with its shipped " +
-    "configuration (workstation GC since the fourth round, console request logging to a file); the floor host runs as a second process (server GC); the load generator is a third.",
+    "configuration (workstation GC since the fourth round, console request logging to a file); the floor and the bare host run as processes of their own with the same GC settings (a baseline runs as what it is compared with); the load generator is another.",
 };
 var phases = new Dictionary<string, double>();
 async Task Phase(string name, Func<Task> work)
