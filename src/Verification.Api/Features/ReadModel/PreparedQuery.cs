@@ -217,8 +217,11 @@ public sealed class PreparedQueries(Infrastructure.Persistence.DatabaseOptions d
     /// </summary>
     public bool Enabled { get; } = database.Provider is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql;
 
-    public PreparedQuery Get(string name, VerificationDb db, Func<VerificationDb, PreparedQuery> build) =>
-        _queries.GetOrAdd(name, static (_, state) => new Lazy<PreparedQuery>(() => state.build(state.db)), (db, build)).Value;
+    /// <summary>The query named <paramref name="name"/>, built with <paramref name="build"/> over <paramref name="state"/> on first use.</summary>
+    public PreparedQuery Get<TState>(string name, TState state, Func<TState, PreparedQuery> build) =>
+        _queries.TryGetValue(name, out var query)
+            ? query.Value
+            : _queries.GetOrAdd(name, static (_, s) => new Lazy<PreparedQuery>(() => s.build(s.state)), (state, build)).Value;
 
     public void Dispose()
     {
