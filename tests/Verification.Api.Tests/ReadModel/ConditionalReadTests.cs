@@ -108,6 +108,25 @@ public sealed class ConditionalReadTests
         var partnerFiltered = await WalkAsync(partner.Client, "/api/v1/partner/claims?limit=2&updatedSince=2000-01-01T00:00:00Z");
         Assert.True(partnerPlain.Count >= 2);
         Assert.Equal(partnerFiltered, partnerPlain);
+
+        // A Public partner: its compiled reads are the Restricted ones with the document column swapped. Pages and single
+        // reads must carry the Public document (coordinates rounded), exactly as the general path and the single read do.
+        var publicPartner = await world.NewPartnerAsync("Public");
+        var publicPlain = await WalkAsync(publicPartner.Client, "/api/v1/partner/claims?limit=2");
+        var publicFiltered = await WalkAsync(publicPartner.Client, "/api/v1/partner/claims?limit=2&updatedSince=2000-01-01T00:00:00Z");
+        Assert.Equal(publicFiltered, publicPlain);
+        Assert.NotEqual(partnerPlain, publicPlain);
+        foreach (var page in publicPlain)
+        {
+            foreach (var item in JsonDocument.Parse(page).RootElement.GetProperty("items").EnumerateArray())
+            {
+                var latitude = item.GetProperty("incident").GetProperty("location").GetProperty("latitude").GetDouble();
+                Assert.Equal(Math.Round(latitude, 1, MidpointRounding.AwayFromZero), latitude);
+                var one = await publicPartner.Client.GetAsync($"/api/v1/partner/claims/{item.GetProperty("id").GetGuid()}");
+                await Expect.Status(one, HttpStatusCode.OK);
+                Assert.Equal(item.GetRawText(), await one.Content.ReadAsStringAsync());
+            }
+        }
     }
 
     /// <summary>Every page of a list, following nextCursor: each page's raw body.</summary>

@@ -90,6 +90,14 @@ public sealed class BareBaselines : IAsyncDisposable
     public LoadRequest StoredJsonRequest(string figure, LoadContext context) => StoredJson[figure](context);
 
     /// <summary>The same figure against the bare host's stored JSON.</summary>
+    public static Figure StoredJsonFigure(string section, string figure, PairedRounds.Result paired) => StoredJsonFigure(section, figure, paired.Ours, paired.Bare) with
+    {
+        Ratio = paired.MedianRatio,
+        RatioMeaning = $"ours ÷ bare host, median of {paired.Ratios.Count} rounds",
+        ValueDetail = StoredJsonFigure(section, figure, paired.Ours, paired.Bare).ValueDetail + "<br>" + paired.Detail,
+        Note = StoredJsonFigure(section, figure, paired.Ours, paired.Bare).Note + " " + PairedRounds.Note,
+    };
+
     public static Figure StoredJsonFigure(string section, string figure, LoadResult ours, LoadResult bare) => new()
     {
         Section = section,
@@ -110,6 +118,14 @@ public sealed class BareBaselines : IAsyncDisposable
     };
 
     public static LoadRequest Health() => new(HttpMethod.Get, ["/health/live"], null, null);
+
+    public static Figure HealthFigure(string section, PairedRounds.Result paired) => HealthFigure(section, paired.Ours, paired.Bare) with
+    {
+        Ratio = paired.MedianRatio,
+        RatioMeaning = $"ours ÷ bare host, median of {paired.Ratios.Count} rounds",
+        ValueDetail = HealthFigure(section, paired.Ours, paired.Bare).ValueDetail + "<br>" + paired.Detail,
+        Note = HealthFigure(section, paired.Ours, paired.Bare).Note + " " + PairedRounds.Note,
+    };
 
     public static Figure HealthFigure(string section, LoadResult ours, LoadResult bare) => new()
     {

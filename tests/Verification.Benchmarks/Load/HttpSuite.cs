@@ -114,10 +114,9 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
             if (options.Wants(BareBaselines.HealthName))
             {
                 log($"{provider}: {BareBaselines.HealthName}");
-                var health = await MeasureAsync(api.Process.BaseAddress, BareBaselines.Health(), useWrk, folder);
-                var bareHealth = await MeasureAsync(bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
-                log($"  ours: {health}\n  bare: {bareHealth}");
-                Keep(figures, BareBaselines.HealthFigure(section, health, bareHealth));
+                var health = await PairedAsync(api.Process.BaseAddress, BareBaselines.Health(), bareHost.BaseAddress, BareBaselines.Health(), useWrk, folder);
+                log($"  ours: {health.Ours}\n  bare: {health.Bare}\n  {health.Detail}");
+                Keep(figures, BareBaselines.HealthFigure(section, health));
             }
             foreach (var figure in HttpFigure.All)
             {
@@ -152,9 +151,11 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 });
                 if (BareBaselines.HasStoredJson(figure.Name))
                 {
-                    var stored = await MeasureAsync(bareHost.BaseAddress, bareHost.StoredJsonRequest(figure.Name, context), useWrk, folder);
-                    log($"  stored JSON: {stored}");
-                    Keep(figures, BareBaselines.StoredJsonFigure(section, figure.Name, ours, stored));
+                    // Ours again, in rounds alternating with the bare host (PairedRounds): the ratio is the rounds' median.
+                    var stored = await PairedAsync(api.Process.BaseAddress, figure.Ours!(context), bareHost.BaseAddress,
+                        bareHost.StoredJsonRequest(figure.Name, context), useWrk, folder);
+                    log($"  ours (paired): {stored.Ours}\n  stored JSON: {stored.Bare}\n  {stored.Detail}");
+                    Keep(figures, BareBaselines.StoredJsonFigure(section, figure.Name, stored));
                 }
                 if (figure == HttpFigure.All[0] && bareHost.CanMeasureConditional)
                 {
@@ -269,6 +270,11 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         await ClosedLoopAsync(baseAddress, request, options.Warmup, useWrk, folder);
         return await ClosedLoopAsync(baseAddress, request, options.Duration, useWrk, folder);
     }
+
+    /// <summary>A "÷ bare host" figure: both hosts in alternating rounds (<see cref="PairedRounds"/>).</summary>
+    private Task<PairedRounds.Result> PairedAsync(Uri ours, LoadRequest oursRequest, Uri bare, LoadRequest bareRequest, bool useWrk, string folder) =>
+        PairedRounds.MeasureAsync((host, request, duration) => ClosedLoopAsync(host, request, duration, useWrk, folder),
+            ours, oursRequest, bare, bareRequest, options.Warmup, options.Duration);
 
     /// <summary>Closed-loop load for a while, with wrk when it is there, else with this program's own driver.</summary>
     private Task<LoadResult> ClosedLoopAsync(Uri baseAddress, LoadRequest request, TimeSpan duration, bool useWrk, string folder) =>

@@ -76,8 +76,9 @@ public static class ClaimEndpoints
             new ListClaims.Query(status, countryCode, violationType, from, to, q, importId, limit ?? Paging.DefaultLimit, cursor, reviewer, bbox,
                 perpetrator, sort)), ct)).ToResult();
 
-    private static async Task<IResult> Get(Guid id, HttpRequest request, ISender sender, CancellationToken ct) =>
-        (await sender.Send(new GetClaimDocument.Query(id, NoneMatch.KnownVersion(request)), ct)).ToResult();
+    // The handler itself, not the mediator: no behaviour acts on this query (GetClaimDocument.Handler's remarks).
+    private static async Task<IResult> Get(Guid id, HttpRequest request, [FromServices] GetClaimDocument.Handler handler, CancellationToken ct) =>
+        (await handler.Handle(new GetClaimDocument.Query(id, NoneMatch.KnownVersion(request)), ct)).ToResult();
 
     private static async Task<Ok<Page<GetClaimHistory.HistoryEntry>>> History(Guid id, ISender sender, CancellationToken ct, int? limit, string? cursor) =>
         TypedResults.Ok(await sender.Send(new GetClaimHistory.Query(id, limit ?? Paging.DefaultLimit, cursor), ct));

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Search;
@@ -107,8 +108,10 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     /// <summary>
     /// The stored-document reads without filters, compiled once per model: the same statements as <see cref="Documents"/>
     /// over <see cref="PageDecisions"/> and <see cref="WithVerdict"/> (decided claims joined to their verdict, in the
-    /// partner order, the documents left-joined on their primary key), written out in each: a compiled query cannot call
-    /// a method that builds part of it.
+    /// partner order, the documents left-joined on their primary key). A compiled query cannot call a method that builds
+    /// part of it, so each shape (first page, page after a cursor, one claim) is written once, over the Restricted
+    /// document, and its Public twin is the same expression with that one column swapped (<see cref="ForLevel{T}"/>),
+    /// as <see cref="Documents"/> differs between the levels in that column only.
     /// </summary>
     private sealed class CompiledDocumentReads
     {
@@ -116,59 +119,52 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
         public static CompiledDocumentReads For(Microsoft.EntityFrameworkCore.Metadata.IModel model) => ByModel.GetValue(model, static _ => new CompiledDocumentReads());
 
-        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> RestrictedFirst = EF.CompileAsyncQuery((VerificationDb db, int take) =>
+        private static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> FirstPage = (VerificationDb db, int take) =>
             from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
                 .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
                 .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
             from x in documents.DefaultIfEmpty()
-            select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted));
+            select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted);
 
-        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> PublicFirst = EF.CompileAsyncQuery((VerificationDb db, int take) =>
-            from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
-            join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
-            from x in documents.DefaultIfEmpty()
-            select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerPublic));
-
-        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> RestrictedAfter = EF.CompileAsyncQuery(
+        private static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PageAfter =
             (VerificationDb db, DateTime updatedAt, long number, int take) =>
                 from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                .Where(d => d.Claim.UpdatedAt > updatedAt || d.Claim.UpdatedAt == updatedAt && d.Claim.Number > number)
+                    .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
+                    .Where(d => d.Claim.UpdatedAt > updatedAt || d.Claim.UpdatedAt == updatedAt && d.Claim.Number > number)
                     .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
                 join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
                 from x in documents.DefaultIfEmpty()
-                select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted));
+                select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted);
 
-        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> PublicAfter = EF.CompileAsyncQuery(
-            (VerificationDb db, DateTime updatedAt, long number, int take) =>
-                from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                .Where(d => d.Claim.UpdatedAt > updatedAt || d.Claim.UpdatedAt == updatedAt && d.Claim.Number > number)
-                    .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
-                join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
-                from x in documents.DefaultIfEmpty()
-                select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerPublic));
-
-        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> RestrictedOne = EF.CompileAsyncQuery((VerificationDb db, Guid id, long known) =>
+        private static readonly Expression<Func<VerificationDb, Guid, long, DocumentRow?>> OneClaim = (VerificationDb db, Guid id, long known) =>
             (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
                 .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
                 .Where(d => d.Claim.Id == id)
              join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
              from x in documents.DefaultIfEmpty()
              select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
-                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted)).FirstOrDefault());
+                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted)).FirstOrDefault();
 
-        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> PublicOne = EF.CompileAsyncQuery((VerificationDb db, Guid id, long known) =>
-            (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                .Where(d => d.Claim.Id == id)
-             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
-             from x in documents.DefaultIfEmpty()
-             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
-                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerPublic)).FirstOrDefault());
+        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> RestrictedFirst = EF.CompileAsyncQuery(FirstPage);
+        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> PublicFirst = EF.CompileAsyncQuery(ForLevel(FirstPage, SharingLevel.Public));
+        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> RestrictedAfter = EF.CompileAsyncQuery(PageAfter);
+        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> PublicAfter = EF.CompileAsyncQuery(ForLevel(PageAfter, SharingLevel.Public));
+        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> RestrictedOne = EF.CompileAsyncQuery(OneClaim);
+        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> PublicOne = EF.CompileAsyncQuery(ForLevel(OneClaim, SharingLevel.Public));
+
+        /// <summary>The query over the document of <paramref name="level"/>: each read of <c>PartnerRestricted</c> becomes one of its column.</summary>
+        internal static Expression<T> ForLevel<T>(Expression<T> restricted, SharingLevel level) =>
+            level == SharingLevel.Public ? (Expression<T>)new SwapColumn().Visit(restricted) : restricted;
+
+        private sealed class SwapColumn : ExpressionVisitor
+        {
+            private static readonly System.Reflection.PropertyInfo Restricted = typeof(ClaimDocument).GetProperty(nameof(ClaimDocument.PartnerRestricted))!;
+            private static readonly System.Reflection.PropertyInfo Public = typeof(ClaimDocument).GetProperty(nameof(ClaimDocument.PartnerPublic))!;
+
+            protected override Expression VisitMember(MemberExpression node) =>
+                node.Member == Restricted ? Expression.Property(Visit(node.Expression), Public) : base.VisitMember(node);
+        }
     }
 
     private sealed class NoFilter : IPartnerClaimFilter

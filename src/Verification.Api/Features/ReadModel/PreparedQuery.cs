@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.ReadModel;
+
+/// <summary>
+/// One hot read's statement, run with plain ADO.NET and prepared once per connection, instead of through EF Core's query
+/// pipeline on every request. The SQL is EF Core's own (<see cref="RelationalQueryableExtensions.CreateDbCommand"/> on
+/// the LINQ query the caller gives), taken once, so what the database runs is byte for byte what the EF query would run:
+/// the same joins, the same visibility rule, the same parameter types. Only the execution differs.
+/// <para>
+/// Why: in the profile of a claim read on SQLite (docs/performance-changes.md, fourth round) EF's execution of the
+/// compiled query was a fifth of the request's CPU: opening the pooled SQLite connection (EF registers its SQL functions
+/// on every open), preparing the statement again (sqlite3_prepare on every execution), the query context and the
+/// shaper. Here, on SQLite, each slot is one open connection with the statement prepared on it, kept for the next
+/// request (at most <see cref="MaxIdle"/> slots are kept; a burst beyond that opens more and closes them after). An idle
+/// SQLite connection holds no read transaction: each execution starts its own and the reader's disposal ends it, so
+/// every read sees the last commit. On PostgreSQL (and SQL Server) a slot is only the command: each execution takes a
+/// connection from the driver's pool (the same pool as EF Core's, same connection string) and prepares there, which
+/// Npgsql answers from the statements it already prepared on that physical connection.
+/// </para>
+/// </summary>
+public sealed class PreparedQuery : IDisposable
+{
+    /// <summary>Idle slots kept; more concurrent readers open slots of their own and dispose them when done.</summary>
+    public const int MaxIdle = 32;
+
+    private readonly string _sql;
+    private readonly Parameter[] _parameters;
+    private readonly string _connectionString;
+    private readonly DbProviderFactory _factory;
+    private readonly bool _keepConnections;
+    private readonly ConcurrentBag<Slot> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    private sealed record Parameter(string Name, int Argument, DbParameter Template, bool AsUpperText, bool AsText);
+
+    private sealed class Slot(DbConnection connection, DbCommand command)
+    {
+        public DbConnection Connection { get; } = connection;
+        public DbCommand Command { get; } = command;
+    }
+
+    /// <param name="db">A context on the database to read (only its SQL generation and connection string are used).</param>
+    /// <param name="query">The LINQ query, built over <paramref name="sentinels"/>: each captured value becomes a parameter.</param>
+    /// <param name="sentinels">Distinct values of the query's parameters, in the order <see cref="ReadAsync{T}"/> takes them.</param>
+    private PreparedQuery(VerificationDb db, IQueryable query, object[] sentinels)
+    {
+        using var command = query.CreateDbCommand();
+        _sql = command.CommandText;
+        _parameters = new Parameter[command.Parameters.Count];
+        for (var i = 0; i < command.Parameters.Count; i++)
+        {
+            var template = command.Parameters[i];
+            // A parameter that matches no sentinel is one EF Core made of a constant (a Take(1)): it keeps its value.
+            var argument = Array.FindIndex(sentinels, s => Same(s, template.Value));
+            // EF Core sends a GUID to SQLite as upper-case text (how it stores them); the copy must too.
+            var guidAsText = argument >= 0 && sentinels[argument] is Guid
+                && (template.Value is string || template is SqliteParameter { SqliteType: SqliteType.Text });
+            _parameters[i] = new Parameter(template.ParameterName, argument, template,
+                guidAsText && (template.Value is not string text || text == text.ToUpperInvariant()), guidAsText);
+        }
+        var connection = db.Database.GetDbConnection();
+        _connectionString = db.Database.GetConnectionString() ?? connection.ConnectionString;
+        _factory = DbProviderFactories.GetFactory(connection) ?? throw new InvalidOperationException("No ADO.NET factory for the database connection.");
+        _keepConnections = connection is SqliteConnection;
+    }
+
+    /// <summary>Builds the prepared form of <paramref name="query"/> (see the constructor's parameters).</summary>
+    public static PreparedQuery For(VerificationDb db, IQueryable query, params object[] sentinels) => new(db, query, sentinels);
+
+    /// <summary>The statement, as EF Core generated it (for tests and the benchmark's floor).</summary>
+    public string Sql => _sql;
+
+    /// <summary>Runs the statement with <paramref name="arguments"/> and reads its rows with <paramref name="read"/>.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct, params object[] arguments)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var slot = await RentAsync(ct);
+        var keep = false;
+        try
+        {
+            // The slot's parameters are in the order of _parameters (RentAsync adds them so).
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                if (_parameters[i].Argument >= 0)
+                    slot.Command.Parameters[i].Value = Value(_parameters[i], arguments[_parameters[i].Argument]);
+            }
+            if (!_keepConnections)
+            {
+                slot.Command.Connection = slot.Connection;
+                await slot.Connection.OpenAsync(ct);
+                await slot.Command.PrepareAsync(ct);
+            }
+            T result;
+            await using (var reader = await slot.Command.ExecuteReaderAsync(CommandBehavior.Default, ct))
+                result = await read(reader, ct);
+            keep = true;
+            return result;
+        }
+        finally
+        {
+            if (!_keepConnections)
+                await slot.Connection.CloseAsync();
+            Return(slot, keep);
+        }
+    }
+
+    private async ValueTask<Slot> RentAsync(CancellationToken ct)
+    {
+        if (_idle.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return idle;
+        }
+        var connection = _factory.CreateConnection()!;
+        connection.ConnectionString = _connectionString;
+        var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        foreach (var spec in _parameters)
+            command.Parameters.Add(Copy(command, spec.Template));
+        if (_keepConnections)
+        {
+            try
+            {
+                await connection.OpenAsync(ct);
+                await command.PrepareAsync(ct);
+            }
+            catch
+            {
+                await command.DisposeAsync();
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        return new Slot(connection, command);
+    }
+
+    /// <summary>A slot goes back to the idle ones unless its execution failed (its connection may be broken) or enough are idle.</summary>
+    private void Return(Slot slot, bool healthy)
+    {
+        if (healthy && !_disposed)
+        {
+            if (Interlocked.Increment(ref _idleCount) <= MaxIdle)
+            {
+                _idle.Add(slot);
+                // Disposed meanwhile: the slot may have missed Dispose's sweep.
+                while (_disposed && _idle.TryTake(out var late))
+                    Close(late);
+                return;
+            }
+            Interlocked.Decrement(ref _idleCount);
+        }
+        Close(slot);
+    }
+
+    private static void Close(Slot slot)
+    {
+        slot.Command.Dispose();
+        slot.Connection.Dispose();
+    }
+
+    private static DbParameter Copy(DbCommand command, DbParameter template)
+    {
+        // SQLite: the storage class alone (setting DbType.Guid first would make it a BLOB).
+        if (template is SqliteParameter sqlite)
+            return new SqliteParameter(sqlite.ParameterName, sqlite.SqliteType) { Value = sqlite.Value };
+        if (template is ICloneable cloneable)
+            return (DbParameter)cloneable.Clone();
+        var copy = command.CreateParameter();
+        copy.ParameterName = template.ParameterName;
+        copy.DbType = template.DbType;
+        copy.Size = template.Size;
+        copy.Value = template.Value;
+        return copy;
+    }
+
+    /// <summary>The argument as EF Core bound its sentinel: a GUID that EF sent as text is sent as text, in the same case.</summary>
+    private static object Value(Parameter spec, object argument) => argument switch
+    {
+        Guid guid when spec.AsText => spec.AsUpperText ? guid.ToString().ToUpperInvariant() : guid.ToString(),
+        null => DBNull.Value,
+        _ => argument,
+    };
+
+    private static bool Same(object sentinel, object? value) => value switch
+    {
+        null => false,
+        string text when sentinel is Guid guid => Guid.TryParse(text, out var parsed) && parsed == guid,
+        _ => sentinel.Equals(value),
+    };
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var slot))
+            Close(slot);
+    }
+}
+
+/// <summary>
+/// The prepared queries of one host (a singleton, disposed with it, which closes their kept connections), built on first
+/// use: one per name, since one host serves one database.
+/// </summary>
+public sealed class PreparedQueries(Infrastructure.Persistence.DatabaseOptions database) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<PreparedQuery>> _queries = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether this host runs prepared reads: SQLite and PostgreSQL, the providers the tests run; SQL Server keeps EF Core's
+    /// compiled queries (the same SQL, executed by EF).
+    /// </summary>
+    public bool Enabled { get; } = database.Provider is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql;
+
+    /// <summary>The query named <paramref name="name"/>, built with <paramref name="build"/> over <paramref name="state"/> on first use.</summary>
+    public PreparedQuery Get<TState>(string name, TState state, Func<TState, PreparedQuery> build) =>
+        _queries.TryGetValue(name, out var query)
+            ? query.Value
+            : _queries.GetOrAdd(name, static (_, s) => new Lazy<PreparedQuery>(() => s.build(s.state)), (state, build)).Value;
+
+    public void Dispose()
+    {
+        foreach (var query in _queries.Values)
+        {
+            if (query.IsValueCreated)
+                query.Value.Dispose();
+        }
+    }
+}
