@@ -103,8 +103,13 @@ public sealed class SubmitWritePathTests
         var after = await CountsAsync(api);
         Assert.Equal(before with
         {
-            Numbers = before.Numbers + 1, Claims = before.Claims + 1, Events = before.Events + 1, Documents = before.Documents + 1,
-            Search = before.Search + 1, Audit = before.Audit + 1, States = before.States + 1,
+            Numbers = before.Numbers + 1,
+            Claims = before.Claims + 1,
+            Events = before.Events + 1,
+            Documents = before.Documents + 1,
+            Search = before.Search + 1,
+            Audit = before.Audit + 1,
+            States = before.States + 1,
         }, after);
         var coordinator = await api.CoordinatorAsync();
         var verify = await (await coordinator.GetAsync("/api/v1/audit/verify?records=true")).Json();
@@ -149,8 +154,16 @@ public sealed class SubmitWritePathTests
             new JsonObject { ["type"] = "LocalMedia", ["description"] = "Second report" });
         claim["harm"] = new JsonObject
         {
-            ["killedMin"] = 3, ["killedMax"] = 7, ["injuredMin"] = 1, ["injuredMax"] = 12, ["civiliansKilledMin"] = 2, ["civiliansKilledMax"] = 7,
-            ["childrenKilledMin"] = 0, ["childrenKilledMax"] = 2, ["womenKilledMin"] = 1, ["womenKilledMax"] = 3,
+            ["killedMin"] = 3,
+            ["killedMax"] = 7,
+            ["injuredMin"] = 1,
+            ["injuredMax"] = 12,
+            ["civiliansKilledMin"] = 2,
+            ["civiliansKilledMax"] = 7,
+            ["childrenKilledMin"] = 0,
+            ["childrenKilledMax"] = 2,
+            ["womenKilledMin"] = 1,
+            ["womenKilledMax"] = 3,
         };
         claim["externalId"] = "awkward-" + Guid.NewGuid().ToString("N");
         return claim;
