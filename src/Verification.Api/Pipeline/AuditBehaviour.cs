@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Persistence.Bulk;
@@ -102,7 +103,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         // Claims this command inserted through the change tracker stand in for their own read-back (ClaimSnapshot.
         // StandsInForItsRow): a submission reads nothing back. When nothing else is read, the save waits for the audit
         // entry's, so the claim and everything derived from it go out in one save (on SQLite, inside the writer gate).
-        var inserted = evidenceTouched ? null : touched.InsertedStandingInForRows(db);
+        var inserted = evidenceTouched ? null : touched.InsertedStandingInForRows();
         var readsBack = touched.ProjectedClaims.Any(id => inserted is null || !inserted.ContainsKey(id));
         if (readsBack && db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
@@ -158,17 +159,21 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         /// <summary>The claims this unit of work inserted (seen as added before a save).</summary>
         public HashSet<Guid> Created { get; } = [];
 
-        /// <summary>The tracked objects of <see cref="Created"/> claims inserted through the change tracker.</summary>
-        private Dictionary<Guid, Claim> Inserted { get; } = [];
+        /// <summary>
+        /// The change tracker entries of the <see cref="Created"/> claims inserted through the tracker (not in bulk), kept
+        /// from the walk over the tracker: asking the context for an entry again (DbContext.Entry) runs change detection
+        /// on it once more.
+        /// </summary>
+        private Dictionary<Guid, EntityEntry> Inserted { get; } = [];
 
         /// <summary>The inserted claims whose tracked object is what their row holds (<see cref="ClaimSnapshot.StandsInForItsRow"/>).</summary>
-        public Dictionary<Guid, Claim>? InsertedStandingInForRows(VerificationDb db)
+        public Dictionary<Guid, Claim>? InsertedStandingInForRows()
         {
             Dictionary<Guid, Claim>? standing = null;
-            foreach (var (id, claim) in Inserted)
+            foreach (var (id, entry) in Inserted)
             {
-                if (ClaimSnapshot.StandsInForItsRow(db, claim))
-                    (standing ??= [])[id] = claim;
+                if (ClaimSnapshot.StandsInForItsRow(entry))
+                    (standing ??= [])[id] = (Claim)entry.Entity;
             }
             return standing;
         }
@@ -199,7 +204,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
                         if (entry.State == EntityState.Added)
                         {
                             Created.Add(claim.Id);
-                            Inserted[claim.Id] = claim;
+                            Inserted[claim.Id] = entry;
                         }
                         Claims.Add(claim.Id);
                         ProjectedClaims.Add(claim.Id);
