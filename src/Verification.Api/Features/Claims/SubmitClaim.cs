@@ -98,10 +98,10 @@ public static class SubmitClaim
     }
 
     /// <summary>
-    /// The claim number: one <c>INSERT ... RETURNING</c> as a <see cref="PlainSqlCommand"/> on SQLite and PostgreSQL (on SQLite it runs inside
-    /// the writer gate, where a tracked save adds change tracking and command building to the statement); SQL Server through the
-    /// change tracker. Without EF Core's automatic savepoint: a failure here fails the whole submission (and its
-    /// transaction), so a SAVEPOINT and a RELEASE would be two more round trips inside the writer's lock for nothing.
+    /// The claim number: one <c>INSERT ... RETURNING</c> as a <see cref="PlainSqlCommand"/> on SQLite and PostgreSQL (on
+    /// SQLite it runs inside the writer gate, where a tracked save adds change tracking and command building to the
+    /// statement); SQL Server through the change tracker. Without EF Core's automatic savepoint: a failure here fails the
+    /// whole submission (and its transaction), so a SAVEPOINT and a RELEASE would be two more round trips for nothing.
     /// </summary>
     private static async Task<long> IssueNumberAsync(VerificationDb db, DateTime now, CancellationToken cancellationToken)
     {

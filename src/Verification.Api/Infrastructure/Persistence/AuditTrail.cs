@@ -125,10 +125,11 @@ public sealed class AuditTrail(VerificationDb db, TimeProvider clock, TreeHeadsF
             .FirstOrDefaultAsync(ct);
 
     /// <summary>
-    /// The query of <see cref="ReadHeadAsync"/> as a <see cref="PlainSqlCommand"/>: on SQLite it runs inside the writer gate,
-    /// where EF Core's query pipeline cost more than the statement in a profile of submissions. On PostgreSQL the advisory lock goes in the same command (<paramref name="lockFirst"/>), so one round
-    /// trip: Npgsql sends both statements together, and in READ COMMITTED each statement takes its own snapshot when it
-    /// starts, so the head is read after the lock is granted and sees every entry committed before it.
+    /// The query of <see cref="ReadHeadAsync"/> as a <see cref="PlainSqlCommand"/>: on SQLite it runs inside the writer
+    /// gate, where EF Core's query pipeline cost more than the statement in a profile of submissions. On PostgreSQL the
+    /// advisory lock goes in the same command (<paramref name="lockFirst"/>), so one round trip: Npgsql sends both
+    /// statements together, and in READ COMMITTED each statement takes its own snapshot when it starts, so the head is
+    /// read after the lock is granted and sees every entry committed before it.
     /// </summary>
     private async Task<ChainHead?> ReadHeadWithoutEfAsync(bool lockFirst, CancellationToken ct)
     {
