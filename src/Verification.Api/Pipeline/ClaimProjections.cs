@@ -15,8 +15,8 @@ namespace Verification.Api.Pipeline;
 /// (<see cref="ClaimSnapshot"/>). A projection that fails fails the command, so the write side and what is derived from
 /// it never disagree in a committed state.
 /// <para>
-/// The audit entry of the command is added to the context but not necessarily saved when projections run: a projection
-/// that reads it back from the database saves first.
+/// The audit entry of the command is added to the context but not necessarily saved when projections run, and neither is
+/// a new claim that stands in for its row: a projection that reads them back from the database saves first.
 /// </para>
 /// </summary>
 public interface IClaimProjection
@@ -49,7 +49,8 @@ public sealed class ClaimProjectionRunner(IEnumerable<IClaimProjection> projecti
 }
 
 /// <summary>
-/// The claims a command touched, read back once from the rows as saved (never from the objects in memory): each claim
+/// The claims a command touched, read back once from the rows as saved (a claim the command inserted stands in for its
+/// row only when every value it holds reads back unchanged, <see cref="StandsInForItsRow"/>): each claim
 /// with its verdict proposals and assignments, and the evidence items of those claims. The audit entry's record-state
 /// digests, the stored documents and the search text are all computed from this one read, so they describe the same
 /// rows, and a batch of claims costs a fixed number of queries (two per <see cref="Batch"/> claims) whatever its size.
