@@ -93,7 +93,7 @@ public sealed class ClaimSnapshot
     /// the database and its text is valid UTF-16 (the JSON reader refuses lone surrogates); what could still come back
     /// different is checked on the values themselves, from the model, so a column added later is covered: a time finer
     /// than a microsecond (PostgreSQL keeps microseconds; the import's clock is not rounded), a negative zero (SQLite
-    /// stores an integral REAL as an integer and reads back 0), a fixed-length text shorter than its length (PostgreSQL
+    /// gives it back as 0), a fixed-length text shorter than its length (PostgreSQL
     /// pads it). A claim that fails any of these is read back like any other. SubmitWritePathTests and
     /// ImportBulkEqualityTests prove the stored state, documents and search text equal a read of the rows on both
     /// providers, and <c>/audit/verify?records=true</c> re-reads them anyway.

@@ -33,8 +33,8 @@ public sealed class SubmitWritePathTests
         var (body, _) = await investigator.SubmitClaimAsync(AwkwardClaim());
         await AssertStoredAsReadBackAsync(api, body, answerIsTheDocument: true);
 
-        // A negative zero is a value SQLite reads back as 0 (an integral REAL is stored as an integer): such a claim is
-        // read back rather than stand in for its row, and what is stored is still what a read gives.
+        // A negative zero is a value SQLite gives back as 0: such a claim is read back rather than stand in for its row,
+        // and what is stored is still what a read gives.
         var negativeZero = AwkwardClaim();
         negativeZero["incident"]!["location"]!["longitude"] = -0.0;
         var (zero, _) = await investigator.SubmitClaimAsync(negativeZero);
