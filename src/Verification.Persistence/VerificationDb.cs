@@ -49,13 +49,17 @@ public sealed class VerificationDb(DbContextOptions<VerificationDb> options)
     public DbSet<OverdueMark> OverdueMarks => Set<OverdueMark>();
     public DbSet<ClaimDocument> ClaimDocuments => Set<ClaimDocument>();
 
-    public DatabaseProvider Provider => Database.ProviderName switch
+    // Kept once per context: the provider's name is read by reflection (Assembly.GetName) on every call, and the write
+    // path asks several times per command.
+    public DatabaseProvider Provider => _provider ??= Database.ProviderName switch
     {
         "Microsoft.EntityFrameworkCore.Sqlite" => DatabaseProvider.Sqlite,
         "Npgsql.EntityFrameworkCore.PostgreSQL" => DatabaseProvider.PostgreSql,
         "Microsoft.EntityFrameworkCore.SqlServer" => DatabaseProvider.SqlServer,
         var other => throw new NotSupportedException($"Database provider {other} is not supported."),
     };
+
+    private DatabaseProvider? _provider;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

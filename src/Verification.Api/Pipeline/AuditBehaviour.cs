@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Persistence.Bulk;
@@ -97,15 +98,20 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         var bulk = response as IClaimsWrittenInBulk;
         if (bulk is not null)
             touched.AddCreatedInBulk(bulk.ClaimsWrittenInBulk);
-        if (db.ChangeTracker.HasChanges())
+        // Evidence written without the change tracker would not be seen as touched: with bulk writes, always read it.
+        var evidenceTouched = touched.Evidence.Count > 0 || bulk is { ClaimsWrittenInBulk.Count: > 0 };
+        // Claims this command inserted through the change tracker stand in for their own read-back (ClaimSnapshot.
+        // StandsInForItsRow): a submission reads nothing back. When nothing else is read, the save waits for the audit
+        // entry's, so the claim and everything derived from it go out in one save (on SQLite, inside the writer gate).
+        var inserted = evidenceTouched ? null : touched.InsertedStandingInForRows();
+        var readsBack = touched.ProjectedClaims.Any(id => inserted is null || !inserted.ContainsKey(id));
+        if (readsBack && db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);
 
         // One read of the touched claims as saved: the record states, the stored documents and the search text all come
         // from it, so the audit entry's digests describe exactly the rows the projections were built from.
         var snapshot = touched.ProjectedClaims.Count == 0 ? null
-            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created,
-                // Evidence written without the change tracker would not be seen as touched: with bulk writes, always read it.
-                touched.Evidence.Count > 0 || bulk is { ClaimsWrittenInBulk.Count: > 0 }, cancellationToken);
+            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, evidenceTouched, cancellationToken, inserted);
         var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
 
         IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;
@@ -153,6 +159,25 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         /// <summary>The claims this unit of work inserted (seen as added before a save).</summary>
         public HashSet<Guid> Created { get; } = [];
 
+        /// <summary>
+        /// The change tracker entries of the <see cref="Created"/> claims inserted through the tracker (not in bulk), kept
+        /// from the walk over the tracker: asking the context for an entry again (DbContext.Entry) runs change detection
+        /// on it once more.
+        /// </summary>
+        private Dictionary<Guid, EntityEntry> Inserted { get; } = [];
+
+        /// <summary>The inserted claims whose tracked object is what their row holds (<see cref="ClaimSnapshot.StandsInForItsRow"/>).</summary>
+        public Dictionary<Guid, Claim>? InsertedStandingInForRows()
+        {
+            Dictionary<Guid, Claim>? standing = null;
+            foreach (var (id, entry) in Inserted)
+            {
+                if (ClaimSnapshot.StandsInForItsRow(entry))
+                    (standing ??= [])[id] = (Claim)entry.Entity;
+            }
+            return standing;
+        }
+
         /// <summary>The claims whose derived projections must change: those touched and those of touched evidence.</summary>
         public HashSet<Guid> ProjectedClaims { get; } = [];
 
@@ -177,7 +202,10 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
                 {
                     case Claim claim:
                         if (entry.State == EntityState.Added)
+                        {
                             Created.Add(claim.Id);
+                            Inserted[claim.Id] = entry;
+                        }
                         Claims.Add(claim.Id);
                         ProjectedClaims.Add(claim.Id);
                         break;

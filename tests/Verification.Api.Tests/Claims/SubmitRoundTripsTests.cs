@@ -21,7 +21,7 @@ public sealed class SubmitRoundTripsTests(ITestOutputHelper output)
     /// 25 on PostgreSQL before the claims were read back once). EF Core's SQLite provider sends each INSERT as its own
     /// command (in process, no network); Npgsql batches a save's INSERTs into one.
     /// </summary>
-    private static int MaxRoundTrips(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? 11 : 8;
+    private static int MaxRoundTrips(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? 10 : 6;
 
     [Theory]
     [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]

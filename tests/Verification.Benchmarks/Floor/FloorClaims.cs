@@ -7,6 +7,7 @@ using Npgsql;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Partners;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Integrity;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
@@ -14,6 +15,7 @@ using Verification.Domain.Evidence;
 using Verification.Domain.Partners;
 using Verification.Domain.Verdicts;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Benchmarks.Floor;
 
@@ -134,6 +136,8 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
         var start = incident.StartDate!.Value;
         var end = incident.EndDate ?? start;
         var id = Guid.CreateVersion7();
+        // The domain's value of the input, for the record state and the search text (the API's own mapping).
+        var details = input.ToDetails(DateOnly.FromDateTime(now).AddDays(1));
 
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -182,7 +186,7 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
         }
         long sequence = 0;
         var previous = AuditEntry.GenesisHash;
-        await using (var head = Command(connection, transaction, provider == DatabaseProvider.Sqlite ? FloorSql.SqliteAuditHead : FloorSql.PostgreSqlAuditHead))
+        await using (var head = Command(connection, transaction, FloorSql.AuditHead))
         await using (var reader = await head.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
@@ -191,26 +195,50 @@ public sealed class FloorClaims(DatabaseProvider provider, string connectionStri
                 previous = reader.GetString(1);
             }
         }
-        var entry = AuditEntry.Append(sequence, previous, now, $"user:{submitter}", "SubmitClaim", id.ToString(), changeDigest);
-        await using (var audit = Command(connection, transaction, FloorSql.InsertAuditEntry))
-        {
-            object?[] values = [entry.Sequence, entry.Action, entry.Actor, entry.At, entry.ChangeDigest, entry.Hash, Key(entry.Id), entry.PreviousHash, entry.TargetId];
-            for (var i = 0; i < values.Length; i++)
-                Add(audit, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
-            await audit.ExecuteNonQueryAsync(ct);
-        }
+        // The record state of the new claim and the search text, from the domain's own object and code (RecordStates,
+        // ClaimSearchDocument), as the API's audit behaviour and search projection compute them.
+        var submitted = Claim.Submit(id, number, submitter, now, details, null);
+        var state = RecordStates.DigestOf(submitted);
+        var entry = AuditEntry.Append(sequence, previous, now, $"user:{submitter}", "SubmitClaim", id.ToString(), changeDigest,
+            AuditRecordState.DigestOf([(AuditRecordState.Claim, id, state)]));
+        var search = ClaimSearchDocument.For(submitted, []);
         var claim = new ClaimResponse(id, reference, ClaimStage.Submitted, 1, submitter, now, now, input.Title!.Trim(), input.Summary!.Trim(), types,
             new IncidentResponse(start, end, incident.TimePrecision!.Value, location), perpetrators, harm, sources,
             null, null, null, null, false, [], null, null, ClaimProjection.Deadlines.DueAt(ClaimStage.Submitted, now, now));
-        await using (var document = Command(connection, transaction, FloorSql.InsertClaimDocument))
+
+        // EF Core sends the audit entry, its record state, the document and the search text as one batch on PostgreSQL and
+        // one statement at a time on SQLite.
+        var rows = new List<(string Sql, object?[] Values, string Prefix)>
         {
-            object?[] values = [Key(id), null, null, JsonSerializer.SerializeToUtf8Bytes(claim, DocumentJson), now, 1L];
-            for (var i = 0; i < values.Length; i++)
-                Add(document, "@p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
-            await document.ExecuteNonQueryAsync(ct);
+            (FloorSql.InsertAuditEntry, [entry.Sequence, entry.Action, entry.Actor, entry.At, entry.ChangeDigest, entry.Hash, Key(entry.Id), entry.PreviousHash, entry.RecordsDigest, entry.TargetId], "@p"),
+            (FloorSql.InsertAuditRecordState, [Key(id), AuditRecordState.Claim, entry.Sequence, state], "@r"),
+            (FloorSql.InsertClaimDocument, [Key(id), null, null, JsonSerializer.SerializeToUtf8Bytes(claim, DocumentJson), now, 1L], "@d"),
+            (FloorSql.InsertClaimSearch, [Key(id), search.Evidence, search.Names, search.Number, search.Perpetrators, search.Sources, search.Summary, search.Title, search.Version], "@s"),
+        };
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            await using var batch = Command(connection, transaction, string.Join("\n", rows.Select(r => r.Sql)));
+            foreach (var (_, values, prefix) in rows)
+                AddAll(batch, prefix, values);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        else
+        {
+            foreach (var (sql, values, prefix) in rows)
+            {
+                await using var insert = Command(connection, transaction, sql);
+                AddAll(insert, prefix, values);
+                await insert.ExecuteNonQueryAsync(ct);
+            }
         }
         await transaction.CommitAsync(ct);
         return claim;
+    }
+
+    private void AddAll(DbCommand command, string prefix, object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            Add(command, prefix + i.ToString(CultureInfo.InvariantCulture), values[i]);
     }
 
     /// <summary>The host's JSON options (the API's), for the stored document of a submission.</summary>

@@ -18,7 +18,7 @@ public static class FloorSql
 
     public static string PartnerFirstPage(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? SqlitePartnerFirstPage : PostgreSqlPartnerFirstPage;
 
-    // ---- Submitting a claim: SubmitClaim.Handler's two SaveChanges, then AuditTrail.AppendAsync (same text on both providers) ----
+    // ---- Submitting a claim: the claim number, the claim and its event, the audit entry with its record state, the documents, the search text ----
 
     public const string InsertClaimNumber = """
         INSERT INTO "ClaimNumbers" ("IssuedAt")
@@ -39,29 +39,39 @@ public static class FloorSql
     /// <summary>The claim's stored document (ClaimDocumentProjection, in the command's transaction; a submitted claim has no partner shapes).</summary>
     public const string InsertClaimDocument = """
         INSERT INTO "ClaimDocuments" ("ClaimId", "PartnerPublic", "PartnerRestricted", "Staff", "UpdatedAt", "Version")
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5);
+        VALUES (@d0, @d1, @d2, @d3, @d4, @d5);
+        """;
+
+    /// <summary>
+    /// The claim's search text (ClaimSearchProjection, in the command's transaction). On SQLite its insert trigger indexes the
+    /// text in the FTS5 table, on PostgreSQL the generated search vector and its index are written: work the API's
+    /// submission does inside its transaction, so the floor does it too.
+    /// </summary>
+    public const string InsertClaimSearch = """
+        INSERT INTO "ClaimSearch" ("ClaimId", "Evidence", "Names", "Number", "Perpetrators", "Sources", "Summary", "Title", "Version")
+        VALUES (@s0, @s1, @s2, @s3, @s4, @s5, @s6, @s7, @s8);
         """;
 
     /// <summary>AuditTrail's advisory lock on "the audit chain head" (key 0x5645524946).</summary>
     public const string PostgreSqlAuditLock = "SELECT pg_advisory_xact_lock(370530208070)";
 
-    public const string SqliteAuditHead = """
-        SELECT "a"."Sequence", "a"."Hash"
-        FROM "AuditEntries" AS "a"
-        ORDER BY "a"."Sequence" DESC
-        LIMIT 1
-        """;
-
-    public const string PostgreSqlAuditHead = """
-        SELECT a."Sequence", a."Hash"
+    /// <summary>AuditTrail's head query: the last entry and the largest signed tree size (same text on both providers).</summary>
+    public const string AuditHead = """
+        SELECT a."Sequence", a."Hash", (SELECT max(s."TreeSize") FROM "SignedTreeHeads" AS s)
         FROM "AuditEntries" AS a
         ORDER BY a."Sequence" DESC
-        LIMIT 1
+        LIMIT 1;
         """;
 
     public const string InsertAuditEntry = """
-        INSERT INTO "AuditEntries" ("Sequence", "Action", "Actor", "At", "ChangeDigest", "Hash", "Id", "PreviousHash", "TargetId")
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8);
+        INSERT INTO "AuditEntries" ("Sequence", "Action", "Actor", "At", "ChangeDigest", "Hash", "Id", "PreviousHash", "RecordsDigest", "TargetId")
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9);
+        """;
+
+    /// <summary>The record state the audit entry covers (the new claim's digest, RecordStates).</summary>
+    public const string InsertAuditRecordState = """
+        INSERT INTO "AuditRecordStates" ("RecordId", "RecordType", "Sequence", "Digest")
+        VALUES (@r0, @r1, @r2, @r3);
         """;
 
     // ---- Reads: ClaimProjection.ToResponse as EF Core 10 translates it (GetClaim and the first page of ListClaims) ----

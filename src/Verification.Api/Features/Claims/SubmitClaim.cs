@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
@@ -69,24 +70,10 @@ public static class SubmitClaim
             if (!string.IsNullOrEmpty(externalId) && await db.Claims.AnyAsync(c => c.ExternalId == externalId, cancellationToken))
                 throw new AlreadyExists("External id exists", $"A claim with externalId '{externalId}' already exists.");
 
-            // The number is one INSERT ... RETURNING. Without EF Core's automatic savepoint around the save: a failure
-            // here fails the whole submission (and its transaction), so a SAVEPOINT and a RELEASE would be two more
-            // round trips inside the writer's lock for nothing.
-            var number = new ClaimNumber { IssuedAt = now };
-            db.ClaimNumbers.Add(number);
-            var savepoints = db.Database.AutoSavepointsEnabled;
-            db.Database.AutoSavepointsEnabled = false;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            finally
-            {
-                db.Database.AutoSavepointsEnabled = savepoints;
-            }
+            var number = await IssueNumberAsync(db, now, cancellationToken);
 
             // Saved with its audit entry, in the audit trail's flush: one round of inserts fewer.
-            var claim = Claim.Submit(Guid.CreateVersion7(), number.Id, user.Id, now, details, externalId);
+            var claim = Claim.Submit(Guid.CreateVersion7(), number, user.Id, now, details, externalId);
             db.Claims.Add(claim);
 
             var response = ToResponse(claim);
@@ -108,5 +95,37 @@ public static class SubmitClaim
             }
             return new Result(claim.Id, claim.Version, body, Replayed: false);
         }
+    }
+
+    /// <summary>
+    /// The claim number: one <c>INSERT ... RETURNING</c> as a <see cref="PlainSqlCommand"/> on SQLite and PostgreSQL (on
+    /// SQLite it runs inside the writer gate, where a tracked save adds change tracking and command building to the
+    /// statement); SQL Server through the change tracker. Without EF Core's automatic savepoint: a failure here fails the
+    /// whole submission (and its transaction), so a SAVEPOINT and a RELEASE would be two more round trips for nothing.
+    /// </summary>
+    private static async Task<long> IssueNumberAsync(VerificationDb db, DateTime now, CancellationToken cancellationToken)
+    {
+        if (db.Provider is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql)
+        {
+            // The value is bound as EF Core binds a DateTime on this provider, so the row is stored as a tracked save stores it.
+            await using var result = await PlainSqlCommand.ExecuteReaderAsync(db,
+                """INSERT INTO "ClaimNumbers" ("IssuedAt") VALUES ({issuedAt}) RETURNING "Id" """, cancellationToken, ("issuedAt", now));
+            if (!await result.ReadAsync(cancellationToken))
+                throw new InvalidOperationException("The claim number's INSERT returned no row.");
+            return result.DbDataReader.GetInt64(0);
+        }
+        var number = new ClaimNumber { IssuedAt = now };
+        db.ClaimNumbers.Add(number);
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+        return number.Id;
     }
 }
