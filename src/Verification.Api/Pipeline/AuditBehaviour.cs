@@ -105,7 +105,9 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         var snapshot = touched.ProjectedClaims.Count == 0 ? null
             : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created,
                 // Evidence written without the change tracker would not be seen as touched: with bulk writes, always read it.
-                touched.Evidence.Count > 0 || bulk is { ClaimsWrittenInBulk.Count: > 0 }, cancellationToken);
+                touched.Evidence.Count > 0 || bulk is { ClaimsWrittenInBulk.Count: > 0 },
+                // Claims the bulk writer stored exactly as they are in memory are not read back.
+                bulk?.ClaimsAsStored ?? [], cancellationToken);
         var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
 
         IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;

@@ -47,7 +47,8 @@ public sealed class ClaimProjectionRunner(IEnumerable<IClaimProjection> projecti
 }
 
 /// <summary>
-/// The claims a command touched, read back once from the rows as saved (never from the objects in memory): each claim
+/// The claims a command touched, read back once from the rows as saved (never from the objects in memory, except new
+/// claims a bulk writer stored whose objects provably hold what their rows hold: <see cref="IClaimsWrittenInBulk.ClaimsAsStored"/>): each claim
 /// with its verdict proposals and assignments, and the evidence items of those claims. The audit entry's record-state
 /// digests, the stored documents and the search text are all computed from this one read, so they describe the same
 /// rows, and a batch of claims costs a fixed number of queries (two per <see cref="Batch"/> claims) whatever its size.
@@ -87,13 +88,29 @@ public sealed class ClaimSnapshot
     /// Whether the unit of work added or changed evidence. When it did not and every claim is <paramref name="created"/>,
     /// no evidence can exist for them (an item needs its claim first) and the evidence read is skipped.
     /// </param>
+    public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
+        bool evidenceTouched, CancellationToken ct) =>
+        LoadAsync(db, claimIds, created, evidenceTouched, [], ct);
+
+    /// <param name="asStored">
+    /// Claims of <paramref name="claimIds"/> this unit of work created in bulk, without evidence, proposals or
+    /// assignments, whose objects hold exactly what their rows hold (<see cref="IClaimsWrittenInBulk.ClaimsAsStored"/>):
+    /// taken as they are, neither they nor their (absent) evidence are read. The rest is read as usual.
+    /// </param>
     public static async Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
-        bool evidenceTouched, CancellationToken ct)
+        bool evidenceTouched, IReadOnlyCollection<Claim> asStored, CancellationToken ct)
     {
         var claims = new Dictionary<Guid, Claim>(claimIds.Count);
         var evidence = new List<EvidenceItem>();
-        var readEvidence = evidenceTouched || claimIds.Any(id => !created.Contains(id));
-        foreach (var chunk in claimIds.Distinct().Chunk(Batch))
+        foreach (var claim in asStored)
+        {
+            if (!created.Contains(claim.Id) || claim.Proposals.Count > 0 || claim.Assignments.Count > 0)
+                throw new InvalidOperationException($"Claim {claim.Id} is not a claim this unit of work created as it is stored.");
+            claims[claim.Id] = claim;
+        }
+        var toRead = claims.Count == 0 ? claimIds : [.. claimIds.Where(id => !claims.ContainsKey(id))];
+        var readEvidence = evidenceTouched || toRead.Any(id => !created.Contains(id));
+        foreach (var chunk in toRead.Distinct().Chunk(Batch))
         {
             // One query: a claim has few proposals and fewer assignments, so their product per claim stays small.
             foreach (var claim in await db.Claims.AsNoTracking().Include(c => c.Proposals).Include(c => c.Assignments).AsSingleQuery()

@@ -34,8 +34,12 @@ public static class ImportClaims
     /// </summary>
     /// <param name="ValidExternalIds">The external ids of the batch's valid rows (created or skipped): what a dry run passes on to later batches.</param>
     /// <param name="ClaimsWrittenInBulk">The created claims when the bulk writer stored them (Imports:BulkWriter), so the audit entries still cover their states.</param>
+    /// <param name="ClaimsAsStored">
+    /// Those of them whose rows hold exactly what their objects hold (<see cref="StoredAsWritten"/>): the audit entry and the
+    /// projections are computed from the objects, without reading the rows back.
+    /// </param>
     public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds,
-        IReadOnlyCollection<Guid> ClaimsWrittenInBulk)
+        IReadOnlyCollection<Guid> ClaimsWrittenInBulk, IReadOnlyCollection<Claim> ClaimsAsStored)
         : IAuditChanges, IMaybeUnchanged, IClaimsWrittenInBulk
     {
         public bool Unchanged => AuditChanges.Count == 0;
@@ -50,7 +54,8 @@ public static class ImportClaims
                 ?? throw new NotFound("Import", command.ImportId);
             var reader = ImportFormats.ReaderFor(import.Format);
             var today = clock.LatestToday();
-            var now = clock.GetUtcNow().UtcDateTime;
+            // Whole microseconds, as PostgreSQL stores a time: the claims in memory then hold what their rows hold.
+            var now = StoredAsWritten.Time(clock.GetUtcNow().UtcDateTime);
 
             var errors = new List<(int Row, string Field, string Message)>();
             var failed = 0;
@@ -107,7 +112,8 @@ public static class ImportClaims
             // that one change is enough when the run has switched automatic change detection off (RunImport).
             db.Entry(import).DetectChanges();
             return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds,
-                settings.BulkWriter ? [.. claims.Select(c => c.Id)] : []);
+                settings.BulkWriter ? [.. claims.Select(c => c.Id)] : [],
+                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c))] : []);
         }
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
