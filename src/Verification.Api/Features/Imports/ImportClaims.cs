@@ -25,8 +25,16 @@ public static class ImportClaims
     /// file in the database (the first occurrence was created) and skips the repeat; a dry run writes nothing, so it is
     /// told which ids the earlier rows would have created, and its counts are the real run's. Empty for a real run.
     /// </param>
+    /// <param name="Checks">
+    /// Each row's check, when the reader already ran it (<see cref="Handler.Check"/>, RunImport's read-ahead); otherwise the
+    /// handler checks the rows itself.
+    /// </param>
     public sealed record Command(Guid ImportId, int FirstRow, int LastRow, IReadOnlyList<ImportRow> Rows,
-        [property: NotAudited] IReadOnlySet<string>? EarlierInFile = null) : ICommand<Result>;
+        [property: NotAudited] IReadOnlySet<string>? EarlierInFile = null,
+        [property: NotAudited] IReadOnlyList<RowCheck>? Checks = null) : ICommand<Result>;
+
+    /// <summary>What <see cref="Handler.Check"/> found for one row: its problems, or the claim's details when it has none.</summary>
+    public sealed record RowCheck(IReadOnlyList<RowProblem> Problems, ClaimDetails? Details);
 
     /// <summary>
     /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
@@ -60,9 +68,17 @@ public static class ImportClaims
             var errors = new List<(int Row, string Field, string Message)>();
             var failed = 0;
             var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId)>();
-            foreach (var row in command.Rows)
+            if (command.Checks is { } checks && checks.Count != command.Rows.Count)
+                throw new ArgumentException("One check per row.", nameof(command));
+            for (var r = 0; r < command.Rows.Count; r++)
             {
-                var problems = Check(row, reader, validator, today, out var details);
+                var row = command.Rows[r];
+                ClaimDetails? details;
+                IReadOnlyList<RowProblem> problems;
+                if (command.Checks is { } check)
+                    (problems, details) = (check[r].Problems, check[r].Details);
+                else
+                    problems = Check(row, reader, validator, today, out details);
                 if (problems.Count > 0)
                 {
                     failed++;
