@@ -66,15 +66,29 @@ public static class RunImport
             try
             {
                 await using var file = store.OpenRead(import.FileSha256);
-                // The file is read, mapped and checked a batch ahead of the batch being written, on another thread: an
-                // import is part CPU (CSV, mapping, validation) and part waiting on the database, and the two now overlap.
-                // At most two batches wait (one in the channel, one being read), so memory stays flat.
-                var batches = Channel.CreateBounded<CheckedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+                // The file is read, mapped and checked up to one batch ahead of the batch being written, on another thread:
+                // an import is part CPU (CSV, mapping, validation) and part waiting on the database, and the two overlap.
+                // The rows come over in small chunks, so what waits is at most one batch and one chunk: memory stays flat.
+                var chunk = Math.Clamp(settings.BatchSize / 10, 1, 100);
+                var chunks = Channel.CreateBounded<CheckedBatch>(new BoundedChannelOptions((settings.BatchSize + chunk - 1) / chunk)
+                {
+                    SingleReader = true,
+                    SingleWriter = true,
+                });
                 using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, batches.Writer, stopReading.Token), stopReading.Token);
+                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, chunk, chunks.Writer, stopReading.Token), stopReading.Token);
                 try
                 {
-                    await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                    var batch = new CheckedBatch(settings.BatchSize);
+                    await foreach (var part in chunks.Reader.ReadAllAsync(cancellationToken))
+                    {
+                        batch.Add(part);
+                        if (batch.Rows.Count < settings.BatchSize)
+                            continue;
+                        await SendAsync(id, batch, cancellationToken);
+                        batch = new CheckedBatch(settings.BatchSize);
+                    }
+                    if (batch.Rows.Count > 0)
                         await SendAsync(id, batch, cancellationToken);
                     // Rethrows what ended the reading early (a changed file: ImportFileInvalid), after the batches before it.
                     await reading;
@@ -129,11 +143,12 @@ public static class RunImport
         /// written; touches no database.
         /// </summary>
         private async Task ReadAheadAsync(IImportFormatReader reader, Stream file, ImportReadContext context, int processedRows,
-            ChannelWriter<CheckedBatch> batches, CancellationToken ct)
+            int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
         {
             try
             {
-                var batch = new CheckedBatch(settings.BatchSize);
+                var batch = new CheckedBatch(chunk);
+                var inBatch = 0;
                 await foreach (var row in reader.ReadAsync(file, context, ct))
                 {
                     var today = clock.LatestToday();
@@ -147,10 +162,12 @@ public static class RunImport
                     }
                     var problems = ImportClaims.Handler.Check(row, reader, validator, today, out var details);
                     batch.Add(row, new ImportClaims.RowCheck(problems, details));
-                    if (batch.Rows.Count == settings.BatchSize)
+                    // A chunk never spans two batches: a batch is exactly Imports:BatchSize rows, as without the read-ahead.
+                    if (++inBatch == settings.BatchSize || batch.Rows.Count == chunk)
                     {
                         await batches.WriteAsync(batch, ct);
-                        batch = new CheckedBatch(settings.BatchSize);
+                        batch = new CheckedBatch(chunk);
+                        inBatch %= settings.BatchSize;
                     }
                 }
                 if (batch.Rows.Count > 0)
@@ -210,7 +227,7 @@ public static class RunImport
         }
     }
 
-    /// <summary>A batch of rows as read, each with its check.</summary>
+    /// <summary>A batch (or a chunk of one) of rows as read, each with its check.</summary>
     private sealed class CheckedBatch(int capacity)
     {
         public List<ImportRow> Rows { get; } = new(capacity);
@@ -220,6 +237,12 @@ public static class RunImport
         {
             Rows.Add(row);
             Checks.Add(check);
+        }
+
+        public void Add(CheckedBatch part)
+        {
+            Rows.AddRange(part.Rows);
+            Checks.AddRange(part.Checks);
         }
     }
 
