@@ -75,6 +75,13 @@ public sealed class ImportStoredAsWrittenTests
             Assert.Equal(40, states.Count(s => byId.ContainsKey(s.RecordId)));
             Assert.All(states.Where(s => byId.ContainsKey(s.RecordId)), s => Assert.Equal(RecordStates.DigestOf(byId[s.RecordId]), s.Digest));
 
+            // On PostgreSQL the batches compress their long values with lz4 (FastCompression), read back like any other.
+            if (provider == DatabaseProvider.PostgreSql)
+            {
+                Assert.Equal(0L, await CompressedAsync(db, "pglz"));
+                Assert.True(await CompressedAsync(db, "lz4") > 0, "no imported value was compressed with lz4");
+            }
+
             // The search rows hold each claim's number as stored (the FTS5 rowid and the full-text key).
             var search = await db.Set<Verification.Persistence.Search.ClaimSearchDocument>().AsNoTracking().ToDictionaryAsync(s => s.ClaimId);
             Assert.All(claims, c => Assert.Equal(c.Number, search[c.Id].Number));
@@ -92,4 +99,14 @@ public sealed class ImportStoredAsWrittenTests
         Assert.True(report.GetProperty("valid").GetBoolean(), report.ToString());
         Assert.Equal(JsonValueKind.Null, report.GetProperty("records").GetProperty("firstMismatch").ValueKind);
     }
+
+    /// <summary>How many of the imported rows' long values are stored compressed with <paramref name="method"/>.</summary>
+    private static async Task<long> CompressedAsync(VerificationDb db, string method) =>
+        await db.Database.SqlQueryRaw<long>($"""
+            SELECT (SELECT count(*) FROM "ClaimDocuments" WHERE pg_column_compression("Staff") = '{method}')
+                 + (SELECT count(*) FROM "ClaimSearch" WHERE pg_column_compression("Document") = '{method}'
+                        OR pg_column_compression("Summary") = '{method}' OR pg_column_compression("Sources") = '{method}')
+                 + (SELECT count(*) FROM "Claims" WHERE pg_column_compression("Summary") = '{method}'
+                        OR pg_column_compression("Sources") = '{method}') AS "Value"
+            """).SingleAsync();
 }

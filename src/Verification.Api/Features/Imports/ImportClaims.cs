@@ -102,6 +102,7 @@ public static class ImportClaims
             var claims = new List<Claim>(fresh.Count);
             if (!import.DryRun && fresh.Count > 0)
             {
+                await FastCompression.UseInTransactionAsync(db, cancellationToken);
                 var numbers = await ClaimNumbersInBulk.IssueAsync(db, fresh.Count, now, settings.BulkWriter, cancellationToken);
                 for (var i = 0; i < fresh.Count; i++)
                 {
