@@ -111,7 +111,9 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         // One read of the touched claims as saved: the record states, the stored documents and the search text all come
         // from it, so the audit entry's digests describe exactly the rows the projections were built from.
         var snapshot = touched.ProjectedClaims.Count == 0 ? null
-            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, evidenceTouched, cancellationToken, inserted);
+            : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, evidenceTouched,
+                // Claims inserted through the tracker, or by the bulk writer, exactly as they are in memory are not read back.
+                [.. inserted?.Values ?? Enumerable.Empty<Claim>(), .. bulk?.ClaimsAsStored ?? []], cancellationToken);
         var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
 
         IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Infrastructure.Persistence.Bulk;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Verification.Domain.Claims;
@@ -50,7 +51,8 @@ public sealed class ClaimProjectionRunner(IEnumerable<IClaimProjection> projecti
 
 /// <summary>
 /// The claims a command touched, read back once from the rows as saved (a claim the command inserted stands in for its
-/// row only when every value it holds reads back unchanged, <see cref="StandsInForItsRow"/>): each claim
+/// row only when every value it holds reads back unchanged, <see cref="StandsInForItsRow"/>, and so does a claim a bulk
+/// writer stored, <see cref="IClaimsWrittenInBulk.ClaimsAsStored"/>): each claim
 /// with its verdict proposals and assignments, and the evidence items of those claims. The audit entry's record-state
 /// digests, the stored documents and the search text are all computed from this one read, so they describe the same
 /// rows, and a batch of claims costs a fixed number of queries (two per <see cref="Batch"/> claims) whatever its size.
@@ -103,48 +105,41 @@ public sealed class ClaimSnapshot
         if (entry.Entity is not Claim claim || claim.Proposals.Count != 0 || claim.Assignments.Count != 0)
             return false;
         return entry.State is EntityState.Added or EntityState.Unchanged
-            && entry.Properties.All(p => ReadsBackAsIs(p.Metadata, p.CurrentValue))
+            && entry.Properties.All(p => StoredAsWritten.ReadsBackAsIs(p.Metadata, p.CurrentValue))
             && entry.ComplexProperties.All(ReadsBackAsIs);
     }
 
     private static bool ReadsBackAsIs(ComplexPropertyEntry complex) =>
-        complex.Properties.All(p => ReadsBackAsIs(p.Metadata, p.CurrentValue)) && complex.ComplexProperties.All(ReadsBackAsIs);
-
-    private static bool ReadsBackAsIs(IReadOnlyProperty property, object? value) => value switch
-    {
-        DateTime time => time.Ticks % 10 == 0,
-        double number => double.IsFinite(number) && !(number == 0 && double.IsNegative(number)),
-        float number => double.IsFinite(number) && !(number == 0 && float.IsNegative(number)),
-        string text when property.IsFixedLength() == true => text.Length == property.GetMaxLength(),
-        _ => true,
-    };
+        complex.Properties.All(p => StoredAsWritten.ReadsBackAsIs(p.Metadata, p.CurrentValue)) && complex.ComplexProperties.All(ReadsBackAsIs);
 
     /// <param name="created">Claims inserted by this unit of work (see <see cref="Created"/>).</param>
     /// <param name="evidenceTouched">
     /// Whether the unit of work added or changed evidence. When it did not and every claim is <paramref name="created"/>,
     /// no evidence can exist for them (an item needs its claim first) and the evidence read is skipped.
     /// </param>
-    /// <param name="inserted">
-    /// Claims this unit of work inserted through the change tracker and that <see cref="StandsInForItsRow"/>: taken as
-    /// they are instead of read back (a submission then reads nothing). Only when no evidence was touched, since theirs
-    /// would have to be read.
+    public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
+        bool evidenceTouched, CancellationToken ct) =>
+        LoadAsync(db, claimIds, created, evidenceTouched, [], ct);
+
+    /// <param name="asStored">
+    /// Claims of <paramref name="claimIds"/> this unit of work created, without evidence, proposals or assignments, whose
+    /// objects hold exactly what their rows hold: inserted through the tracker (<see cref="StandsInForItsRow"/>, then a
+    /// submission reads nothing) or in bulk (<see cref="IClaimsWrittenInBulk.ClaimsAsStored"/>). Taken as they are,
+    /// neither they nor their (absent) evidence are read. The rest is read as usual.
     /// </param>
     public static async Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
-        bool evidenceTouched, CancellationToken ct, IReadOnlyDictionary<Guid, Claim>? inserted = null)
+        bool evidenceTouched, IReadOnlyCollection<Claim> asStored, CancellationToken ct)
     {
         var claims = new Dictionary<Guid, Claim>(claimIds.Count);
         var evidence = new List<EvidenceItem>();
-        var readEvidence = evidenceTouched || claimIds.Any(id => !created.Contains(id));
-        var toRead = claimIds;
-        if (inserted is { Count: > 0 } && !evidenceTouched)
+        foreach (var claim in asStored)
         {
-            toRead = [.. claimIds.Where(id => !(created.Contains(id) && inserted.ContainsKey(id)))];
-            foreach (var id in claimIds)
-            {
-                if (created.Contains(id) && inserted.TryGetValue(id, out var claim))
-                    claims[id] = claim;
-            }
+            if (!created.Contains(claim.Id) || claim.Proposals.Count > 0 || claim.Assignments.Count > 0)
+                throw new InvalidOperationException($"Claim {claim.Id} is not a claim this unit of work created as it is stored.");
+            claims[claim.Id] = claim;
         }
+        var toRead = claims.Count == 0 ? claimIds : [.. claimIds.Where(id => !claims.ContainsKey(id))];
+        var readEvidence = evidenceTouched || toRead.Any(id => !created.Contains(id));
         foreach (var chunk in toRead.Distinct().Chunk(Batch))
         {
             // One query: a claim has few proposals and fewer assignments, so their product per claim stays small.

@@ -1,3 +1,5 @@
+using Verification.Domain.Claims;
+
 namespace Verification.Api.Pipeline;
 
 /// <summary>
@@ -10,4 +12,12 @@ namespace Verification.Api.Pipeline;
 public interface IClaimsWrittenInBulk
 {
     IReadOnlyCollection<Guid> ClaimsWrittenInBulk { get; }
+
+    /// <summary>
+    /// Those of <see cref="ClaimsWrittenInBulk"/> whose objects in memory are, value for value, what reading their rows
+    /// back gives (no evidence, proposals or assignments; every value one the database stores exactly: see
+    /// <see cref="Infrastructure.Persistence.Bulk.StoredAsWritten"/>). The audit entry and the projections take these as
+    /// they are instead of reading them back; the other claims are read back as usual.
+    /// </summary>
+    IReadOnlyCollection<Claim> ClaimsAsStored => [];
 }

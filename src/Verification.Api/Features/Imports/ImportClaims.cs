@@ -25,8 +25,16 @@ public static class ImportClaims
     /// file in the database (the first occurrence was created) and skips the repeat; a dry run writes nothing, so it is
     /// told which ids the earlier rows would have created, and its counts are the real run's. Empty for a real run.
     /// </param>
+    /// <param name="Checks">
+    /// Each row's check, when the reader already ran it (<see cref="Handler.Check"/>, RunImport's read-ahead); otherwise the
+    /// handler checks the rows itself.
+    /// </param>
     public sealed record Command(Guid ImportId, int FirstRow, int LastRow, IReadOnlyList<ImportRow> Rows,
-        [property: NotAudited] IReadOnlySet<string>? EarlierInFile = null) : ICommand<Result>;
+        [property: NotAudited] IReadOnlySet<string>? EarlierInFile = null,
+        [property: NotAudited] IReadOnlyList<RowCheck>? Checks = null) : ICommand<Result>;
+
+    /// <summary>What <see cref="Handler.Check"/> found for one row: its problems, or the claim's details when it has none.</summary>
+    public sealed record RowCheck(IReadOnlyList<RowProblem> Problems, ClaimDetails? Details);
 
     /// <summary>
     /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
@@ -34,8 +42,12 @@ public static class ImportClaims
     /// </summary>
     /// <param name="ValidExternalIds">The external ids of the batch's valid rows (created or skipped): what a dry run passes on to later batches.</param>
     /// <param name="ClaimsWrittenInBulk">The created claims when the bulk writer stored them (Imports:BulkWriter), so the audit entries still cover their states.</param>
+    /// <param name="ClaimsAsStored">
+    /// Those of them whose rows hold exactly what their objects hold (<see cref="StoredAsWritten"/>): the audit entry and the
+    /// projections are computed from the objects, without reading the rows back.
+    /// </param>
     public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds,
-        IReadOnlyCollection<Guid> ClaimsWrittenInBulk)
+        IReadOnlyCollection<Guid> ClaimsWrittenInBulk, IReadOnlyCollection<Claim> ClaimsAsStored)
         : IAuditChanges, IMaybeUnchanged, IClaimsWrittenInBulk
     {
         public bool Unchanged => AuditChanges.Count == 0;
@@ -50,14 +62,23 @@ public static class ImportClaims
                 ?? throw new NotFound("Import", command.ImportId);
             var reader = ImportFormats.ReaderFor(import.Format);
             var today = clock.LatestToday();
-            var now = clock.GetUtcNow().UtcDateTime;
+            // Whole microseconds, as PostgreSQL stores a time: the claims in memory then hold what their rows hold.
+            var now = StoredAsWritten.Time(clock.GetUtcNow().UtcDateTime);
 
             var errors = new List<(int Row, string Field, string Message)>();
             var failed = 0;
             var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId)>();
-            foreach (var row in command.Rows)
+            if (command.Checks is { } checks && checks.Count != command.Rows.Count)
+                throw new ArgumentException("One check per row.", nameof(command));
+            for (var r = 0; r < command.Rows.Count; r++)
             {
-                var problems = Check(row, reader, validator, today, out var details);
+                var row = command.Rows[r];
+                ClaimDetails? details;
+                IReadOnlyList<RowProblem> problems;
+                if (command.Checks is { } check)
+                    (problems, details) = (check[r].Problems, check[r].Details);
+                else
+                    problems = Check(row, reader, validator, today, out details);
                 if (problems.Count > 0)
                 {
                     failed++;
@@ -81,6 +102,7 @@ public static class ImportClaims
             var claims = new List<Claim>(fresh.Count);
             if (!import.DryRun && fresh.Count > 0)
             {
+                await FastCompression.UseInTransactionAsync(db, cancellationToken);
                 var numbers = await ClaimNumbersInBulk.IssueAsync(db, fresh.Count, now, settings.BulkWriter, cancellationToken);
                 for (var i = 0; i < fresh.Count; i++)
                 {
@@ -107,7 +129,8 @@ public static class ImportClaims
             // that one change is enough when the run has switched automatic change detection off (RunImport).
             db.Entry(import).DetectChanges();
             return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds,
-                settings.BulkWriter ? [.. claims.Select(c => c.Id)] : []);
+                settings.BulkWriter ? [.. claims.Select(c => c.Id)] : [],
+                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c))] : []);
         }
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Imports.Formats;
@@ -65,23 +66,48 @@ public static class RunImport
             try
             {
                 await using var file = store.OpenRead(import.FileSha256);
-                var batch = new List<ImportRow>(settings.BatchSize);
-                var today = clock.LatestToday();
-                await foreach (var row in reader.ReadAsync(file, context, cancellationToken))
+                // The file is read, mapped and checked up to one batch ahead of the batch being written, on another thread:
+                // an import is part CPU (CSV, mapping, validation) and part waiting on the database, and the two overlap.
+                // The rows come over in small chunks, so what waits is at most one batch and one chunk: memory stays flat.
+                var chunk = Math.Clamp(settings.BatchSize / 10, 1, 100);
+                var chunks = Channel.CreateBounded<CheckedBatch>(new BoundedChannelOptions((settings.BatchSize + chunk - 1) / chunk)
                 {
-                    if (row.Row <= run.ProcessedRows)
+                    SingleReader = true,
+                    SingleWriter = true,
+                });
+                using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, chunk, chunks.Writer, stopReading.Token), stopReading.Token);
+                try
+                {
+                    var batch = new CheckedBatch(settings.BatchSize);
+                    await foreach (var part in chunks.Reader.ReadAllAsync(cancellationToken))
                     {
-                        // Committed by an earlier attempt. A dry run still needs to know which ids those rows would have created.
-                        if (_earlierInFile is not null && ImportClaims.Handler.Check(row, reader, validator, today, out _).Count == 0)
-                            _earlierInFile.Add(row.Claim!.ExternalId!.Trim());
-                        continue;
-                    }
-                    batch.Add(row);
-                    if (batch.Count == settings.BatchSize)
+                        batch.Add(part);
+                        if (batch.Rows.Count < settings.BatchSize)
+                            continue;
                         await SendAsync(id, batch, cancellationToken);
+                        batch = new CheckedBatch(settings.BatchSize);
+                    }
+                    if (batch.Rows.Count > 0)
+                        await SendAsync(id, batch, cancellationToken);
+                    // Rethrows what ended the reading early (a changed file: ImportFileInvalid), after the batches before it.
+                    await reading;
                 }
-                if (batch.Count > 0)
-                    await SendAsync(id, batch, cancellationToken);
+                finally
+                {
+                    if (!reading.IsCompleted)
+                    {
+                        await stopReading.CancelAsync();
+                        try
+                        {
+                            await reading;
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // Stopped because the writing side stopped first (its error is the one that matters).
+                        }
+                    }
+                }
                 db.ChangeTracker.AutoDetectChangesEnabled = true;
                 return await FinishAsync(id, null, cancellationToken);
             }
@@ -111,12 +137,54 @@ public static class RunImport
             }
         }
 
-        private async Task SendAsync(Guid id, List<ImportRow> batch, CancellationToken ct)
+        /// <summary>
+        /// Reads the rows after <paramref name="processedRows"/> and hands them on in batches, each row already checked
+        /// (<see cref="ImportClaims.Handler.Check"/>, the same check the batch would run). Runs beside the batches being
+        /// written; touches no database.
+        /// </summary>
+        private async Task ReadAheadAsync(IImportFormatReader reader, Stream file, ImportReadContext context, int processedRows,
+            int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
+        {
+            try
+            {
+                var batch = new CheckedBatch(chunk);
+                var inBatch = 0;
+                await foreach (var row in reader.ReadAsync(file, context, ct))
+                {
+                    var today = clock.LatestToday();
+                    if (row.Row <= processedRows)
+                    {
+                        // Committed by an earlier attempt. A dry run still needs to know which ids those rows would have created
+                        // (these rows all come before the first batch, which the channel hands over after them).
+                        if (_earlierInFile is not null && ImportClaims.Handler.Check(row, reader, validator, today, out _).Count == 0)
+                            _earlierInFile.Add(row.Claim!.ExternalId!.Trim());
+                        continue;
+                    }
+                    var problems = ImportClaims.Handler.Check(row, reader, validator, today, out var details);
+                    batch.Add(row, new ImportClaims.RowCheck(problems, details));
+                    // A chunk never spans two batches: a batch is exactly Imports:BatchSize rows, as without the read-ahead.
+                    if (++inBatch == settings.BatchSize || batch.Rows.Count == chunk)
+                    {
+                        await batches.WriteAsync(batch, ct);
+                        batch = new CheckedBatch(chunk);
+                        inBatch %= settings.BatchSize;
+                    }
+                }
+                if (batch.Rows.Count > 0)
+                    await batches.WriteAsync(batch, ct);
+            }
+            finally
+            {
+                batches.TryComplete();
+            }
+        }
+
+        private async Task SendAsync(Guid id, CheckedBatch batch, CancellationToken ct)
         {
             ImportClaims.Result result;
             try
             {
-                result = await sender.Send(new ImportClaims.Command(id, batch[0].Row, batch[^1].Row, [.. batch], _earlierInFile), ct);
+                result = await sender.Send(new ImportClaims.Command(id, batch.Rows[0].Row, batch.Rows[^1].Row, batch.Rows, _earlierInFile, batch.Checks), ct);
             }
             catch (Exception e) when (e is DbUpdateException or RuleNotSatisfied or TransitionNotAllowed)
             {
@@ -125,12 +193,11 @@ public static class RunImport
                 db.ChangeTracker.Clear();
                 var now = await db.Imports.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.ProcessedRows, i.Status })
                     .FirstAsync(ct);
-                if (now.ProcessedRows >= batch[0].Row || now.Status is ImportStatus.Succeeded or ImportStatus.Failed)
+                if (now.ProcessedRows >= batch.Rows[0].Row || now.Status is ImportStatus.Succeeded or ImportStatus.Failed)
                     throw new AnotherRunIsAhead();
                 throw;
             }
             _earlierInFile?.UnionWith(result.ValidExternalIds);
-            batch.Clear();
             // Each batch is its own unit: nothing of it stays tracked, so memory stays flat however long the file.
             db.ChangeTracker.Clear();
         }
@@ -157,6 +224,25 @@ public static class RunImport
             if (await hashing.FinishAsync(ct) != sha256)
                 throw new ImportFileInvalid("The stored file no longer matches the SHA-256 it was uploaded with; nothing more is imported from it.");
             return rows;
+        }
+    }
+
+    /// <summary>A batch (or a chunk of one) of rows as read, each with its check.</summary>
+    private sealed class CheckedBatch(int capacity)
+    {
+        public List<ImportRow> Rows { get; } = new(capacity);
+        public List<ImportClaims.RowCheck> Checks { get; } = new(capacity);
+
+        public void Add(ImportRow row, ImportClaims.RowCheck check)
+        {
+            Rows.Add(row);
+            Checks.Add(check);
+        }
+
+        public void Add(CheckedBatch part)
+        {
+            Rows.AddRange(part.Rows);
+            Checks.AddRange(part.Checks);
         }
     }
 

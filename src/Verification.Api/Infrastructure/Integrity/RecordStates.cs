@@ -13,8 +13,8 @@ namespace Verification.Api.Infrastructure.Integrity;
 /// <summary>
 /// The canonical state digest of a claim and of an evidence item (docs/integrity.md, "Covered records"). The same
 /// code computes it when a command's audit entry is written and when <c>/audit/verify?records=true</c> re-reads the
-/// rows, from the rows as stored (or, for a claim the command inserted, from its object when every value it holds reads
-/// back unchanged: <see cref="Pipeline.ClaimSnapshot.StandsInForItsRow"/>), so both sides see the same values.
+/// rows, from the rows as stored (or, for a claim the command inserted, one by one or in bulk, from its object when every
+/// value it holds reads back unchanged: <see cref="Persistence.Bulk.StoredAsWritten"/>), so both sides see the same values.
 /// <para>
 /// Encoding: a version tag, then each field in the documented order as its UTF-8 byte length, a colon and the bytes;
 /// an absent value is <c>-1:</c>. Times are UTC <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>, dates <c>yyyy-MM-dd</c>, enums their
