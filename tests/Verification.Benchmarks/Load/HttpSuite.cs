@@ -28,6 +28,9 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         _notes.Add(useWrk
             ? $"Load generator: wrk 4.1 ({Math.Min(Environment.ProcessorCount, options.Connections)} threads, {options.Connections} connections, closed loop), on the same machine."
             : $"Load generator: this program's own driver ({options.Connections} connections, closed loop): {(options.UseWrk ? Wrk.EnsureInstalled(log) : "--no-wrk")}.");
+        _notes.Add("This program's own driver (the p99 phase, its probes and the closed-loop peak before them) runs its socket completions " +
+                   (Environment.GetEnvironmentVariable(ServerProcess.InlineCompletions) == "1" ? "inline" : "on the thread pool (inline completions turned off)") +
+                   " (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS in this process only; the servers under test run with the runtime's defaults).");
         PostgresCluster? cluster = null;
         try
         {
