@@ -20,6 +20,17 @@ using Verification.Persistence;
 //          --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
 //          --only "read one,health" (HTTP figures whose names contain one of these; a partial report),
 
+// The load driver's socket completions run inline on the runtime's socket threads: the driver's continuations are a
+// few stores and a semaphore release, and without the hop to the thread pool the driver spent 30–45% less CPU per
+// request (fifth round, docs/performance-changes.md), CPU the server under test shares two cores with. Set before any
+// socket is used (the runtime reads it once); the servers under test are started without it (ServerProcess), and
+// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 in the environment turns it off for a comparison.
+if (args.Length == 0 || args[0] is "http" or "all" || args[0].StartsWith("--", StringComparison.Ordinal))
+{
+    if (Environment.GetEnvironmentVariable(ServerProcess.InlineCompletions) is null)
+        Environment.SetEnvironmentVariable(ServerProcess.InlineCompletions, "1");
+}
+
 if (args.Length > 0 && args[0] == "search")
     return await Verification.Benchmarks.Search.SearchSuite.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "floor")

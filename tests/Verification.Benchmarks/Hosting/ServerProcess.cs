@@ -26,6 +26,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static ServerProcess Start(string name, string assembly, IEnumerable<string> arguments, IDictionary<string, string> environment, string logPath)
     {
         var port = LoopbackPort.Free();
@@ -37,6 +39,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(command);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The load driver may run its socket completions inline (Program.cs); a server under test runs with the runtime's defaults.
+        start.Environment.Remove(InlineCompletions);
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");

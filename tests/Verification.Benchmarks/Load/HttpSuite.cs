@@ -28,6 +28,9 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         _notes.Add(useWrk
             ? $"Load generator: wrk 4.1 ({Math.Min(Environment.ProcessorCount, options.Connections)} threads, {options.Connections} connections, closed loop), on the same machine."
             : $"Load generator: this program's own driver ({options.Connections} connections, closed loop): {(options.UseWrk ? Wrk.EnsureInstalled(log) : "--no-wrk")}.");
+        _notes.Add("This program's own driver (the p99 phase, its probes and the closed-loop peak before them) runs its socket completions " +
+                   (Environment.GetEnvironmentVariable(ServerProcess.InlineCompletions) == "1" ? "inline" : "on the thread pool (inline completions turned off)") +
+                   " (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS in this process only; the servers under test run with the runtime's defaults).");
         PostgresCluster? cluster = null;
         try
         {
@@ -165,28 +168,33 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 }
             }
 
-            // p99 at 70% of peak: the peak with the driver itself (closed loop), then a constant 70% of it (open loop);
-            // the same for the bare host's stored-JSON read, as a reference for what the machine and the driver allow.
+            // p99 at 70% of peak: the closed-loop peak, the open-loop peak searched from it, then a constant 70% of the
+            // open-loop peak; the same for the bare host's stored-JSON read, as a reference for what the machine and the
+            // driver allow.
             if (options.Wants("p99 latency at 70% of peak"))
             {
                 log($"{provider}: p99 at 70% of peak (read one claim)");
-                var (peak, steady, peakCpu, steadyCpu) = await AtSeventyPercentAsync(provider, "api", api.Process.BaseAddress, api.Process.Pid, HttpFigure.All[0].Ours!(context));
-                var (barePeak, bareSteady, _, _) = await AtSeventyPercentAsync(provider, "bare", bareHost.BaseAddress, bareHost.Pid, bareHost.StoredJsonRequest(HttpFigure.All[0].Name, context));
+                var ours = await AtSeventyPercentAsync(provider, "api", api.Process.BaseAddress, api.Process.Pid, HttpFigure.All[0].Ours!(context));
+                var bare = await AtSeventyPercentAsync(provider, "bare", bareHost.BaseAddress, bareHost.Pid, bareHost.StoredJsonRequest(HttpFigure.All[0].Name, context));
+                var steady = ours.Steady;
                 Keep(figures, new Figure
                 {
                     Section = section,
                     Name = "p99 latency at 70% of peak (read one claim)",
                     Value = steady.Result.P99Ms,
                     Unit = "ms",
-                    ValueDetail = $"at {steady.Result.Throughput:N0} req/s constant (peak {peak.Throughput:N0} req/s); {steady.Result.Errors:N0} errors; " +
+                    ValueDetail = $"at {steady.Result.Throughput:N0} req/s constant: 70% of the open-loop peak {ours.OpenPeak.Rate:N0} req/s " +
+                                  $"({PeakDetail(ours)}); {steady.Result.Errors:N0} errors; " +
                                   $"{steady.Analysis.SlowRequests:N0} requests over 5 × p50 in {steady.Analysis.SlowWindows} windows of {ConstantRateRun.WindowMs} ms" +
-                                  (steadyCpu is null || peakCpu is null ? string.Empty :
+                                  (ours.SteadyCpu is not { } steadyCpu || ours.PeakCpu is not { } peakCpu ? string.Empty :
                                       $"; machine {steadyCpu.MachineCores:N2} of {CpuUse.MachineCpus.Value} cores busy during it (API {steadyCpu.ServerMicrosPerRequest:N0} µs, " +
-                                      $"driver {steadyCpu.DriverMicrosPerRequest:N0} µs of CPU per request; at the peak {peakCpu.ServerMicrosPerRequest:N0} and {peakCpu.DriverMicrosPerRequest:N0} µs)"),
+                                      $"driver {steadyCpu.DriverMicrosPerRequest:N0} µs of CPU per request; at the closed-loop peak {peakCpu.ServerMicrosPerRequest:N0} and {peakCpu.DriverMicrosPerRequest:N0} µs)"),
                     Baseline = steady.Result.P50Ms,
                     BaselineName = "p50, same run",
-                    BaselineDetail = $"bare host (stored JSON, no auth) measured the same way: p99 ÷ p50 {Ratio(bareSteady.Result):N2} " +
-                                     $"(p50 {bareSteady.Result.P50Ms:N2} ms, p99 {bareSteady.Result.P99Ms:N2} ms at {bareSteady.Result.Throughput:N0} req/s, peak {barePeak.Throughput:N0})",
+                    BaselineDetail = $"bare host (stored JSON, no auth) measured the same way: p99 ÷ p50 {Ratio(bare.Steady.Result):N2} " +
+                                     $"(p50 {bare.Steady.Result.P50Ms:N2} ms, p99 {bare.Steady.Result.P99Ms:N2} ms at {bare.Steady.Result.Throughput:N0} req/s, " +
+                                     $"70% of its open-loop peak {bare.OpenPeak.Rate:N0} req/s; {PeakDetail(bare)}" +
+                                     (bare.SteadyCpu is { } bareCpu ? $"; machine {bareCpu.MachineCores:N2} cores busy" : string.Empty) + ")",
                     Ratio = steady.Result.P50Ms > 0 ? Ratio(steady.Result) : null,
                     RatioMeaning = "p99 ÷ p50",
                     TargetKind = TargetKind.AtMost,
@@ -231,32 +239,63 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
 
     private const string P99Note =
         "Open loop at a constant rate (own driver, up to 256 connections), latency counted from when each request was due " +
-        "(or sent, if the driver sent it early); the rate is 70% of the peak the same driver measured just before (closed loop, " +
-        "16 connections). The bare host's line is the same phase against its stored-JSON read: what the machine and the driver allow.";
+        "(or sent, if the driver sent it early). The rate is 70% of the open-loop peak: the highest constant rate the same driver " +
+        "sustains: every request answered without error, answers at ≥ 98% of the rate, and rate × p50 no more than the closed-loop " +
+        "peak's rate × p50 (by Little's law, no more requests in the system than the closed loop's 16 connections held at its peak); " +
+        "it is found by probes of 3 s from 80% of the closed-loop peak (16 connections) in steps of 10% of it, then one halved step; never above " +
+        "the closed-loop peak. Until the fifth round the rate was 70% of the closed-loop peak itself, which under one-by-one arrivals " +
+        "left the machine no headroom; the detail keeps the closed-loop peak and that old rate for comparison. The bare host's line " +
+        "is the same search and phase against its stored-JSON read: what the machine and the driver allow.";
+
+    /// <summary>The closed-loop peak, the old rule's rate beside it, and the search's probes.</summary>
+    private static string PeakDetail(SeventyPercent run) =>
+        $"{run.OpenPeak.Share:P0} of the closed-loop peak {run.ClosedPeak.Throughput:N0} req/s, p50 {run.ClosedPeak.P50Ms:N2} ms; " +
+        $"the old rule's rate, 70% of that, {Share * run.ClosedPeak.Throughput:N0} req/s" +
+        (run.OpenPeak.Found ? string.Empty : "; no probe sustained, the lowest step was used") +
+        $"; probes: {run.OpenPeak.Describe()}";
 
     private static double Ratio(LoadResult r) => r.P50Ms > 0 ? r.P99Ms / r.P50Ms : 0;
 
     /// <summary>
-    /// The peak (closed loop, after a warm-up), then 70% of it at a constant rate; logs where the slow requests' time
-    /// went and writes the timeline to artifacts/p99-timeline-{provider}-{host}.csv.
+    /// The closed-loop peak (after a warm-up), the open-loop peak searched from it (<see cref="OpenLoopPeak"/>), then
+    /// 70% of the open-loop peak at a constant rate; logs where the slow requests' time went and writes the timeline to
+    /// artifacts/p99-timeline-{provider}-{host}.csv.
     /// </summary>
-    private async Task<(LoadResult Peak, ConstantRateRun Steady, CpuSpent? PeakCpu, CpuSpent? SteadyCpu)> AtSeventyPercentAsync(DatabaseProvider provider, string host, Uri baseAddress, int serverPid, LoadRequest read)
+    private async Task<SeventyPercent> AtSeventyPercentAsync(DatabaseProvider provider, string host, Uri baseAddress, int serverPid, LoadRequest read)
     {
         await LoadDriver.ClosedLoopAsync(baseAddress, read, options.Connections, options.Warmup, options.MaxRequests);
         var cpu = CpuUse.Start(serverPid);
         var peak = await LoadDriver.ClosedLoopAsync(baseAddress, read, options.Connections, options.Duration, options.MaxRequests);
         var peakCpu = cpu.Stop(peak.Requests);
-        log($"  {host} peak:  {peak}\n    {peakCpu}");
+        log($"  {host} peak (closed loop):  {peak}\n    {peakCpu}");
+        var openPeak = await OpenLoopPeak.FindAsync(peak, async rate =>
+        {
+            var probe = await LoadDriver.ConstantRateAsync(baseAddress, read, rate, ProbeDuration, OpenLoopConnections, ProbeWarmup);
+            log($"    probe at {rate:N0} req/s: {probe.Result}");
+            return probe.Result;
+        });
+        log($"  {host} peak (open loop): {openPeak.Rate:N0} req/s, {openPeak.Share:P0} of the closed-loop peak{(openPeak.Found ? string.Empty : " (no probe sustained: the lowest step)")}; probes: {openPeak.Describe()}");
         CpuSpent? spent = null;
-        var steady = await LoadDriver.ConstantRateAsync(baseAddress, read, 0.7 * peak.Throughput, options.Duration, maxOutstanding: 256, warmup: options.Warmup,
+        var steady = await LoadDriver.ConstantRateAsync(baseAddress, read, Share * openPeak.Rate, options.Duration, OpenLoopConnections, warmup: options.Warmup,
             measuring: () => cpu = CpuUse.Start(serverPid), measured: requests => spent = cpu.Stop(requests));
         log($"  {host} 70%:   {steady.Result}; p99 ÷ p50 {Ratio(steady.Result):N2}\n    {spent}\n{steady.Analysis.Summary}");
         Directory.CreateDirectory(RepoPaths.Artifacts);
         var timeline = Path.Combine(RepoPaths.Artifacts, $"p99-timeline-{provider.ToString().ToLowerInvariant()}-{host}.csv");
         await File.WriteAllTextAsync(timeline, steady.Analysis.TimelineCsv);
         log($"    timeline: {timeline}");
-        return (peak, steady, peakCpu, spent);
+        return new SeventyPercent(peak, openPeak, steady, peakCpu, spent);
     }
+
+    private const double Share = 0.7;
+    private const int OpenLoopConnections = 256;
+
+    /// <summary>A probe of the open-loop search: long enough for a queue to show in its median, short enough for 5–9 of them.</summary>
+    private TimeSpan ProbeDuration => options.Duration < TimeSpan.FromSeconds(3) ? options.Duration : TimeSpan.FromSeconds(3);
+
+    /// <summary>Opens the probe's connections; the server is warm by then.</summary>
+    private TimeSpan ProbeWarmup => options.Warmup < TimeSpan.FromSeconds(1) ? options.Warmup : TimeSpan.FromSeconds(1);
+
+    private sealed record SeventyPercent(LoadResult ClosedPeak, OpenLoopPeak.Outcome OpenPeak, ConstantRateRun Steady, CpuSpent? PeakCpu, CpuSpent? SteadyCpu);
 
     /// <summary>Keeps a figure and reports it at once, so a run that is cut short still leaves what it measured.</summary>
     private void Keep(List<Figure> figures, Figure figure)

@@ -102,17 +102,29 @@ public static class LoadDriver
             }
         }
 
-        for (var i = 0; i < total; i++)
+        // The schedule runs on a thread of its own that sleeps with Thread.Sleep, not on the thread pool with Task.Delay:
+        // a Task.Delay of 1–2 ms woke about 1 ms past its due (the timer's granularity, then a hop to a pool thread), so
+        // half the requests were sent over 1 ms late and that lateness, counted in their latency, was most of a quiet
+        // phase's p50 (fifth round). A request due within the next millisecond is sent at once (early; its latency then
+        // counts from the send), so a sleep's overshoot rarely makes one late.
+        Task Schedule()
         {
-            due[i] = started + (long)(i * ticksPerRequest);
-            var wait = due[i] - Stopwatch.GetTimestamp();
-            if (wait > Stopwatch.Frequency / 1000)
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
-            dispatched[i] = Stopwatch.GetTimestamp();
-            tasks.Add(One(i, new Random(random.Next())));
+            var early = Stopwatch.Frequency / 1000;
+            for (var i = 0; i < total; i++)
+            {
+                due[i] = started + (long)(i * ticksPerRequest);
+                long wait;
+                while ((wait = due[i] - Stopwatch.GetTimestamp()) > early)
+                    Thread.Sleep(Math.Max(1, (int)(wait * 1000 / Stopwatch.Frequency) - 1));
+                dispatched[i] = Stopwatch.GetTimestamp();
+                tasks.Add(One(i, new Random(random.Next())));
+            }
+            return Task.WhenAll(tasks);
         }
+
+        var all = await Task.Factory.StartNew(Schedule, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         using var deadline = new CancellationTokenSource(duration + TimeSpan.FromSeconds(60));
-        await Task.WhenAll(tasks).WaitAsync(deadline.Token);
+        await all.WaitAsync(deadline.Token);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         measured?.Invoke(completed);
         var stalls = watch.Stop();
