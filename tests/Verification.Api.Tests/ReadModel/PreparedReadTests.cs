@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.ReadModel;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Api.Tests.Partners;
 using Verification.Persistence;

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Persistence;
 
@@ -28,14 +29,20 @@ public static class ListClaimDocuments
         public override ValidationResult Validate(ValidationContext<Query> context) => Filter.Validate(context.InstanceToValidate.Filter);
     }
 
-    internal sealed class Handler(VerificationDb db, ICurrentUser user, ClaimDocumentBuilder builder) : IQueryHandler<Query, StoredPage>
+    internal sealed class Handler(VerificationDb db, ICurrentUser user, ClaimDocumentBuilder builder, PreparedQueries? prepared = null) : IQueryHandler<Query, StoredPage>
     {
         public async ValueTask<StoredPage> Handle(Query query, CancellationToken cancellationToken)
         {
             var filter = query.Filter;
             var limit = filter.Limit;
             List<Row> rows;
-            if (Unfiltered(filter) && user.SeesAllClaims())
+            if (Unfiltered(filter) && user.SeesAllClaims() && prepared is { Enabled: true })
+            {
+                // The newest claims, for those who see them all: the compiled query's own SQL, run prepared.
+                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
+                rows = await prepared.Get(NewestName, db, static d => PrepareNewest(d)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
+            }
+            else if (Unfiltered(filter) && user.SeesAllClaims())
             {
                 // The newest claims, for those who see them all: a compiled query, nothing built or looked up per request.
                 var reads = CompiledReads.For(db.Model);
@@ -69,8 +76,39 @@ public static class ListClaimDocuments
             return new StoredPage(items, next);
         }
 
+        private const string NewestName = "ListClaimDocuments.Newest";
+
+        // Distinct sentinels, so that each SQL parameter is matched to its argument (PreparedQuery.ForCompiled).
+        private const long SentinelAfter = 987_654_321;
+        private const int SentinelTake = 987_651;
+
+        /// <summary>The prepared form of <see cref="CompiledReads.Newest"/>, from the same expression: (after, take).</summary>
+        internal static PreparedQuery PrepareNewest(VerificationDb db) => PreparedQuery.ForCompiled(db, NewestQuery, SentinelAfter, SentinelTake);
+
+        /// <summary>The statement's columns in the order of <see cref="Row"/>'s constructor, as EF Core selects them.</summary>
+        internal static async Task<List<Row>> ReadRowsAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+        {
+            var rows = new List<Row>();
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new Row(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
+            }
+            return rows;
+        }
+
+        /// <summary>
+        /// <see cref="WithDocuments"/> over <see cref="ListClaims.Handler.PageOf"/> without filters for a caller who sees every
+        /// claim (no cursor is <c>long.MaxValue</c>: every claim number is below it).
+        /// </summary>
+        internal static readonly System.Linq.Expressions.Expression<Func<VerificationDb, long, int, IQueryable<Row>>> NewestQuery = (VerificationDb db, long after, int take) =>
+            from c in db.Claims.AsNoTracking().Where(c => c.Number < after).OrderByDescending(c => c.Number).Take(take)
+            join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
+            from d in documents.DefaultIfEmpty()
+            select new Row(c.Id, c.Number, c.Version, d == null ? null : d.Version, d == null ? null : d.Staff);
+
         /// <summary>No filter and the default order: the first page and the next ones of the plain list.</summary>
-        private static bool Unfiltered(ListClaims.Query q) =>
+        internal static bool Unfiltered(ListClaims.Query q) =>
             q.Status is null && q.CountryCode is null && q.ViolationType is null && q.From is null && q.To is null
             && string.IsNullOrWhiteSpace(q.Q) && q.ImportId is null && q.Reviewer is null && q.Bbox is null && q.Perpetrator is null
             && !q.ByRelevance;
@@ -87,21 +125,14 @@ public static class ListClaimDocuments
             public bool Current => Staff is not null && DocumentVersion == Version;
         }
 
-        /// <summary>
-        /// <see cref="WithDocuments"/> over <see cref="ListClaims.Handler.PageOf"/> without filters for a caller who sees every
-        /// claim, compiled once per model (no cursor is <c>long.MaxValue</c>: every claim number is below it).
-        /// </summary>
-        private sealed class CompiledReads
+        /// <summary><see cref="NewestQuery"/> compiled once per model (SQL Server, and the tests' reference).</summary>
+        internal sealed class CompiledReads
         {
             private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, CompiledReads> ByModel = new();
 
             public static CompiledReads For(Microsoft.EntityFrameworkCore.Metadata.IModel model) => ByModel.GetValue(model, static _ => new CompiledReads());
 
-            public readonly Func<VerificationDb, long, int, IAsyncEnumerable<Row>> Newest = EF.CompileAsyncQuery((VerificationDb db, long after, int take) =>
-                from c in db.Claims.AsNoTracking().Where(c => c.Number < after).OrderByDescending(c => c.Number).Take(take)
-                join d in db.ClaimDocuments.AsNoTracking() on c.Id equals d.ClaimId into documents
-                from d in documents.DefaultIfEmpty()
-                select new Row(c.Id, c.Number, c.Version, d == null ? null : d.Version, d == null ? null : d.Staff));
+            public readonly Func<VerificationDb, long, int, IAsyncEnumerable<Row>> Newest = EF.CompileAsyncQuery(NewestQuery);
         }
     }
 }

@@ -1,8 +1,10 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.ReadModel;
 using Verification.Api.Features.Search;
 using Verification.Api.Infrastructure.Http;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Search;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
@@ -19,7 +21,11 @@ namespace Verification.Api.Features.Partners;
 /// shaped for the caller's sharing level. Lists, single reads, exports and webhook bodies all come through here, so the
 /// redaction rules live in one place.
 /// </summary>
-public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<VerificationDb>? decisionOptions = null)
+/// <remarks>
+/// <paramref name="prepared"/>, when the host has it: the unfiltered pages and the one-claim read run EF Core's own SQL
+/// for their compiled queries as prepared statements (<see cref="PreparedQuery"/>), as reading one staff claim does.
+/// </remarks>
+public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<VerificationDb>? decisionOptions = null, PreparedQueries? prepared = null)
 {
     public async Task<Page<PartnerClaim>> PageAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
@@ -54,7 +60,15 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     public async Task<DocumentPage> PageDocumentsAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
         List<DocumentRow> rows;
-        if (Unfiltered(filter))
+        if (Unfiltered(filter) && prepared is { Enabled: true })
+        {
+            var restricted = level != SharingLevel.Public;
+            var take = limit + 1;
+            rows = PartnerCursor.TryDecode(cursor, out var after)
+                ? await Prepared(restricted ? RestrictedAfterName : PublicAfterName).ReadAsync(ReadRowsAsync, ct, after.UpdatedAt, after.Number, take)
+                : await Prepared(restricted ? RestrictedFirstName : PublicFirstName).ReadAsync(ReadRowsAsync, ct, take);
+        }
+        else if (Unfiltered(filter))
         {
             var reads = CompiledDocumentReads.For(db.Model);
             var restricted = level != SharingLevel.Public;
@@ -80,10 +94,58 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     /// The stored document of one claim for the sharing level if the claim is decided now, otherwise null. When the claim is
     /// at <paramref name="known"/> (the version the caller's If-None-Match names; -1 for none) no bytes are selected.
     /// </summary>
-    public Task<DocumentRow?> FindDocumentAsync(Guid claimId, SharingLevel level, long known, CancellationToken ct) =>
-        level == SharingLevel.Public
-            ? CompiledDocumentReads.For(db.Model).PublicOne(db, claimId, known)
-            : CompiledDocumentReads.For(db.Model).RestrictedOne(db, claimId, known);
+    public async Task<DocumentRow?> FindDocumentAsync(Guid claimId, SharingLevel level, long known, CancellationToken ct)
+    {
+        if (prepared is { Enabled: true })
+        {
+            var rows = await Prepared(level == SharingLevel.Public ? PublicOneName : RestrictedOneName).ReadAsync(ReadRowsAsync, ct, claimId, known);
+            return rows.Count == 0 ? null : rows[0];
+        }
+        return level == SharingLevel.Public
+            ? await CompiledDocumentReads.For(db.Model).PublicOne(db, claimId, known)
+            : await CompiledDocumentReads.For(db.Model).RestrictedOne(db, claimId, known);
+    }
+
+    private const string RestrictedFirstName = "PartnerClaimReader.RestrictedFirst";
+    private const string PublicFirstName = "PartnerClaimReader.PublicFirst";
+    private const string RestrictedAfterName = "PartnerClaimReader.RestrictedAfter";
+    private const string PublicAfterName = "PartnerClaimReader.PublicAfter";
+    private const string RestrictedOneName = "PartnerClaimReader.RestrictedOne";
+    private const string PublicOneName = "PartnerClaimReader.PublicOne";
+
+    private PreparedQuery Prepared(string name) => prepared!.Get(name, (db, name), static s => Prepare(s.db, s.name));
+
+    // Distinct sentinels, so that each SQL parameter is matched to its argument (PreparedQuery.ForCompiled).
+    private const int SentinelTake = 987_651;
+    private const long SentinelNumber = 987_654_321;
+    private const long SentinelKnown = 987_654_322;
+    private static readonly DateTime SentinelUpdatedAt = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+    private static readonly Guid SentinelId = new("00000000-0000-0000-0000-00000000b001");
+
+    /// <summary>The prepared form of one of <see cref="CompiledDocumentReads"/>' queries, from the same expression.</summary>
+    internal static PreparedQuery Prepare(VerificationDb db, string name) => name switch
+    {
+        RestrictedFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.FirstPage, SentinelTake),
+        PublicFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicFirstPage, SentinelTake),
+        RestrictedAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PageAfter, SentinelUpdatedAt, SentinelNumber, SentinelTake),
+        PublicAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicPageAfter, SentinelUpdatedAt, SentinelNumber, SentinelTake),
+        RestrictedOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.OneClaim, SentinelId, SentinelKnown),
+        PublicOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicOneClaim, SentinelId, SentinelKnown),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a prepared partner read."),
+    };
+
+    /// <summary>The statement's columns in the order of <see cref="DocumentRow"/>'s constructor, as EF Core selects them.</summary>
+    internal static async Task<List<DocumentRow>> ReadRowsAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+    {
+        var rows = new List<DocumentRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            // Times are stored in UTC; SQLite hands them back without a kind (as EF Core's converter restores it).
+            rows.Add(new DocumentRow(reader.GetGuid(0), reader.GetInt64(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5)));
+        }
+        return rows;
+    }
 
     /// <summary>The SQL of the stored documents' first page without filters, for the benchmark's floor.</summary>
     internal string PageDocumentsSql(int limit) => Documents(PageDecisions(NoFilter.Instance, SharingLevel.Restricted, limit, null), SharingLevel.Restricted, -1).ToQueryString();
@@ -119,7 +181,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
         public static CompiledDocumentReads For(Microsoft.EntityFrameworkCore.Metadata.IModel model) => ByModel.GetValue(model, static _ => new CompiledDocumentReads());
 
-        private static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> FirstPage = (VerificationDb db, int take) =>
+        internal static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> FirstPage = (VerificationDb db, int take) =>
             from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
                 .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
                 .OrderBy(d => d.Claim.UpdatedAt).ThenBy(d => d.Claim.Number).Take(take)
@@ -127,7 +189,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
             from x in documents.DefaultIfEmpty()
             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted);
 
-        private static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PageAfter =
+        internal static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PageAfter =
             (VerificationDb db, DateTime updatedAt, long number, int take) =>
                 from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
                     .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
@@ -137,7 +199,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
                 from x in documents.DefaultIfEmpty()
                 select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted);
 
-        private static readonly Expression<Func<VerificationDb, Guid, long, DocumentRow?>> OneClaim = (VerificationDb db, Guid id, long known) =>
+        internal static readonly Expression<Func<VerificationDb, Guid, long, DocumentRow?>> OneClaim = (VerificationDb db, Guid id, long known) =>
             (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
                 .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
                 .Where(d => d.Claim.Id == id)
@@ -146,12 +208,16 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
              select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
                  x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted)).FirstOrDefault();
 
+        internal static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> PublicFirstPage = ForLevel(FirstPage, SharingLevel.Public);
+        internal static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PublicPageAfter = ForLevel(PageAfter, SharingLevel.Public);
+        internal static readonly Expression<Func<VerificationDb, Guid, long, DocumentRow?>> PublicOneClaim = ForLevel(OneClaim, SharingLevel.Public);
+
         public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> RestrictedFirst = EF.CompileAsyncQuery(FirstPage);
-        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> PublicFirst = EF.CompileAsyncQuery(ForLevel(FirstPage, SharingLevel.Public));
+        public readonly Func<VerificationDb, int, IAsyncEnumerable<DocumentRow>> PublicFirst = EF.CompileAsyncQuery(PublicFirstPage);
         public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> RestrictedAfter = EF.CompileAsyncQuery(PageAfter);
-        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> PublicAfter = EF.CompileAsyncQuery(ForLevel(PageAfter, SharingLevel.Public));
+        public readonly Func<VerificationDb, DateTime, long, int, IAsyncEnumerable<DocumentRow>> PublicAfter = EF.CompileAsyncQuery(PublicPageAfter);
         public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> RestrictedOne = EF.CompileAsyncQuery(OneClaim);
-        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> PublicOne = EF.CompileAsyncQuery(ForLevel(OneClaim, SharingLevel.Public));
+        public readonly Func<VerificationDb, Guid, long, Task<DocumentRow?>> PublicOne = EF.CompileAsyncQuery(PublicOneClaim);
 
         /// <summary>The query over the document of <paramref name="level"/>: each read of <c>PartnerRestricted</c> becomes one of its column.</summary>
         internal static Expression<T> ForLevel<T>(Expression<T> restricted, SharingLevel level) =>

@@ -17,7 +17,6 @@ public static class ReadModelSetup
     public static IServiceCollection AddReadModel(this IServiceCollection services)
     {
         services.AddSingleton<ClaimDocumentBuilder>();
-        services.AddSingleton<PreparedQueries>();
         services.AddScoped<IClaimProjection, ClaimDocumentProjection>();
         services.AddScoped<ClaimDocumentCheck>();
         services.AddSingleton<ReadModelMetrics>();

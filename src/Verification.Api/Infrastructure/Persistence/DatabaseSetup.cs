@@ -25,6 +25,8 @@ public static class DatabaseSetup
         // once, from the root provider.
         services.AddDbContextPool<VerificationDb>((provider, db) => db.UseVerificationDatabase(options.Provider, connectionString)
             .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+        // The hot reads' prepared statements (their kept SQLite connections close with the host).
+        services.AddSingleton<PreparedQueries>();
         return services;
     }
 

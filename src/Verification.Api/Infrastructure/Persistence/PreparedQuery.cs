@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Verification.Persistence;
 
-namespace Verification.Api.Features.ReadModel;
+namespace Verification.Api.Infrastructure.Persistence;
 
 /// <summary>
 /// One hot read's statement, run with plain ADO.NET and prepared once per connection, instead of through EF Core's query
@@ -73,6 +74,50 @@ public sealed class PreparedQuery : IDisposable
 
     /// <summary>Builds the prepared form of <paramref name="query"/> (see the constructor's parameters).</summary>
     public static PreparedQuery For(VerificationDb db, IQueryable query, params object[] sentinels) => new(db, query, sentinels);
+
+    /// <summary>
+    /// Builds the prepared form of a query written once as an expression for <see cref="EF.CompileAsyncQuery{TContext, TResult}(Expression{Func{TContext, TResult}})"/>
+    /// (its first parameter the context, the others its arguments): the expression is applied to <paramref name="db"/>
+    /// and <paramref name="sentinels"/>, each argument captured as EF Core captures a local (so it becomes a parameter),
+    /// and EF Core's SQL for it is taken. One expression serves the compiled query (SQL Server) and the prepared one, so
+    /// the two cannot drift apart. A body that ends in <c>FirstOrDefault</c> is run as <c>Take(1)</c>.
+    /// </summary>
+    public static PreparedQuery ForCompiled(VerificationDb db, LambdaExpression query, params object[] sentinels)
+    {
+        if (query.Parameters.Count != sentinels.Length + 1)
+            throw new ArgumentException("One sentinel per argument of the query, after the context.", nameof(sentinels));
+        var values = new Dictionary<ParameterExpression, Expression>
+        {
+            [query.Parameters[0]] = Expression.Constant(db),
+        };
+        for (var i = 1; i < query.Parameters.Count; i++)
+        {
+            var type = query.Parameters[i].Type;
+            var box = Activator.CreateInstance(typeof(System.Runtime.CompilerServices.StrongBox<>).MakeGenericType(type), sentinels[i - 1])!;
+            values[query.Parameters[i]] = Expression.Field(Expression.Constant(box), "Value");
+        }
+        var body = new Substitution(values).Visit(query.Body);
+        var firstOrDefault = body is MethodCallExpression { Method.Name: nameof(Queryable.FirstOrDefault), Arguments.Count: 1 } call
+            && call.Method.DeclaringType == typeof(Queryable);
+        if (firstOrDefault)
+            body = ((MethodCallExpression)body).Arguments[0];
+        var queryable = (IQueryable)Expression.Lambda<Func<object>>(
+            Expression.Convert(body, typeof(object))).Compile(preferInterpretation: true)();
+        if (firstOrDefault)
+        {
+            var take = typeof(Queryable).GetMethods().Single(m => m.Name == nameof(Queryable.Take)
+                && m.GetParameters()[1].ParameterType == typeof(int)).MakeGenericMethod(queryable.ElementType);
+            queryable = (IQueryable)take.Invoke(null, [queryable, 1])!;
+        }
+        return new PreparedQuery(db, queryable, sentinels);
+    }
+
+    private sealed class Substitution(Dictionary<ParameterExpression, Expression> values)
+        : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            values.TryGetValue(node, out var value) ? value : node;
+    }
 
     /// <summary>The statement, as EF Core generated it (for tests and the benchmark's floor).</summary>
     public string Sql => _sql;
@@ -207,7 +252,7 @@ public sealed class PreparedQuery : IDisposable
 /// The prepared queries of one host (a singleton, disposed with it, which closes their kept connections), built on first
 /// use: one per name, since one host serves one database.
 /// </summary>
-public sealed class PreparedQueries(Infrastructure.Persistence.DatabaseOptions database) : IDisposable
+public sealed class PreparedQueries(DatabaseOptions database) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<PreparedQuery>> _queries = new(StringComparer.Ordinal);
 
