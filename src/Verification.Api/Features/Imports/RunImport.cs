@@ -64,7 +64,7 @@ public static class RunImport
             // Every entity a batch writes is new, and ImportClaims detects the one change to a tracked entity (the import)
             // itself: scanning the whole batch for changes at each SaveChanges was a tenth of an import's time.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await using var journal = await StatementJournalInMemory.HoldAsync(db, cancellationToken);
+            await using var journal = await SqliteImportConnection.HoldAsync(db, cancellationToken);
             try
             {
                 await using var file = store.OpenRead(import.FileSha256);
