@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Imports.Formats;
+using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
 using Verification.Domain.Common;
@@ -63,6 +64,7 @@ public static class RunImport
             // Every entity a batch writes is new, and ImportClaims detects the one change to a tracked entity (the import)
             // itself: scanning the whole batch for changes at each SaveChanges was a tenth of an import's time.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var journal = await SqliteImportConnection.HoldAsync(db, cancellationToken);
             try
             {
                 await using var file = store.OpenRead(import.FileSha256);

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Verification.Api.Infrastructure.Persistence.Bulk;
+using Verification.Api.Tests.Infrastructure;
+using Verification.Persistence;
+
+namespace Verification.Api.Tests.Imports;
+
+/// <summary>
+/// An import keeps SQLite's statement journals in memory on its own connection (SqliteImportConnection); that
+/// connection goes back to a pool shared with every request, so it must go back as it was: an export's sort of
+/// 100,000 rows on a connection left with temp_store = MEMORY would sort in the process's memory.
+/// </summary>
+public sealed class ImportConnectionTests
+{
+    [Fact]
+    public async Task The_import_connection_keeps_statement_journals_in_memory_checkpoints_less_often_and_returns_to_the_pool_as_it_was()
+    {
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        string connectionString;
+        await using (var scope = api.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+            connectionString = db.Database.GetConnectionString()!;
+            await using (await SqliteImportConnection.HoldAsync(db, CancellationToken.None))
+            {
+                // The batches run their transactions on the connection held open for them.
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                Assert.Equal(2, await PragmaAsync(db.Database.GetDbConnection(), "temp_store"));
+                Assert.Equal(SqliteImportConnection.CheckpointPages, await PragmaAsync(db.Database.GetDbConnection(), "wal_autocheckpoint"));
+                await transaction.CommitAsync();
+            }
+        }
+
+        // Every idle connection of the pool at once, so the one the import used is among them.
+        var connections = new List<SqliteConnection>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                connections.Add(connection);
+            }
+            foreach (var connection in connections)
+            {
+                Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
+                Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> PragmaAsync(System.Data.Common.DbConnection connection, string pragma)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + pragma;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
