@@ -55,8 +55,17 @@ public static class ConsoleSteps
         await page.Locator("#email").FillAsync(email);
         await page.Locator("#password").FillAsync(password);
         await page.Locator("main button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/app(\\?|$|/)"));
-        await Assertions.Expect(page.Locator("header form[action='/app/sign-out'] button")).ToBeVisibleAsync();
+        // Any console page but the sign-in page itself: a pattern like "/app/" also matches /app/sign-in, so the wait
+        // ended at once and then waited for the sign-in page's load while the browser was already leaving it (a
+        // timeout under load). Waiting for the commit only; the header check below waits for the page itself.
+        await page.WaitForURLAsync(url => SignedInPage(url), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("header form[action='/app/sign-out'] button")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+    }
+
+    private static bool SignedInPage(string url)
+    {
+        var path = new Uri(url).AbsolutePath;
+        return path == "/app" || (path.StartsWith("/app/", StringComparison.Ordinal) && !path.StartsWith("/app/sign-in", StringComparison.Ordinal));
     }
 
     /// <summary>axe-core on the page as it is: no serious or critical violation (WCAG 2.1 AA rules and best practices).</summary>
