@@ -37,6 +37,32 @@ public sealed record BenchOptions
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "verification-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
     public bool Keep { get; init; }
 
+    private static readonly string[] ValueOptions =
+        ["--claims", "--small-claims", "--server-warmup", "--seconds", "--connections", "--upload-mib", "--providers", "--import-rows", "--only", "--work"];
+
+    private static readonly string[] Switches = ["--quick", "--no-wrk", "--keep"];
+
+    /// <summary>
+    /// An option this program does not know, or a value option without its value, or null. An unknown option (a typo,
+    /// or --help) used to be ignored, and the run went on as the full 22-minute benchmark.
+    /// </summary>
+    public static string? Unknown(IReadOnlyList<string> args)
+    {
+        for (var i = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? 1 : 0; i < args.Count; i++)
+        {
+            if (ValueOptions.Contains(args[i]))
+            {
+                if (++i >= args.Count)
+                    return args[i - 1] + " (needs a value)";
+            }
+            else if (!Switches.Contains(args[i]))
+            {
+                return args[i];
+            }
+        }
+        return null;
+    }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var command = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0].ToLowerInvariant() : "all";

@@ -8,17 +8,7 @@ using Verification.Benchmarks.Report;
 using Verification.Benchmarks.Streams;
 using Verification.Persistence;
 
-// dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams|imports [--quick] [options]
-//   search [--claims N] [--requests R]: full-text and bbox search at 1,000,000 claims (or N); see Search/SearchSuite.cs
-//   all      everything; writes docs/performance.md and artifacts/perf.json
-//   http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
-//   imports  a UCDP CSV import of 100,000 rows against one of 10,000 (--import-rows N), SQLite and PostgreSQL
-//   sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
-//   floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
-// Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
-// Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
-//          --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
-//          --only "read one,health" (HTTP figures whose names contain one of these; a partial report),
+// Usage: `-- --help` prints it (Usage(), at the end of this file).
 
 // The load driver's socket completions run inline on the runtime's socket threads: the driver's continuations are a
 // few stores and a semaphore release, and without the hop to the thread pool the driver spent 30–45% less CPU per
@@ -29,6 +19,12 @@ if (args.Length == 0 || args[0] is "http" or "all" || args[0].StartsWith("--", S
 {
     if (Environment.GetEnvironmentVariable(ServerProcess.InlineCompletions) is null)
         Environment.SetEnvironmentVariable(ServerProcess.InlineCompletions, "1");
+}
+
+if (args.Length > 0 && args[0] is "help" or "--help" or "-h")
+{
+    Console.WriteLine(Usage());
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "search")
@@ -69,6 +65,11 @@ if (args.Length > 1 && args[0] == "seed")
     return 0;
 }
 
+if (BenchOptions.Unknown(args) is { } unknown)
+{
+    Console.Error.WriteLine($"Unknown or incomplete option: {unknown}.\n{Usage()}");
+    return 2;
+}
 var options = BenchOptions.Parse(args);
 if (options.Command is not ("all" or "http" or "inproc" or "streams" or "imports"))
 {
@@ -93,7 +94,10 @@ var figures = new List<Figure>();
 var notes = new List<string>
 {
     $"The API under test is the real build (src/Verification.Api, {RepoPaths.Configuration}) run as its own Kestrel process on 127.0.0.1 with its shipped " +
-    "configuration (workstation GC since the fourth round, console request logging to a file); the floor and the bare host run as processes of their own with the same GC settings (a baseline runs as what it is compared with); the load generator is another.",
+    "configuration (workstation GC since the fourth round, console request logging to a file); the floor and the bare host run as processes of their own with the same GC settings (a baseline runs as what it is compared with); the load generator is another. " +
+    "The API hosts of the HTTP figures and the exports serve requests only (Jobs:RunServer=false, a shipped deployment shape): a recurring job " +
+    "(the hourly search backfill, the duplicate flagger, the audit chain's walk) cannot start inside a measurement; the imports' host runs the jobs, as it must. " +
+    "Seeded claims have their stored documents and search text, so no backfill has anything to do.",
 };
 var phases = new Dictionary<string, double>();
 async Task Phase(string name, Func<Task> work)
@@ -180,3 +184,17 @@ foreach (var f in figures)
         : $"  {f.Section} | {f.Name}: {f.Value:N2} {f.Unit} vs {f.Baseline:N2} -> ratio {f.Ratio:N2} [{met}]");
 }
 return 0;
+
+static string Usage() => """
+    dotnet run -c Release --project tests/Verification.Benchmarks -- all|http|inproc|streams|imports [--quick] [options]
+      search [--claims N] [--requests R]: full-text and bbox search at 1,000,000 claims (or N); see Search/SearchSuite.cs
+      all      everything; writes docs/performance.md and artifacts/perf.json
+      http     HTTP load against the floor, SQLite and PostgreSQL   inproc  BenchmarkDotNet   streams  the large upload, exports
+      imports  a UCDP CSV import of 100,000 rows against one of 10,000 (--import-rows N), SQLite and PostgreSQL
+      sql      prints the SQL EF Core generates for the claim reads and whether the floor's copies still match
+      floor    (internal) runs the floor host;  seed N [provider]  times the bulk seeding alone
+    Partial and --quick runs write artifacts/performance-<command>.md and artifacts/perf-<command>.json instead.
+    Options: --quick, --claims N, --small-claims N, --seconds S, --server-warmup S, --connections C, --upload-mib M,
+             --import-rows N, --providers Sqlite,PostgreSql, --no-wrk (use the built-in driver), --work DIR, --keep (keep the scratch folder).
+             --only "read one,health" (HTTP figures whose names contain one of these; a partial report),
+    """;

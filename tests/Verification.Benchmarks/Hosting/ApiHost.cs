@@ -22,7 +22,14 @@ public sealed class ApiHost : IAsyncDisposable
 
     public ServerProcess Process { get; }
 
-    public static async Task<ApiHost> StartAsync(DatabaseProvider provider, string connectionString, string folder, long maxUploadBytes = 512L * 1024 * 1024)
+    /// <param name="backgroundJobs">
+    /// False starts the API as an instance that only serves requests (<c>Jobs:RunServer=false</c>, a shipped deployment
+    /// shape, docs/operations.md): no recurring job (the hourly search backfill, the duplicate flagger at :07, :27 and :47,
+    /// the audit chain's walk at :17) can start inside a measurement and be counted as the request's or the export's.
+    /// The imports need a job server and keep it.
+    /// </param>
+    public static async Task<ApiHost> StartAsync(DatabaseProvider provider, string connectionString, string folder,
+        long maxUploadBytes = 512L * 1024 * 1024, bool backgroundJobs = true)
     {
         var environment = new Dictionary<string, string>
         {
@@ -41,6 +48,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Auth__AccessTokenMinutes"] = "240",
             // The per-partner budget (120 a minute by default) would turn a load test into 429s; the limiter still runs.
             ["Partners__RequestsPerMinute"] = "1000000000",
+            ["Jobs__RunServer"] = backgroundJobs ? "true" : "false",
         };
         var process = ServerProcess.Start("API", RepoPaths.ApiAssembly, [], environment, Path.Combine(folder, $"api-{Guid.NewGuid():N}.log"));
         var host = new ApiHost(process);

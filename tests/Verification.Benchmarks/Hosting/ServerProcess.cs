@@ -47,6 +47,33 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, name, port, logPath);
     }
 
+    /// <summary>
+    /// Starts a baseline host (this program's <c>floor</c> or <c>bare</c> command) in a process of its own with the API's
+    /// runtime settings (its csproj: workstation concurrent GC, thread-pool workers that do not spin while idle), so a
+    /// baseline runs as what it is compared with; returns once <paramref name="readyPath"/> answers.
+    /// </summary>
+    public static async Task<ServerProcess> StartBaselineAsync(string name, IEnumerable<string> arguments, string folder, string readyPath)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_gcConcurrent"] = "1",
+            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var process = Start(name, RepoPaths.BenchmarkAssembly, arguments, environment, Path.Combine(folder, $"{name}-{Guid.NewGuid():N}.log"));
+        try
+        {
+            await process.WaitReadyAsync(readyPath);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+        return process;
+    }
+
     /// <summary>Waits until <paramref name="path"/> answers 2xx; a host that exits or takes over two minutes is an error.</summary>
     public Task WaitReadyAsync(string path, TimeSpan? timeout = null) =>
         HostProcess.WaitReadyAsync(_process, Name, BaseAddress, path, timeout ?? TimeSpan.FromMinutes(2), () => $"see {LogPath}:\n{Tail()}");

@@ -96,7 +96,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         var figures = new List<Figure>();
         var results = new Dictionary<string, LoadResult>();
         LoadContext context;
-        await using (var api = await ApiHost.StartAsync(provider, large, folder))
+        await using (var api = await ApiHost.StartAsync(provider, large, folder, backgroundJobs: false))
         await using (var floor = await FloorProcess.StartAsync(provider, large, folder))
         {
             context = new LoadContext(
@@ -210,7 +210,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         if (results.TryGetValue(listName, out var largeList) && options.Wants("list page at"))
         {
             log($"{provider}: list page of 50 at {options.SmallClaims:N0} claims");
-            await using var api = await ApiHost.StartAsync(provider, small, folder);
+            await using var api = await ApiHost.StartAsync(provider, small, folder, backgroundJobs: false);
             var smallContext = context with { Tokens = new Dictionary<string, string> { ["Reviewer"] = await api.StaffTokenAsync("Reviewer") } };
             // A fresh process: warmed up like the first one, or the comparison measures the JIT at 1,000 claims only.
             var smallRequest = HttpFigure.All[1].Ours!(smallContext);

@@ -78,7 +78,7 @@ public static class SearchSuite
                     phases[$"seed {provider}"] = Math.Round(seeded.TotalSeconds, 1);
                 }
 
-                await using var api = await ApiHost.StartAsync(provider, connectionString, folder);
+                await using var api = await ApiHost.StartAsync(provider, connectionString, folder, backgroundJobs: false);
                 using var client = api.Client(await api.StaffTokenAsync("Reviewer"));
                 var list = "/api/v1/claims?limit=50";
                 var search = $"/api/v1/claims?limit=50&q={Uri.EscapeDataString(TwoWords)}";

@@ -45,7 +45,7 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
             CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
 
         var figures = new List<Figure>();
-        await using var api = await ApiHost.StartAsync(DatabaseProvider.Sqlite, connectionString, folder);
+        await using var api = await ApiHost.StartAsync(DatabaseProvider.Sqlite, connectionString, folder, backgroundJobs: false);
         using var client = api.PartnerClient(await api.PartnerKeyAsync("Restricted"));
         foreach (var format in Formats)
         {

@@ -30,7 +30,7 @@ public sealed class StreamsSuite(BenchOptions options, Action<string> log, strin
         var figures = new List<Figure>();
 
         // The API refuses uploads over Evidence:MaxUploadBytes (512 MiB by default): the operator raises it for this run.
-        await using (var api = await ApiHost.StartAsync(DatabaseProvider.Sqlite, connectionString, folder, maxUploadBytes: size + (64L << 20)))
+        await using (var api = await ApiHost.StartAsync(DatabaseProvider.Sqlite, connectionString, folder, maxUploadBytes: size + (64L << 20), backgroundJobs: false))
         await using (var floor = await FloorProcess.StartAsync(DatabaseProvider.Sqlite, connectionString, folder))
         {
             using var client = api.Client(await api.StaffTokenAsync("Coordinator"));
