@@ -35,6 +35,9 @@ public sealed class PostgresCluster : IDisposable
         File.Exists(Path.Combine(BinDirectory, "initdb")) ? null
             : $"PostgreSQL 15 is not installed ({BinDirectory}/initdb is missing); .ci/run installs it with apt-get.";
 
+    /// <summary>The postmaster's process id (the first line of postmaster.pid); its backends are its children.</summary>
+    public int ServerPid => int.Parse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
     public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false;Timeout=30";
 
     /// <summary>Starts a cluster of its own in a new folder under the temporary folder named <paramref name="folderPrefix"/>….</summary>

@@ -68,20 +68,46 @@ public sealed class CpuUse
         }
     }
 
-    private static long ProcessTicks(int pid)
+    /// <summary>
+    /// CPU seconds so far of a process and its children (a PostgreSQL server: the postmaster and its backends): the
+    /// root's own time and that of the children it has reaped (fields 14–17 of /proc/PID/stat), plus each live child's.
+    /// </summary>
+    public static double TreeSeconds(int rootPid)
+    {
+        long ticks = Ticks(rootPid, withReaped: true);
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != rootPid
+                && Fields(pid) is { } fields && fields[1] == rootPid.ToString(CultureInfo.InvariantCulture))
+                ticks += Ticks(pid, withReaped: true);
+        }
+        return ticks / TicksPerSecond;
+    }
+
+    private static long Ticks(int pid, bool withReaped) =>
+        Fields(pid) is not { } fields ? 0
+            : long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+              + (withReaped ? long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture) : 0);
+
+    /// <summary>The fields of /proc/PID/stat after the command name (state first), or null for a process gone.</summary>
+    private static string[]? Fields(int pid)
     {
         try
         {
             // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return 0;
+            return null;
         }
     }
+
+    /// <summary>The process's CPU seconds so far (user + system).</summary>
+    public static double ProcessSeconds(int pid) => Ticks(pid, withReaped: false) / TicksPerSecond;
+
+    private static long ProcessTicks(int pid) => Ticks(pid, withReaped: false);
 }
 
 /// <summary>Cores in use during a phase (machine: every process) and CPU time per request, in microseconds.</summary>
