@@ -279,6 +279,33 @@ public sealed class PreparedQuery : IDisposable
 }
 
 /// <summary>
+/// The sentinel arguments that <see cref="PreparedQuery.For"/> and <see cref="PreparedQuery.ForCompiled"/> build a
+/// statement over: each SQL parameter is matched to its argument by its value, so the values of one query must be
+/// distinct (they are, across this whole set), and unlike any value a query would use as a constant.
+/// </summary>
+public static class Sentinel
+{
+    public const int Take = 987_651;
+    public const long Number = 987_654_321;
+    public const long Known = 987_654_322;
+    public static readonly DateTime UpdatedAt = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+    public static readonly Guid Id = new("00000000-0000-0000-0000-00000000a001");
+    public static readonly Guid Caller = new("00000000-0000-0000-0000-00000000a002");
+    public const string Text = "vk_sentinel";
+}
+
+/// <summary>The prepared statements' nullable and time columns, read as EF Core's shapers read them.</summary>
+public static class PreparedColumns
+{
+    public static long? Int64OrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static byte[]? BytesOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<byte[]>(ordinal);
+
+    /// <summary>Times are stored in UTC; SQLite hands them back without a kind (as EF Core's converter restores it).</summary>
+    public static DateTime Utc(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
+}
+
+/// <summary>
 /// The prepared queries of one host (a singleton, disposed with it, which closes their kept connections), built on first
 /// use: one per name, since one host serves one database.
 /// </summary>
