@@ -55,12 +55,16 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         },
     };
 
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+    // Queries and unaudited commands go straight on, without an async state machine (see AuthorizationBehaviour).
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken) =>
+        message is not IBaseCommand || message is INotAudited
+            ? next(message, cancellationToken)
+            : AuditedAsync(message, next, cancellationToken);
+
+    private async ValueTask<TResponse> AuditedAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        if (message is not IBaseCommand || message is INotAudited)
-            return await next(message, cancellationToken);
-
         var touched = new TouchedRecords();
         EventHandler<SavingChangesEventArgs> collect = (_, _) => touched.Collect(db);
         db.SavingChanges += collect;

@@ -16,7 +16,15 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(VerificationDb d
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+    // Every other message (the list and partner pages, most reads) goes straight on, without an async state machine: these
+    // behaviours wrap every request that goes through the mediator, and three of them did nothing on a page but box one.
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken) =>
+        message is IClaimCommand or IClaimQuery or IEvidenceCommand
+            ? CheckThenHandleAsync(message, next, cancellationToken)
+            : next(message, cancellationToken);
+
+    private async ValueTask<TResponse> CheckThenHandleAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
         switch (message)

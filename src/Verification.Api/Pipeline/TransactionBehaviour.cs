@@ -13,11 +13,16 @@ namespace Verification.Api.Pipeline;
 public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+    // Queries go straight on, without an async state machine (see AuthorizationBehaviour).
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken) =>
+        message is not IBaseCommand || message is IOwnsTransactions || db.Database.CurrentTransaction is not null
+            ? next(message, cancellationToken)
+            : InTransactionAsync(message, next, cancellationToken);
+
+    private async ValueTask<TResponse> InTransactionAsync(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        if (message is not IBaseCommand || message is IOwnsTransactions || db.Database.CurrentTransaction is not null)
-            return await next(message, cancellationToken);
 
         // SQLite lets one writer in at a time (our transactions start with BEGIN IMMEDIATE). Microsoft.Data.Sqlite makes
         // a writer that finds the database locked retry with Thread.Sleep(150) on its thread-pool thread, so a burst of

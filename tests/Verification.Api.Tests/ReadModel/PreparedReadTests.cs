@@ -104,6 +104,44 @@ public sealed class PreparedReadTests
         await Expect.Problem(await stranger.Client.GetAsync(url), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task On_PostgreSQL_prepared_reads_run_on_their_own_bounded_pool_left_idle_between_reads()
+    {
+        // Their connections skip Npgsql's reset when they go back to the pool (PreparedQuery.ReadConnectionString): safe only
+        // because nothing on them outlives a statement. After a burst of every prepared read over HTTP (staff read and list,
+        // partner key, pages and one-claim read), each of those sessions must be idle: no transaction left open, and no
+        // more of them than EF Core's own bound.
+        await using var world = await PartnerWorld.StartAsync(DatabaseProvider.PostgreSql);
+        var partner = await world.NewPartnerAsync("Restricted");
+        var id = await world.DecidedAsync();
+        var urls = new (HttpClient Client, string Url)[]
+        {
+            (world.Reviewer.Client, $"/api/v1/claims/{id}"), (world.Reviewer.Client, "/api/v1/claims?limit=5"),
+            (partner.Client, "/api/v1/partner/claims?limit=5"), (partner.Client, $"/api/v1/partner/claims/{id}"),
+        };
+        await Task.WhenAll(Enumerable.Range(0, 48).Select(async i =>
+            await Expect.Status(await urls[i % urls.Length].Client.GetAsync(urls[i % urls.Length].Url), HttpStatusCode.OK)));
+
+        await using var admin = new Npgsql.NpgsqlConnection(world.Api.Factory.ConnectionString);
+        await admin.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT state, xact_start IS NOT NULL FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", admin);
+        command.Parameters.AddWithValue("name", PreparedQuery.PostgresApplicationName);
+        var sessions = new List<(string? State, bool InTransaction)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                sessions.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetBoolean(1)));
+        }
+        var bound = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSetup.ConnectionString(DatabaseProvider.PostgreSql, world.Api.Factory.ConnectionString)).MaxPoolSize;
+        Assert.InRange(sessions.Count, 1, Math.Min(bound, PreparedQuery.MaxPostgresConnections));
+        Assert.All(sessions, s => Assert.Equal(("idle", false), s));
+
+        // The key is still read afresh on each request from that pool: revoked, the very next partner request is refused.
+        await Expect.Status(await world.Coordinator.DeleteAsync($"/api/v1/partners/{partner.Id}/keys"), HttpStatusCode.NoContent);
+        await Expect.Problem(await partner.Client.GetAsync("/api/v1/partner/claims?limit=5"), HttpStatusCode.Unauthorized);
+    }
+
     private static void AssertSame(GetClaimDocument.Row? expected, GetClaimDocument.Row? actual)
     {
         Assert.Equal(expected is null, actual is null);

@@ -73,11 +73,6 @@ public static class GetClaimDocument
     private const string AnyClaimName = "GetClaimDocument.AnyClaim";
     private const string ClaimOfInvestigatorName = "GetClaimDocument.ClaimOfInvestigator";
 
-    // Distinct sentinels, so that each SQL parameter is matched to its argument (PreparedQuery.For).
-    private static readonly Guid SentinelId = new("00000000-0000-0000-0000-00000000a001");
-    private static readonly Guid SentinelMe = new("00000000-0000-0000-0000-00000000a002");
-    private const long SentinelKnown = 987_654_321;
-
     /// <summary>The LINQ of <see cref="CompiledReads.AnyClaim"/>, over captured values (which EF Core makes parameters).</summary>
     internal static IQueryable<Row> AnyClaim(VerificationDb db, Guid id, long known) =>
         (from c in db.Claims.AsNoTracking().Where(c => c.Id == id)
@@ -94,10 +89,10 @@ public static class GetClaimDocument
          select new Row(c.Version, d == null ? null : d.Version, d == null || c.Version == known ? null : d.Staff)).Take(1);
 
     internal static PreparedQuery PrepareAnyClaim(VerificationDb db) =>
-        PreparedQuery.For(db, AnyClaim(db, SentinelId, SentinelKnown), SentinelId, SentinelKnown);
+        PreparedQuery.For(db, AnyClaim(db, Sentinel.Id, Sentinel.Known), Sentinel.Id, Sentinel.Known);
 
     internal static PreparedQuery PrepareClaimOfInvestigator(VerificationDb db) =>
-        PreparedQuery.For(db, ClaimOfInvestigator(db, SentinelId, SentinelMe, SentinelKnown), SentinelId, SentinelMe, SentinelKnown);
+        PreparedQuery.For(db, ClaimOfInvestigator(db, Sentinel.Id, Sentinel.Caller, Sentinel.Known), Sentinel.Id, Sentinel.Caller, Sentinel.Known);
 
     /// <summary>The statement's columns in the order of <see cref="Row"/>'s constructor, as EF Core selects them.</summary>
     internal static async Task<Row?> ReadRowAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)

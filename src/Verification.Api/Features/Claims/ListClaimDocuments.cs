@@ -78,12 +78,8 @@ public static class ListClaimDocuments
 
         private const string NewestName = "ListClaimDocuments.Newest";
 
-        // Distinct sentinels, so that each SQL parameter is matched to its argument (PreparedQuery.ForCompiled).
-        private const long SentinelAfter = 987_654_321;
-        private const int SentinelTake = 987_651;
-
         /// <summary>The prepared form of <see cref="CompiledReads.Newest"/>, from the same expression: (after, take).</summary>
-        internal static PreparedQuery PrepareNewest(VerificationDb db) => PreparedQuery.ForCompiled(db, NewestQuery, SentinelAfter, SentinelTake);
+        internal static PreparedQuery PrepareNewest(VerificationDb db) => PreparedQuery.ForCompiled(db, NewestQuery, Sentinel.Number, Sentinel.Take);
 
         /// <summary>The statement's columns in the order of <see cref="Row"/>'s constructor, as EF Core selects them.</summary>
         internal static async Task<List<Row>> ReadRowsAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
@@ -91,8 +87,7 @@ public static class ListClaimDocuments
             var rows = new List<Row>();
             while (await reader.ReadAsync(ct))
             {
-                rows.Add(new Row(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
+                rows.Add(new Row(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.Int64OrNull(3), reader.BytesOrNull(4)));
             }
             return rows;
         }

@@ -115,22 +115,15 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
     private PreparedQuery Prepared(string name) => prepared!.Get(name, (db, name), static s => Prepare(s.db, s.name));
 
-    // Distinct sentinels, so that each SQL parameter is matched to its argument (PreparedQuery.ForCompiled).
-    private const int SentinelTake = 987_651;
-    private const long SentinelNumber = 987_654_321;
-    private const long SentinelKnown = 987_654_322;
-    private static readonly DateTime SentinelUpdatedAt = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
-    private static readonly Guid SentinelId = new("00000000-0000-0000-0000-00000000b001");
-
     /// <summary>The prepared form of one of <see cref="CompiledDocumentReads"/>' queries, from the same expression.</summary>
     internal static PreparedQuery Prepare(VerificationDb db, string name) => name switch
     {
-        RestrictedFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.FirstPage, SentinelTake),
-        PublicFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicFirstPage, SentinelTake),
-        RestrictedAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PageAfter, SentinelUpdatedAt, SentinelNumber, SentinelTake),
-        PublicAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicPageAfter, SentinelUpdatedAt, SentinelNumber, SentinelTake),
-        RestrictedOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.OneClaim, SentinelId, SentinelKnown),
-        PublicOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicOneClaim, SentinelId, SentinelKnown),
+        RestrictedFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.FirstPage, Sentinel.Take),
+        PublicFirstName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicFirstPage, Sentinel.Take),
+        RestrictedAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PageAfter, Sentinel.UpdatedAt, Sentinel.Number, Sentinel.Take),
+        PublicAfterName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicPageAfter, Sentinel.UpdatedAt, Sentinel.Number, Sentinel.Take),
+        RestrictedOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.OneClaim, Sentinel.Id, Sentinel.Known),
+        PublicOneName => PreparedQuery.ForCompiled(db, CompiledDocumentReads.PublicOneClaim, Sentinel.Id, Sentinel.Known),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a prepared partner read."),
     };
 
@@ -140,9 +133,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
         var rows = new List<DocumentRow>();
         while (await reader.ReadAsync(ct))
         {
-            // Times are stored in UTC; SQLite hands them back without a kind (as EF Core's converter restores it).
-            rows.Add(new DocumentRow(reader.GetGuid(0), reader.GetInt64(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5)));
+            rows.Add(new DocumentRow(reader.GetGuid(0), reader.GetInt64(1), reader.Utc(2), reader.GetInt64(3), reader.Int64OrNull(4), reader.BytesOrNull(5)));
         }
         return rows;
     }

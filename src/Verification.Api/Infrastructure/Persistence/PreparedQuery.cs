@@ -21,8 +21,9 @@ namespace Verification.Api.Infrastructure.Persistence;
 /// request (at most <see cref="MaxIdle"/> slots are kept; a burst beyond that opens more and closes them after). An idle
 /// SQLite connection holds no read transaction: each execution starts its own and the reader's disposal ends it, so
 /// every read sees the last commit. On PostgreSQL (and SQL Server) a slot is only the command: each execution takes a
-/// connection from the driver's pool (the same pool as EF Core's, same connection string) and prepares there, which
-/// Npgsql answers from the statements it already prepared on that physical connection.
+/// connection from the driver's pool and prepares there, which Npgsql answers from the statements it already prepared
+/// on that physical connection. On PostgreSQL that pool is the prepared reads' own, not reset between uses
+/// (<see cref="ReadConnectionString"/>).
 /// </para>
 /// </summary>
 public sealed class PreparedQuery : IDisposable
@@ -67,9 +68,38 @@ public sealed class PreparedQuery : IDisposable
                 guidAsText && (template.Value is not string text || text == text.ToUpperInvariant()), guidAsText);
         }
         var connection = db.Database.GetDbConnection();
-        _connectionString = db.Database.GetConnectionString() ?? connection.ConnectionString;
+        _connectionString = ReadConnectionString(db.Database.GetConnectionString() ?? connection.ConnectionString, connection);
         _factory = DbProviderFactories.GetFactory(connection) ?? throw new InvalidOperationException("No ADO.NET factory for the database connection.");
         _keepConnections = connection is SqliteConnection;
+    }
+
+    /// <summary>Application name of the PostgreSQL connections that prepared reads run on (seen in pg_stat_activity).</summary>
+    public const string PostgresApplicationName = "Verification prepared reads";
+
+    /// <summary>At most this many PostgreSQL connections are open for prepared reads, besides EF Core's own pool.</summary>
+    public const int MaxPostgresConnections = MaxIdle;
+
+    /// <summary>
+    /// On PostgreSQL, prepared reads take their connections from a pool of their own, whose connections are not reset when
+    /// they go back to it. Npgsql resets a pooled connection that has prepared statements by prepending
+    /// <c>SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD
+    /// SEQUENCES; DISCARD TEMP</c> to its next command: about 170 µs of the server's CPU each time (pgbench, against about
+    /// 25 µs for a <c>SELECT 1</c>), paid once per prepared read, twice per partner page (the key, then the page). These
+    /// connections run nothing but the prepared SELECTs of this class, outside any transaction (autocommit, each
+    /// statement its own snapshot), and none of them sets, listens, locks or creates anything that outlives it, so
+    /// there is no session state to reset (and Npgsql still rolls back a transaction left open, reset or not). EF Core's
+    /// pool, where commands run with transactions, advisory locks and SET LOCAL, keeps its reset. The pool is bounded
+    /// (<see cref="MaxPostgresConnections"/>, or EF Core's own bound if lower): a burst beyond it waits for a
+    /// connection as EF Core's does. Other providers: the connection string as it is.
+    /// </summary>
+    internal static string ReadConnectionString(string connectionString, DbConnection connection)
+    {
+        if (connection is not Npgsql.NpgsqlConnection)
+            return connectionString;
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, ApplicationName = PostgresApplicationName };
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, MaxPostgresConnections);
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        return builder.ConnectionString;
     }
 
     /// <summary>Builds the prepared form of <paramref name="query"/> (see the constructor's parameters).</summary>
@@ -174,6 +204,7 @@ public sealed class PreparedQuery : IDisposable
             try
             {
                 await connection.OpenAsync(ct);
+                await MapAsync(connection, ct);
                 await command.PrepareAsync(ct);
             }
             catch
@@ -184,6 +215,23 @@ public sealed class PreparedQuery : IDisposable
             }
         }
         return new Slot(connection, command);
+    }
+
+    /// <summary>Bytes of the database file a kept SQLite connection reads through a memory map.</summary>
+    public const long SqliteMapBytes = 1L << 30;
+
+    /// <summary>
+    /// A kept SQLite connection reads the file through a memory map instead of <c>pread</c> into its own 2 MB page cache:
+    /// each of up to <see cref="MaxIdle"/> connections would otherwise copy the same pages (50 documents of 1.5–2 KB a
+    /// page) from the kernel on every read. SQLite only reads through the map (writes still go through the WAL with
+    /// <c>write</c>); the setting stays on the underlying handle when Microsoft.Data.Sqlite pools it after a burst, where
+    /// it only means that EF Core's reads on it go through the map too.
+    /// </summary>
+    private static async Task MapAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA mmap_size = " + SqliteMapBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await pragma.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>A slot goes back to the idle ones unless its execution failed (its connection may be broken) or enough are idle.</summary>
@@ -246,6 +294,33 @@ public sealed class PreparedQuery : IDisposable
         while (_idle.TryTake(out var slot))
             Close(slot);
     }
+}
+
+/// <summary>
+/// The sentinel arguments that <see cref="PreparedQuery.For"/> and <see cref="PreparedQuery.ForCompiled"/> build a
+/// statement over: each SQL parameter is matched to its argument by its value, so the values of one query must be
+/// distinct (they are, across this whole set), and unlike any value a query would use as a constant.
+/// </summary>
+public static class Sentinel
+{
+    public const int Take = 987_651;
+    public const long Number = 987_654_321;
+    public const long Known = 987_654_322;
+    public static readonly DateTime UpdatedAt = new(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+    public static readonly Guid Id = new("00000000-0000-0000-0000-00000000a001");
+    public static readonly Guid Caller = new("00000000-0000-0000-0000-00000000a002");
+    public const string Text = "vk_sentinel";
+}
+
+/// <summary>The prepared statements' nullable and time columns, read as EF Core's shapers read them.</summary>
+public static class PreparedColumns
+{
+    public static long? Int64OrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static byte[]? BytesOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<byte[]>(ordinal);
+
+    /// <summary>Times are stored in UTC; SQLite hands them back without a kind (as EF Core's converter restores it).</summary>
+    public static DateTime Utc(this DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
 }
 
 /// <summary>

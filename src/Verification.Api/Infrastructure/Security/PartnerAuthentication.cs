@@ -69,7 +69,6 @@ public sealed record PartnerCaller(Guid Id, SharingLevel SharingLevel);
 public sealed class PartnerKeys(IServiceProvider services, PreparedQueries prepared)
 {
     private const string LookupName = "PartnerKeys.Lookup";
-    private const string SentinelPrefix = "vk_sentinel";
 
     public async Task<PartnerCaller?> FindAsync(string presented, CancellationToken ct)
     {
@@ -94,7 +93,7 @@ public sealed class PartnerKeys(IServiceProvider services, PreparedQueries prepa
             .Where(p => p.KeyPrefix == prefix && p.KeyRevokedAt == null)
             .Select(p => new Candidate(p.Id, p.SharingLevel, p.KeyHash));
 
-    internal static PreparedQuery Prepare(VerificationDb db) => PreparedQuery.For(db, Candidates(db, SentinelPrefix), SentinelPrefix);
+    internal static PreparedQuery Prepare(VerificationDb db) => PreparedQuery.For(db, Candidates(db, Sentinel.Text), Sentinel.Text);
 
     /// <summary>The statement's columns in the order of <see cref="Candidate"/>'s constructor; the level is stored by name.</summary>
     internal static async Task<List<Candidate>> ReadAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
