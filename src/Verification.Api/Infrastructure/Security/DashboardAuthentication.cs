@@ -24,7 +24,7 @@ public static class DashboardAuthentication
         auth.AddPolicyScheme(Scheme, "Bearer token for the API, cookie for the jobs dashboard and the console", o =>
             o.ForwardDefaultSelector = http => UsesCookie(http.Request.Path)
                 ? IdentityConstants.ApplicationScheme
-                : PartnerAuthentication.SelectingScheme);
+                : PartnerAuthentication.SchemeFor(http.Request));
 
         auth.AddCookie(IdentityConstants.ApplicationScheme, o =>
         {

@@ -19,7 +19,6 @@ namespace Verification.Api.Infrastructure.Security;
 public static class PartnerAuthentication
 {
     public const string Scheme = "ApiKey";
-    public const string SelectingScheme = "StaffOrPartner";
     public const string HeaderName = "X-Api-Key";
     public const string PartnerRole = "Partner";
     public const string PartnerIdClaim = "partner_id";
@@ -29,10 +28,15 @@ public static class PartnerAuthentication
     {
         authentication.Services.AddScoped<PartnerKeys>();
         authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Scheme, _ => { });
-        authentication.AddPolicyScheme(SelectingScheme, "Staff bearer token or partner API key", o =>
-            o.ForwardDefaultSelector = http => PresentsApiKey(http.Request) ? Scheme : IdentityConstants.BearerScheme);
         return authentication;
     }
+
+    /// <summary>
+    /// The scheme of an API request: the partner key when one is presented, the staff bearer token otherwise. The default
+    /// scheme's selector (<see cref="DashboardAuthentication"/>) calls it directly: a second policy scheme in between cost
+    /// a handler of its own, created and forwarded through, on every request.
+    /// </summary>
+    internal static string SchemeFor(HttpRequest request) => PresentsApiKey(request) ? Scheme : IdentityConstants.BearerScheme;
 
     internal static bool PresentsApiKey(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderName)
