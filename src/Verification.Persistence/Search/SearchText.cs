@@ -73,6 +73,25 @@ public static class SearchText
         Span<char> lower = stackalloc char[2];
         foreach (var rune in decomposed.EnumerateRunes())
         {
+            if (rune.IsAscii)
+            {
+                // Most of the text is ASCII even where a name or a quotation mark is not: the rules below, for ASCII.
+                var c = (char)rune.Value;
+                if (!char.IsAsciiLetterOrDigit(c))
+                {
+                    pendingSpace = folded.Length > 0;
+                    continue;
+                }
+                if (pendingSpace)
+                {
+                    if (folded.Length + 2 > maxLength)
+                        break;
+                    folded.Append(' ');
+                    pendingSpace = false;
+                }
+                folded.Append(char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c);
+                continue;
+            }
             var category = Rune.GetUnicodeCategory(rune);
             if (category == UnicodeCategory.NonSpacingMark)
                 continue;
