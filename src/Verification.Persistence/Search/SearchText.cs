@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -23,11 +24,74 @@ public static class SearchText
     {
         if (string.IsNullOrWhiteSpace(text))
             return string.Empty;
+        // Every claim an import or a submission writes is folded on the writer's thread (its title, names, summary and
+        // sources), and most of that text is ASCII: there the rules below reduce to "letters and digits, lower-cased, the
+        // rest separates words", with no normalization to do and nothing to allocate per character.
+        return Ascii.IsValid(text) ? FoldAscii(text, maxLength) : FoldRunes(text, maxLength);
+    }
+
+    private static string FoldAscii(string text, int maxLength)
+    {
+        // Each character gives at most one: a separator gives nothing, or the one space before the next word.
+        char[]? rented = null;
+        Span<char> folded = text.Length <= 512 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        var length = 0;
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                pendingSpace = length > 0;
+                continue;
+            }
+            if (pendingSpace)
+            {
+                if (length + 2 > maxLength)
+                    break;
+                folded[length++] = ' ';
+                pendingSpace = false;
+            }
+            folded[length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+        }
+        if (length > maxLength)
+        {
+            // Cut at the last whole word.
+            var cut = folded[..maxLength].LastIndexOf(' ');
+            length = cut < 0 ? 0 : cut;
+        }
+        var result = new string(folded[..length]);
+        if (rented is not null)
+            ArrayPool<char>.Shared.Return(rented);
+        return result;
+    }
+
+    private static string FoldRunes(string text, int maxLength)
+    {
         var decomposed = text.Normalize(NormalizationForm.FormKD);
         var folded = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
+        Span<char> lower = stackalloc char[2];
         foreach (var rune in decomposed.EnumerateRunes())
         {
+            if (rune.IsAscii)
+            {
+                // Most of the text is ASCII even where a name or a quotation mark is not: the rules below, for ASCII.
+                var c = (char)rune.Value;
+                if (!char.IsAsciiLetterOrDigit(c))
+                {
+                    pendingSpace = folded.Length > 0;
+                    continue;
+                }
+                if (pendingSpace)
+                {
+                    if (folded.Length + 2 > maxLength)
+                        break;
+                    folded.Append(' ');
+                    pendingSpace = false;
+                }
+                folded.Append(char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c);
+                continue;
+            }
             var category = Rune.GetUnicodeCategory(rune);
             if (category == UnicodeCategory.NonSpacingMark)
                 continue;
@@ -47,7 +111,7 @@ public static class SearchText
             if (replacement is not null)
                 folded.Append(replacement);
             else
-                folded.Append(Rune.ToLowerInvariant(rune).ToString());
+                folded.Append(lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)]);
         }
         if (folded.Length > maxLength)
         {
