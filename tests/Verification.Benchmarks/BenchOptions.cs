@@ -37,8 +37,20 @@ public sealed record BenchOptions
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "verification-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
     public bool Keep { get; init; }
 
-    private static readonly string[] ValueOptions =
-        ["--claims", "--small-claims", "--server-warmup", "--seconds", "--connections", "--upload-mib", "--providers", "--import-rows", "--only", "--work"];
+    /// <summary>Each option that takes a value, and what it sets: one table for parsing and for refusing what is not in it.</summary>
+    private static readonly Dictionary<string, Func<BenchOptions, string, BenchOptions>> ValueOptions = new(StringComparer.Ordinal)
+    {
+        ["--claims"] = (o, v) => o with { Claims = int.Parse(v, CultureInfo.InvariantCulture) },
+        ["--small-claims"] = (o, v) => o with { SmallClaims = int.Parse(v, CultureInfo.InvariantCulture) },
+        ["--server-warmup"] = (o, v) => o with { ServerWarmup = TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture)) },
+        ["--seconds"] = (o, v) => o with { Duration = TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture)) },
+        ["--connections"] = (o, v) => o with { Connections = int.Parse(v, CultureInfo.InvariantCulture) },
+        ["--upload-mib"] = (o, v) => o with { UploadBytes = long.Parse(v, CultureInfo.InvariantCulture) << 20 },
+        ["--providers"] = (o, v) => o with { Providers = [.. v.Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true))] },
+        ["--import-rows"] = (o, v) => o with { ImportRows = int.Parse(v, CultureInfo.InvariantCulture) },
+        ["--only"] = (o, v) => o with { Only = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
+        ["--work"] = (o, v) => o with { WorkFolder = Path.GetFullPath(v) },
+    };
 
     private static readonly string[] Switches = ["--quick", "--no-wrk", "--keep"];
 
@@ -50,7 +62,7 @@ public sealed record BenchOptions
     {
         for (var i = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? 1 : 0; i < args.Count; i++)
         {
-            if (ValueOptions.Contains(args[i]))
+            if (ValueOptions.ContainsKey(args[i]))
             {
                 if (++i >= args.Count)
                     return args[i - 1] + " (needs a value)";
@@ -83,21 +95,8 @@ public sealed record BenchOptions
         }
         for (var i = 0; i < args.Count - 1; i++)
         {
-            var value = args[i + 1];
-            options = args[i] switch
-            {
-                "--claims" => options with { Claims = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--small-claims" => options with { SmallClaims = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--server-warmup" => options with { ServerWarmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
-                "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
-                "--connections" => options with { Connections = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--upload-mib" => options with { UploadBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
-                "--providers" => options with { Providers = [.. value.Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true))] },
-                "--import-rows" => options with { ImportRows = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--only" => options with { Only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
-                "--work" => options with { WorkFolder = Path.GetFullPath(value) },
-                _ => options,
-            };
+            if (ValueOptions.TryGetValue(args[i], out var set))
+                options = set(options, args[++i]);
         }
         if (args.Contains("--no-wrk"))
             options = options with { UseWrk = false };

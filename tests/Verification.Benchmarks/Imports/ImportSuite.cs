@@ -146,7 +146,8 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         var serverCpuBefore = databaseServerPid is { } before0 ? CpuUse.TreeSeconds(before0) : 0;
         var reset = process.ResetPeak();
         var before = process.Memory();
-        var cpuBefore = CpuSeconds(process.Pid);
+        // Rows per API CPU second is the rate a busy shared machine distorts least (a database server's own time is not in it).
+        var cpuBefore = CpuUse.ProcessSeconds(process.Pid);
         var ioBefore = Io(process.Pid);
         var clock = Stopwatch.StartNew();
         Guid id;
@@ -178,7 +179,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         }
         var wall = clock.Elapsed.TotalSeconds;
         var after = process.Memory();
-        var cpu = CpuSeconds(process.Pid) - cpuBefore;
+        var cpu = CpuUse.ProcessSeconds(process.Pid) - cpuBefore;
         double? serverCpu = databaseServerPid is { } after0 ? CpuUse.TreeSeconds(after0) - serverCpuBefore : null;
         var ioAfter = Io(process.Pid);
         var created = import.GetProperty("createdClaims").GetInt32();
@@ -187,18 +188,6 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         var seconds = (import.GetProperty("finishedAt").GetDateTime() - import.GetProperty("startedAt").GetDateTime()).TotalSeconds;
         return new ImportResult(rows, seconds, wall, cpu, before.Rss, after.Peak, reset,
             ioAfter.Written - ioBefore.Written, ioAfter.Read - ioBefore.Read, serverCpu);
-    }
-
-    /// <summary>
-    /// The process's CPU time so far (user + system, /proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s): rows
-    /// per CPU second is the rate a busy shared machine distorts least (a database server's own time is not in it).
-    /// </summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
-            + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class CpuUse
     {
         _serverPid = serverPid;
         _machine = Machine();
-        _server = ProcessTicks(serverPid);
+        _server = Ticks(serverPid, withReaped: false);
         _driver = Process.GetCurrentProcess().TotalProcessorTime;
     }
 
@@ -33,7 +33,7 @@ public sealed class CpuUse
         var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var (busy, total) = Machine();
         var machineBusy = total > _machine.Total ? (double)(busy - _machine.Busy) / (total - _machine.Total) : 0;
-        var server = (ProcessTicks(_serverPid) - _server) / TicksPerSecond;
+        var server = (Ticks(_serverPid, withReaped: false) - _server) / TicksPerSecond;
         var driver = (Process.GetCurrentProcess().TotalProcessorTime - _driver).TotalSeconds;
         return new CpuSpent(machineBusy * MachineCpus.Value, server / seconds, driver / seconds,
             requests > 0 ? server / requests * 1e6 : 0, requests > 0 ? driver / requests * 1e6 : 0);
@@ -106,8 +106,6 @@ public sealed class CpuUse
 
     /// <summary>The process's CPU seconds so far (user + system).</summary>
     public static double ProcessSeconds(int pid) => Ticks(pid, withReaped: false) / TicksPerSecond;
-
-    private static long ProcessTicks(int pid) => Ticks(pid, withReaped: false);
 }
 
 /// <summary>Cores in use during a phase (machine: every process) and CPU time per request, in microseconds.</summary>
