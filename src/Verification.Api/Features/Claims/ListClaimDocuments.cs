@@ -36,20 +36,21 @@ public static class ListClaimDocuments
             var filter = query.Filter;
             var limit = filter.Limit;
             List<Row> rows;
-            if (Unfiltered(filter) && user.SeesAllClaims() && prepared is { Enabled: true })
+            if (Unfiltered(filter) && user.SeesAllClaims())
             {
-                // The newest claims, for those who see them all: the compiled query's own SQL, run prepared.
+                // The newest claims, for those who see them all: the compiled query's own SQL run prepared where the host
+                // runs prepared reads, the compiled query otherwise; nothing built or looked up per request either way.
                 var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
-                rows = await prepared.Get(NewestName, db, static d => PrepareNewest(d)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
-            }
-            else if (Unfiltered(filter) && user.SeesAllClaims())
-            {
-                // The newest claims, for those who see them all: a compiled query, nothing built or looked up per request.
-                var reads = CompiledReads.For(db.Model);
-                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
-                rows = new List<Row>(limit + 1);
-                await foreach (var row in reads.Newest(db, after, limit + 1).WithCancellation(cancellationToken))
-                    rows.Add(row);
+                if (prepared is { Enabled: true })
+                {
+                    rows = await prepared.Get(NewestName, db, static d => PrepareNewest(d)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
+                }
+                else
+                {
+                    rows = new List<Row>(limit + 1);
+                    await foreach (var row in CompiledReads.For(db.Model).Newest(db, after, limit + 1).WithCancellation(cancellationToken))
+                        rows.Add(row);
+                }
             }
             else
             {

@@ -60,25 +60,28 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     public async Task<DocumentPage> PageDocumentsAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, CancellationToken ct)
     {
         List<DocumentRow> rows;
-        if (Unfiltered(filter) && prepared is { Enabled: true })
+        if (Unfiltered(filter))
         {
+            // The compiled queries' own SQL run prepared where the host runs prepared reads, the compiled queries otherwise.
             var restricted = level != SharingLevel.Public;
             var take = limit + 1;
-            rows = PartnerCursor.TryDecode(cursor, out var after)
-                ? await Prepared(restricted ? RestrictedAfterName : PublicAfterName).ReadAsync(ReadRowsAsync, ct, after.UpdatedAt, after.Number, take)
-                : await Prepared(restricted ? RestrictedFirstName : PublicFirstName).ReadAsync(ReadRowsAsync, ct, take);
-        }
-        else if (Unfiltered(filter))
-        {
-            var reads = CompiledDocumentReads.For(db.Model);
-            var restricted = level != SharingLevel.Public;
-            var take = limit + 1;
-            var page = PartnerCursor.TryDecode(cursor, out var after)
-                ? (restricted ? reads.RestrictedAfter : reads.PublicAfter)(db, after.UpdatedAt, after.Number, take)
-                : (restricted ? reads.RestrictedFirst : reads.PublicFirst)(db, take);
-            rows = new List<DocumentRow>(take);
-            await foreach (var row in page.WithCancellation(ct))
-                rows.Add(row);
+            var hasCursor = PartnerCursor.TryDecode(cursor, out var after);
+            if (prepared is { Enabled: true })
+            {
+                rows = hasCursor
+                    ? await Prepared(restricted ? RestrictedAfterName : PublicAfterName).ReadAsync(ReadRowsAsync, ct, after.UpdatedAt, after.Number, take)
+                    : await Prepared(restricted ? RestrictedFirstName : PublicFirstName).ReadAsync(ReadRowsAsync, ct, take);
+            }
+            else
+            {
+                var reads = CompiledDocumentReads.For(db.Model);
+                var page = hasCursor
+                    ? (restricted ? reads.RestrictedAfter : reads.PublicAfter)(db, after.UpdatedAt, after.Number, take)
+                    : (restricted ? reads.RestrictedFirst : reads.PublicFirst)(db, take);
+                rows = new List<DocumentRow>(take);
+                await foreach (var row in page.WithCancellation(ct))
+                    rows.Add(row);
+            }
         }
         else
         {

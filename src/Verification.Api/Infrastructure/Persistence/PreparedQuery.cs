@@ -40,7 +40,7 @@ public sealed class PreparedQuery : IDisposable
     private int _idleCount;
     private volatile bool _disposed;
 
-    private sealed record Parameter(string Name, int Argument, DbParameter Template, bool AsUpperText, bool AsText);
+    private sealed record Parameter(int Argument, DbParameter Template, bool AsUpperText, bool AsText);
 
     private sealed class Slot(DbConnection connection, DbCommand command)
     {
@@ -64,7 +64,7 @@ public sealed class PreparedQuery : IDisposable
             // EF Core sends a GUID to SQLite as upper-case text (how it stores them); the copy must too.
             var guidAsText = argument >= 0 && sentinels[argument] is Guid
                 && (template.Value is string || template is SqliteParameter { SqliteType: SqliteType.Text });
-            _parameters[i] = new Parameter(template.ParameterName, argument, template,
+            _parameters[i] = new Parameter(argument, template,
                 guidAsText && (template.Value is not string text || text == text.ToUpperInvariant()), guidAsText);
         }
         var connection = db.Database.GetDbConnection();
