@@ -116,6 +116,9 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     private const string RestrictedOneName = "PartnerClaimReader.RestrictedOne";
     private const string PublicOneName = "PartnerClaimReader.PublicOne";
 
+    /// <summary>Every statement <see cref="Prepare"/> builds (for tests).</summary>
+    internal static readonly string[] PreparedNames = [RestrictedFirstName, PublicFirstName, RestrictedAfterName, PublicAfterName, RestrictedOneName, PublicOneName];
+
     private PreparedQuery Prepared(string name) => prepared!.Get(name, (db, name), static s => Prepare(s.db, s.name));
 
     /// <summary>The prepared form of one of <see cref="CompiledDocumentReads"/>' queries, from the same expression.</summary>

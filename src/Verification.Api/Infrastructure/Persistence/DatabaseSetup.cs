@@ -19,6 +19,8 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
         services.AddSingleton(options);
+        if (options.Provider == DatabaseProvider.Sqlite)
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SqliteLimitInterceptor>();
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
         // Interceptors registered as services (IInterceptor) are added to the context's options: the pool builds them

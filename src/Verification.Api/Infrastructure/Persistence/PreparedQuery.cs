@@ -54,7 +54,9 @@ public sealed class PreparedQuery : IDisposable
     private PreparedQuery(VerificationDb db, IQueryable query, object[] sentinels)
     {
         using var command = query.CreateDbCommand();
-        _sql = command.CommandText;
+        var connection = db.Database.GetDbConnection();
+        _keepConnections = connection is SqliteConnection;
+        _sql = _keepConnections ? SqliteLimits.PlannedOnce(command.CommandText) : command.CommandText;
         _parameters = new Parameter[command.Parameters.Count];
         for (var i = 0; i < command.Parameters.Count; i++)
         {
@@ -67,10 +69,8 @@ public sealed class PreparedQuery : IDisposable
             _parameters[i] = new Parameter(argument, template,
                 guidAsText && (template.Value is not string text || text == text.ToUpperInvariant()), guidAsText);
         }
-        var connection = db.Database.GetDbConnection();
         _connectionString = ReadConnectionString(db.Database.GetConnectionString() ?? connection.ConnectionString, connection);
         _factory = DbProviderFactories.GetFactory(connection) ?? throw new InvalidOperationException("No ADO.NET factory for the database connection.");
-        _keepConnections = connection is SqliteConnection;
     }
 
     /// <summary>Application name of the PostgreSQL connections that prepared reads run on (seen in pg_stat_activity).</summary>
@@ -149,7 +149,7 @@ public sealed class PreparedQuery : IDisposable
             values.TryGetValue(node, out var value) ? value : node;
     }
 
-    /// <summary>The statement, as EF Core generated it (for tests and the benchmark's floor).</summary>
+    /// <summary>The statement as EF Core generated it (on SQLite, with its limits planned once: <see cref="SqliteLimits"/>).</summary>
     public string Sql => _sql;
 
     /// <summary>Runs the statement with <paramref name="arguments"/> and reads its rows with <paramref name="read"/>.</summary>
