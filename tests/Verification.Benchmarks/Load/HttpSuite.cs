@@ -73,7 +73,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         return figures;
     }
 
-    private sealed record Databases(DatabaseProvider Provider, string Folder, string Large, string Small);
+    /// <param name="ServerPid">The PostgreSQL server's postmaster (its backends are its children), none for SQLite.</param>
+    private sealed record Databases(DatabaseProvider Provider, string Folder, string Large, string Small, int? ServerPid);
 
     private Databases Prepare(DatabaseProvider provider, PostgresCluster? cluster)
     {
@@ -82,14 +83,14 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
         string Database(string name) => provider == DatabaseProvider.Sqlite
             ? $"Data Source={Path.Combine(folder, name + ".db")}"
             : cluster!.CreateDatabase(name, commandTimeoutSeconds: 120);
-        return new Databases(provider, folder, Database("bench_large"), Database("bench_small"));
+        return new Databases(provider, folder, Database("bench_large"), Database("bench_small"), cluster?.ServerPid);
     }
 
     private static string Section(DatabaseProvider provider) => $"HTTP, {provider}";
 
     private async Task<IReadOnlyList<Figure>> RunProviderAsync(Databases database, bool useWrk)
     {
-        var (provider, folder, large, small) = database;
+        var (provider, folder, large, small, serverPid) = database;
         var section = Section(provider);
         CheckFloorSql(provider);
 
@@ -131,8 +132,8 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     continue;
                 }
                 log($"{provider}: {figure.Name}");
-                var ours = await MeasureAsync(api.Process.BaseAddress, figure.Ours!(context), useWrk, folder);
-                log($"  ours:  {ours}");
+                var (ours, oursCpu) = await MeasureOursAsync(api.Process.BaseAddress, api.Process.Pid, serverPid, figure.Ours!(context), useWrk, folder);
+                log($"  ours:  {ours}; {oursCpu}");
                 var bare = await MeasureAsync(floor.BaseAddress, figure.Floor!(context), useWrk, folder);
                 log($"  floor: {bare}");
                 results[figure.Name] = ours;
@@ -142,7 +143,7 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     Name = figure.Name,
                     Value = ours.Throughput,
                     Unit = "req/s",
-                    ValueDetail = Latencies(ours),
+                    ValueDetail = Latencies(ours) + "; " + oursCpu,
                     Baseline = bare.Throughput,
                     BaselineName = "floor",
                     BaselineDetail = Latencies(bare),
@@ -162,9 +163,10 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                 }
                 if (figure == HttpFigure.All[0] && bareHost.CanMeasureConditional)
                 {
-                    var conditional = await MeasureAsync(api.Process.BaseAddress, bareHost.Conditional(context), useWrk, folder);
-                    log($"  conditional: {conditional}");
-                    Keep(figures, bareHost.ConditionalFigure(section, conditional, ours));
+                    var (conditional, conditionalCpu) = await MeasureOursAsync(api.Process.BaseAddress, api.Process.Pid, serverPid, bareHost.Conditional(context), useWrk, folder);
+                    log($"  conditional: {conditional}; {conditionalCpu}");
+                    var figure304 = bareHost.ConditionalFigure(section, conditional, ours);
+                    Keep(figures, figure304 with { ValueDetail = figure304.ValueDetail + "; " + conditionalCpu, BaselineDetail = figure304.BaselineDetail + "; " + oursCpu });
                 }
             }
 
@@ -308,6 +310,28 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
     {
         await ClosedLoopAsync(baseAddress, request, options.Warmup, useWrk, folder);
         return await ClosedLoopAsync(baseAddress, request, options.Duration, useWrk, folder);
+    }
+
+    /// <summary>
+    /// <see cref="MeasureAsync"/> for the API, with the CPU time it spent per request over the measured window (and, on
+    /// PostgreSQL, the database server's: postmaster and backends). Throughput on two shared cores moves with whatever
+    /// else runs; CPU per request moves much less, so it is what tells two builds apart.
+    /// </summary>
+    private async Task<(LoadResult Result, RequestCpu Cpu)> MeasureOursAsync(Uri baseAddress, int apiPid, int? databasePid, LoadRequest request, bool useWrk, string folder)
+    {
+        await ClosedLoopAsync(baseAddress, request, options.Warmup, useWrk, folder);
+        var api = CpuUse.ProcessSeconds(apiPid);
+        var database = databasePid is { } before ? CpuUse.TreeSeconds(before) : 0;
+        var result = await ClosedLoopAsync(baseAddress, request, options.Duration, useWrk, folder);
+        var perRequest = 1e6 / Math.Max(1, result.Requests);
+        return (result, new RequestCpu((CpuUse.ProcessSeconds(apiPid) - api) * perRequest,
+            databasePid is { } after ? (CpuUse.TreeSeconds(after) - database) * perRequest : null));
+    }
+
+    private sealed record RequestCpu(double ApiMicros, double? DatabaseMicros)
+    {
+        public override string ToString() =>
+            $"CPU per request: API {ApiMicros:N0} µs" + (DatabaseMicros is { } d ? $", PostgreSQL server {d:N0} µs" : string.Empty);
     }
 
     /// <summary>A "÷ bare host" figure: both hosts in alternating rounds (<see cref="PairedRounds"/>).</summary>
