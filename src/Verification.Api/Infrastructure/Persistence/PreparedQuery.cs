@@ -385,10 +385,11 @@ public sealed class PreparedQueries(DatabaseOptions database) : IDisposable
     /// Why: PostgreSQL plans a prepared statement's <c>LIMIT $n</c> for 10% of the rows (it cannot know the value), and for
     /// thousands of rows a hash join over a sequential scan of every stored document, then a sort, is its cheaper plan.
     /// So it never keeps that generic plan and plans the statement anew on every execution (pg_prepared_statements: 0
-    /// generic, all custom plans): about 450 µs of the server's CPU per partner page under load, against about 950 µs for
-    /// its execution (pgbench, docs/performance-changes.md, seventh round). With the count written in, the plan for 51 rows
-    /// is the nested loop over the ordered index, planned once per connection. A client picks its page size once and
-    /// keeps it, so few statements are built; the bound keeps the server's plan caches small whatever clients send.
+    /// generic, all custom plans): about 450 µs of the server's CPU per page under load (pgbench, one backend: 1,400–1,470
+    /// µs per execution with <c>LIMIT $1</c>, 930–1,010 µs with <c>LIMIT 51</c>), a quarter of the server's samples on the
+    /// partner page (docs/performance-changes.md, seventh round). With the count written in, the plan for 51 rows is the
+    /// nested loop over the ordered index, planned once per connection. A client picks its page size once and keeps it,
+    /// so few statements are built; the bound keeps the server's plan caches small whatever clients send.
     /// </para>
     /// </summary>
     public PreparedQuery GetWithLimit<TState>(string name, int take, TState state, Func<TState, object, PreparedQuery> build)
