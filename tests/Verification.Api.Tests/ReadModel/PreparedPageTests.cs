@@ -210,12 +210,60 @@ public sealed class PreparedPageTests
         }
     }
 
-    /// <summary>Reads one page both ways, asserts they are the same rows, bytes and cursor; answers the cursor.</summary>
-    private static async Task<string?> SamePageAsync(PartnerClaimReader byEf, PartnerClaimReader byPrepared, SharingLevel level, string? cursor, int? expectedCount)
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task Pages_of_every_size_answer_what_EF_Core_answers_with_the_row_count_written_into_the_statement_on_PostgreSQL(DatabaseProvider provider)
     {
-        var filter = Filter(level, 2, cursor);
-        var expected = await byEf.PageDocumentsAsync(filter, level, 2, cursor, CancellationToken.None);
-        var actual = await byPrepared.PageDocumentsAsync(filter, level, 2, cursor, CancellationToken.None);
+        await using var world = await PartnerWorld.StartAsync(provider);
+        for (var i = 0; i < 3; i++)
+            await world.DecidedAsync();
+
+        await using var scope = world.Api.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+        var prepared = scope.ServiceProvider.GetRequiredService<PreparedQueries>();
+        Assert.Equal(provider == DatabaseProvider.PostgreSql, prepared.WritesLimits);
+        var byEf = new PartnerClaimReader(db);
+        var byPrepared = new PartnerClaimReader(db, prepared: prepared);
+
+        // More page sizes than statements with their count written in (four per size: two levels, first page and after a
+        // cursor): the sizes past the bound run the statement with a parameter, and every page is still EF Core's.
+        var sizes = PreparedQueries.MaxStatementsWithLimit / 2 + 3;
+        for (var limit = 1; limit <= sizes; limit++)
+        {
+            foreach (var level in new[] { SharingLevel.Public, SharingLevel.Restricted })
+            {
+                string? cursor = null;
+                var seen = 0;
+                do
+                {
+                    cursor = await SamePageAsync(byEf, byPrepared, level, cursor, expectedCount: null, limit);
+                    seen += limit;
+                }
+                while (cursor is not null && seen < 10);
+                Assert.Null(cursor);
+            }
+        }
+
+        // The statement itself: on PostgreSQL the row count is in the SQL, and the statement serves that count only.
+        using var first = PartnerClaimReader.Prepare(db, "PartnerClaimReader.RestrictedFirst", new PreparedQuery.Literal(3));
+        using var newest = ListClaimDocuments.Handler.PrepareNewest(db, new PreparedQuery.Literal(3));
+        foreach (var statement in new[] { first, newest })
+        {
+            Assert.Matches(@"LIMIT 3\b", statement.Sql);
+            Assert.DoesNotMatch("LIMIT @", statement.Sql);
+        }
+        Assert.Equal(3, (await first.ReadAsync(PartnerClaimReader.ReadRowsAsync, CancellationToken.None, 3)).Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => first.ReadAsync(PartnerClaimReader.ReadRowsAsync, CancellationToken.None, 2));
+        var newestRows = await newest.ReadAsync(ListClaimDocuments.Handler.ReadRowsAsync, CancellationToken.None, long.MaxValue, 3);
+        Assert.Equal(3, newestRows.Count);
+    }
+
+    /// <summary>Reads one page both ways, asserts they are the same rows, bytes and cursor; answers the cursor.</summary>
+    private static async Task<string?> SamePageAsync(PartnerClaimReader byEf, PartnerClaimReader byPrepared, SharingLevel level, string? cursor, int? expectedCount, int limit = 2)
+    {
+        var filter = Filter(level, limit, cursor);
+        var expected = await byEf.PageDocumentsAsync(filter, level, limit, cursor, CancellationToken.None);
+        var actual = await byPrepared.PageDocumentsAsync(filter, level, limit, cursor, CancellationToken.None);
         Assert.Equal(expected.Rows, actual.Rows, RowComparer.Instance);
         Assert.Equal(expected.NextCursor, actual.NextCursor);
         Assert.All(actual.Rows, r => Assert.True(r.Current));

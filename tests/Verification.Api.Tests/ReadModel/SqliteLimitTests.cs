@@ -97,7 +97,7 @@ public sealed class SqliteLimitTests
             ListClaimDocuments.Handler.PrepareNewest(db),
             PartnerKeys.Prepare(db),
         };
-        statements.AddRange(PartnerClaimReader.PreparedNames.Select(name => PartnerClaimReader.Prepare(db, name)));
+        statements.AddRange(PartnerClaimReader.PreparedNames.Select(name => PartnerClaimReader.Prepare(db, name, Sentinel.Take)));
         try
         {
             Assert.All(statements, s => Assert.DoesNotMatch(@"\b(LIMIT|OFFSET) @", s.Sql));

@@ -43,7 +43,7 @@ public static class ListClaimDocuments
                 var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
                 if (prepared is { Enabled: true })
                 {
-                    rows = await prepared.Get(NewestName, db, static d => PrepareNewest(d)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
+                    rows = await prepared.GetWithLimit(NewestName, limit + 1, db, static (d, take) => PrepareNewest(d, take)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
                 }
                 else
                 {
@@ -79,8 +79,11 @@ public static class ListClaimDocuments
 
         private const string NewestName = "ListClaimDocuments.Newest";
 
-        /// <summary>The prepared form of <see cref="CompiledReads.Newest"/>, from the same expression: (after, take).</summary>
-        internal static PreparedQuery PrepareNewest(VerificationDb db) => PreparedQuery.ForCompiled(db, NewestQuery, Sentinel.Number, Sentinel.Take);
+        /// <summary>
+        /// The prepared form of <see cref="CompiledReads.Newest"/>, from the same expression: (after, take), the row count a
+        /// parameter or written in (<see cref="PreparedQueries.GetWithLimit{TState}"/>).
+        /// </summary>
+        internal static PreparedQuery PrepareNewest(VerificationDb db, object? take = null) => PreparedQuery.ForCompiled(db, NewestQuery, Sentinel.Number, take ?? Sentinel.Take);
 
         /// <summary>The statement's columns in the order of <see cref="Row"/>'s constructor, as EF Core selects them.</summary>
         internal static async Task<List<Row>> ReadRowsAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
