@@ -102,10 +102,8 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
             var toRead = chunk.Where(c => !snapshot.Created.Contains(c.Id)).Select(c => c.Id).ToArray();
             var existing = toRead.Length == 0 ? []
                 : await db.ClaimDocuments.Where(d => toRead.Contains(d.ClaimId)).ToDictionaryAsync(d => d.ClaimId, ct);
-            var staffDocuments = StaffDocuments(chunk);
-            for (var i = 0; i < chunk.Length; i++)
+            foreach (var claim in chunk)
             {
-                var claim = chunk[i];
                 var partner = shared.TryGetValue(claim.Id, out var both) ? both : default;
                 if (!existing.TryGetValue(claim.Id, out var row))
                 {
@@ -116,43 +114,14 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
                         db.ClaimDocuments.Add(row);
                     }
                 }
-                var (version, staff) = staffDocuments[i];
-                if (row.Write(version, staff,
+                var staff = StaffShape(claim);
+                if (row.Write(staff.Version, Serialize(staff),
                         partner.Public is null ? null : Serialize(partner.Public),
                         partner.Restricted is null ? null : Serialize(partner.Restricted), now))
                     written++;
             }
         }
         return written;
-    }
-
-    /// <summary>Claims from which the staff documents are built on several threads (an import's batch); fewer stay on the caller's.</summary>
-    internal const int ParallelFrom = 64;
-
-    /// <summary>
-    /// The staff shape and its bytes for each claim, in the claims' order. Both are pure functions of the claim in memory,
-    /// so a large set (an import's batch) is built on every core: an import's batch runs on one thread, with the
-    /// other core mostly idle, and these documents were a seventh of the batch's time (performance-changes.md, imports6).
-    /// </summary>
-    private (long Version, byte[] Staff)[] StaffDocuments(Claim[] claims)
-    {
-        var documents = new (long, byte[])[claims.Length];
-        if (claims.Length < ParallelFrom)
-        {
-            for (var i = 0; i < claims.Length; i++)
-                documents[i] = StaffDocument(claims[i]);
-        }
-        else
-        {
-            Parallel.For(0, claims.Length, i => documents[i] = StaffDocument(claims[i]));
-        }
-        return documents;
-    }
-
-    private (long, byte[]) StaffDocument(Claim claim)
-    {
-        var staff = StaffShape(claim);
-        return (staff.Version, Serialize(staff));
     }
 
     /// <summary>Whether a stored row holds exactly what the write side describes now.</summary>
