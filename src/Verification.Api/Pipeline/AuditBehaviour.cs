@@ -36,25 +36,6 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    private static readonly JsonSerializerOptions DigestOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver
-        {
-            Modifiers =
-            {
-                static info =>
-                {
-                    foreach (var property in info.Properties)
-                    {
-                        if (property.AttributeProvider?.IsDefined(typeof(NotAuditedAttribute), true) == true)
-                            property.ShouldSerialize = static (_, _) => false;
-                    }
-                },
-            },
-        },
-    };
-
     // Queries and unaudited commands go straight on, without an async state machine (see AuthorizationBehaviour).
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken) =>
@@ -117,13 +98,14 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         var snapshot = touched.ProjectedClaims.Count == 0 ? null
             : await ClaimSnapshot.LoadAsync(db, touched.ProjectedClaims, touched.Created, evidenceTouched,
                 // Claims inserted through the tracker, or by the bulk writer, exactly as they are in memory are not read back.
-                [.. inserted?.Values ?? Enumerable.Empty<Claim>(), .. bulk?.ClaimsAsStored ?? []], cancellationToken);
+                [.. inserted?.Values ?? Enumerable.Empty<Claim>(), .. bulk?.ClaimsAsStored ?? []],
+                bulk?.FoldedSearchDocuments ?? new Dictionary<Guid, Persistence.Search.ClaimSearchDocument>(), cancellationToken);
         var states = snapshot is null ? [] : RecordStates.Compute(snapshot, touched.Claims, touched.Evidence);
 
         IReadOnlyList<(string? TargetId, string ChangeDigest)> changes;
         if (response is IAuditChanges many)
         {
-            changes = [.. many.AuditChanges.Select(c => ((string?)c.TargetId, Hashing.Sha256Hex(JsonSerializer.Serialize(c.Change, c.Change.GetType(), DigestOptions))))];
+            changes = [.. many.AuditChanges.Select(c => ((string?)c.TargetId, c.ChangeDigest ?? AuditDigest.Of(c.Change)))];
         }
         else
         {
@@ -137,7 +119,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
                     _ => null,
                 },
             };
-            changes = [(target, Hashing.Sha256Hex(JsonSerializer.Serialize(message, message.GetType(), DigestOptions)))];
+            changes = [(target, AuditDigest.Of(message))];
         }
         // The entry is added to the context; the projections' rows go out with it in one save.
         await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), changes, states, cancellationToken, save: false);
@@ -234,4 +216,33 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
 
     /// <summary>The use case's name: the static class that holds the command, e.g. SubmitClaim.</summary>
     private static string ActionName(MemberInfo commandType) => commandType.DeclaringType?.Name ?? commandType.Name;
+}
+
+/// <summary>
+/// The digest of what a command asked for, as an audit entry records it: the object as JSON (web defaults, enums by
+/// name, <see cref="NotAuditedAttribute"/> properties left out), hashed with SHA-256. One set of serializer options for
+/// every command type (the behaviour is generic, and a static field of it would be one per command).
+/// </summary>
+public static class AuditDigest
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                static info =>
+                {
+                    foreach (var property in info.Properties)
+                    {
+                        if (property.AttributeProvider?.IsDefined(typeof(NotAuditedAttribute), true) == true)
+                            property.ShouldSerialize = static (_, _) => false;
+                    }
+                },
+            },
+        },
+    };
+
+    public static string Of(object change) => Hashing.Sha256Hex(JsonSerializer.Serialize(change, change.GetType(), Options));
 }

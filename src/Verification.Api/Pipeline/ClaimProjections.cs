@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Pipeline;
 
@@ -84,6 +85,15 @@ public sealed class ClaimSnapshot
     /// </summary>
     public IReadOnlySet<Guid> Created { get; }
 
+    /// <summary>
+    /// Search documents folded from a new claim's details before the claim existed (an import's read-ahead thread:
+    /// <see cref="ClaimSearchDocument.Unnumbered"/>), for claims of this snapshot taken as stored, without evidence; the
+    /// search projection numbers and adds them instead of folding those claims again. Empty for any other command.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, ClaimSearchDocument> FoldedSearchDocuments { get; private set; } = NoFolded;
+
+    private static readonly Dictionary<Guid, ClaimSearchDocument> NoFolded = [];
+
     public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken ct) =>
         LoadAsync(db, claimIds, new HashSet<Guid>(), evidenceTouched: true, ct);
 
@@ -127,8 +137,16 @@ public sealed class ClaimSnapshot
     /// submission reads nothing) or in bulk (<see cref="IClaimsWrittenInBulk.ClaimsAsStored"/>). Taken as they are,
     /// neither they nor their (absent) evidence are read. The rest is read as usual.
     /// </param>
+    public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
+        bool evidenceTouched, IReadOnlyCollection<Claim> asStored, CancellationToken ct) =>
+        LoadAsync(db, claimIds, created, evidenceTouched, asStored, NoFolded, ct);
+
+    /// <param name="folded">
+    /// Search documents already folded for some of <paramref name="asStored"/> (<see cref="FoldedSearchDocuments"/>); kept
+    /// only for those, since only their objects are known to hold what was folded.
+    /// </param>
     public static async Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, IReadOnlySet<Guid> created,
-        bool evidenceTouched, IReadOnlyCollection<Claim> asStored, CancellationToken ct)
+        bool evidenceTouched, IReadOnlyCollection<Claim> asStored, IReadOnlyDictionary<Guid, ClaimSearchDocument> folded, CancellationToken ct)
     {
         var claims = new Dictionary<Guid, Claim>(claimIds.Count);
         var evidence = new List<EvidenceItem>();
@@ -150,7 +168,18 @@ public sealed class ClaimSnapshot
                 evidence.AddRange(await db.Evidence.AsNoTracking().Where(e => chunk.Contains(e.ClaimId))
                     .OrderBy(e => e.SubmittedAt).ThenBy(e => e.Id).ToListAsync(ct));
         }
-        return new ClaimSnapshot(claims, evidence.Count == 0 ? NoEvidence : evidence.ToLookup(e => e.ClaimId),
+        var snapshot = new ClaimSnapshot(claims, evidence.Count == 0 ? NoEvidence : evidence.ToLookup(e => e.ClaimId),
             created.Count == 0 ? created : new HashSet<Guid>(created.Where(claims.ContainsKey)));
+        if (folded.Count > 0)
+        {
+            var kept = new Dictionary<Guid, ClaimSearchDocument>(asStored.Count);
+            foreach (var claim in asStored)
+            {
+                if (folded.TryGetValue(claim.Id, out var document) && !snapshot.Evidence.Contains(claim.Id))
+                    kept[claim.Id] = document;
+            }
+            snapshot.FoldedSearchDocuments = kept;
+        }
+        return snapshot;
     }
 }

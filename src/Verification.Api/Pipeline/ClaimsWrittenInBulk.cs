@@ -1,4 +1,5 @@
 using Verification.Domain.Claims;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Pipeline;
 
@@ -20,4 +21,11 @@ public interface IClaimsWrittenInBulk
     /// they are instead of reading them back; the other claims are read back as usual.
     /// </summary>
     IReadOnlyCollection<Claim> ClaimsAsStored => [];
+
+    /// <summary>
+    /// Search documents of some of <see cref="ClaimsAsStored"/>, folded from their details before the batch was written
+    /// (<see cref="ClaimSearchDocument.Unnumbered"/>), by claim id: the search projection takes them instead of folding
+    /// those claims on the batch's thread.
+    /// </summary>
+    IReadOnlyDictionary<Guid, ClaimSearchDocument> FoldedSearchDocuments => new Dictionary<Guid, ClaimSearchDocument>();
 }

@@ -63,4 +63,8 @@ public interface IAuditChanges
 }
 
 /// <summary>One object a command changed, and what was asked of it (hashed into the audit entry's digest).</summary>
-public sealed record AuditedChange(string TargetId, object Change);
+/// <param name="ChangeDigest">
+/// <see cref="AuditDigest.Of"/> of <paramref name="Change"/> when it was already computed (an import's read-ahead
+/// thread hashes each row before its batch is written); null to have the audit behaviour compute it.
+/// </param>
+public sealed record AuditedChange(string TargetId, object Change, string? ChangeDigest = null);

@@ -52,15 +52,34 @@ public sealed class ClaimSearchDocument
     public void Update(Claim claim, IEnumerable<(string? Title, string? Description, string? Testimony)> evidence)
     {
         Number = claim.Number;
+        Fold(claim.Title, claim.Location, claim.Summary, claim.Sources, claim.Perpetrators, evidence);
+    }
+
+    /// <summary>
+    /// The document of a claim about to be created from <paramref name="details"/>, without evidence, folded before the
+    /// claim exists (an import folds its rows on its read-ahead thread, beside the batch being written): a claim takes
+    /// these parts from its details as they are (<c>Claim.Submit</c>), so the text is the one <see cref="For"/> gives
+    /// the claim. The caller sets <see cref="ClaimId"/> and <see cref="Number"/> once the claim has them.
+    /// </summary>
+    public static ClaimSearchDocument Unnumbered(ClaimDetails details)
+    {
+        var document = new ClaimSearchDocument();
+        document.Fold(details.Title, details.Location, details.Summary, details.Sources, details.Perpetrators, []);
+        return document;
+    }
+
+    private void Fold(string title, Location location, string summary, IReadOnlyList<Source> sources, IReadOnlyList<Perpetrator> perpetrators,
+        IEnumerable<(string? Title, string? Description, string? Testimony)> evidence)
+    {
         Version = CurrentVersion;
-        Title = SearchText.Fold(claim.Title);
-        Names = Join([claim.Location.PlaceName, claim.Location.Admin1, claim.Location.Admin2, .. claim.Perpetrators.Select(p => p.Name)]);
-        Summary = SearchText.Fold(claim.Summary);
-        Sources = Join(claim.Sources.Select(s => s.Description));
+        Title = SearchText.Fold(title);
+        Names = Join([location.PlaceName, location.Admin1, location.Admin2, .. perpetrators.Select(p => p.Name)]);
+        Summary = SearchText.Fold(summary);
+        Sources = Join(sources.Select(s => s.Description));
         Evidence = SearchText.Fold(string.Join(" \n ", evidence.SelectMany(e => new[] { e.Title, e.Description, e.Testimony }).Where(t => !string.IsNullOrWhiteSpace(t))),
             MaxEvidenceLength);
-        var perpetrators = claim.Perpetrators.Select(p => SearchText.Fold(p.Name)).Where(n => n.Length > 0).ToList();
-        Perpetrators = perpetrators.Count == 0 ? string.Empty : "| " + string.Join(" | ", perpetrators) + " |";
+        var folded = perpetrators.Select(p => SearchText.Fold(p.Name)).Where(n => n.Length > 0).ToList();
+        Perpetrators = folded.Count == 0 ? string.Empty : "| " + string.Join(" | ", folded) + " |";
     }
 
     private static string Join(IEnumerable<string?> parts) =>

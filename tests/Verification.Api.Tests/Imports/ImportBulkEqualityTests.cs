@@ -1,12 +1,18 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Verification.Api.Features.Imports;
+using Verification.Api.Features.Imports.Formats;
 using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Tests.Infrastructure;
+using Verification.Domain.Imports;
 using Verification.Persistence;
 
 namespace Verification.Api.Tests.Imports;
@@ -83,6 +89,10 @@ public sealed class ImportBulkEqualityTests
             Assert.Equal(trackedAudit.Select(a => (a.Action, a.TargetNumber, a.StateNumbers)), bulkAudit.Select(a => (a.Action, a.TargetNumber, a.StateNumbers)));
             Assert.All(trackedAudit.Concat(bulkAudit), a => Assert.True(a.StatesMatchStoredRows, $"entry {a.Sequence}: a record state differs from the stored claim"));
             Assert.All(bulkAudit, a => Assert.Equal(64, a.ChangeDigest.Length));
+            // Each entry's change digest is the one of what its row asked ({importId, row, claim}), on both paths: the
+            // bulk path's digests are computed on the read-ahead thread, the tracked path's in the audit behaviour.
+            Assert.Equal(await ExpectedChangeDigestsAsync(tracked.Api, file, tracked.ImportId), trackedAudit.Select(a => a.ChangeDigest));
+            Assert.Equal(await ExpectedChangeDigestsAsync(bulk.Api, file, bulk.ImportId), bulkAudit.Select(a => a.ChangeDigest));
 
             // The projections' rows (written by the bulk writer on the bulk path): the search text column by column, and
             // one stored document per claim, its columns of the same types, each what a fresh projection of the claim gives.
@@ -185,6 +195,32 @@ public sealed class ImportBulkEqualityTests
         Assert.Equal(claims, stored.Count);
         var fresh = await builder.BuildAsync(db, [.. stored.Select(d => d.ClaimId)], CancellationToken.None);
         Assert.All(stored, d => Assert.True(ClaimDocumentBuilder.Matches(d, fresh[d.ClaimId]), $"the stored documents of {d.ClaimId} differ from a fresh projection"));
+    }
+
+    private static readonly JsonSerializerOptions DigestJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>
+    /// The change digest each of the import's entries should hold, in the entries' order (claim order), worked out here
+    /// from the file: the SHA-256 of <c>{importId, row, claim}</c> as web JSON, for the row that created the claim (the
+    /// first row with its external id).
+    /// </summary>
+    private static async Task<List<string>> ExpectedChangeDigestsAsync(TestApi api, byte[] file, Guid importId)
+    {
+        var rows = new Dictionary<string, ImportRow>(StringComparer.Ordinal);
+        await foreach (var row in ImportFormats.ReaderFor(ImportFormat.UcdpGedCsv).ReadAsync(new MemoryStream(file), new ImportReadContext("23.1"), CancellationToken.None))
+        {
+            if (row.Claim?.ExternalId is { } externalId)
+                rows.TryAdd(externalId.Trim(), row);
+        }
+        await using var db = api.Factory.CreateDb();
+        var externalIds = await db.Claims.AsNoTracking().ToDictionaryAsync(c => c.Id.ToString(), c => c.ExternalId!);
+        var targets = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "ImportClaims").OrderBy(a => a.Sequence).Select(a => a.TargetId!).ToListAsync();
+        return [.. targets.Select(t =>
+        {
+            var row = rows[externalIds[t]];
+            var json = JsonSerializer.Serialize(new { importId, row = row.Row, claim = row.Claim }, DigestJson);
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        })];
     }
 
     private sealed record AuditOfClaim(long Sequence, string Action, long? TargetNumber, string StateNumbers, string ChangeDigest, bool StatesMatchStoredRows);

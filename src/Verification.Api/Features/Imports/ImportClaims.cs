@@ -9,6 +9,7 @@ using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Domain.Common;
 using Verification.Persistence;
+using Verification.Persistence.Search;
 
 namespace Verification.Api.Features.Imports;
 
@@ -34,7 +35,14 @@ public static class ImportClaims
         [property: NotAudited] IReadOnlyList<RowCheck>? Checks = null) : ICommand<Result>;
 
     /// <summary>What <see cref="Handler.Check"/> found for one row: its problems, or the claim's details when it has none.</summary>
-    public sealed record RowCheck(IReadOnlyList<RowProblem> Problems, ClaimDetails? Details);
+    /// <param name="Prepared">What the bulk path needs of a valid row that does not depend on the write, when the reader computed it (<see cref="Handler.Prepare"/>).</param>
+    public sealed record RowCheck(IReadOnlyList<RowProblem> Problems, ClaimDetails? Details, PreparedRow? Prepared = null);
+
+    /// <summary>
+    /// A valid row's audit change digest and folded search text, computed from the row alone on RunImport's read-ahead
+    /// thread, which is otherwise idle while the batch's thread writes: the batch then only numbers, writes and adds them.
+    /// </summary>
+    public sealed record PreparedRow(string ChangeDigest, ClaimSearchDocument SearchDocument);
 
     /// <summary>
     /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
@@ -47,7 +55,8 @@ public static class ImportClaims
     /// projections are computed from the objects, without reading the rows back.
     /// </param>
     public sealed record Result(int Created, int Skipped, int Failed, IReadOnlyList<AuditedChange> AuditChanges, IReadOnlyList<string> ValidExternalIds,
-        IReadOnlyCollection<Guid> ClaimsWrittenInBulk, IReadOnlyCollection<Claim> ClaimsAsStored)
+        IReadOnlyCollection<Guid> ClaimsWrittenInBulk, IReadOnlyCollection<Claim> ClaimsAsStored,
+        IReadOnlyDictionary<Guid, ClaimSearchDocument> FoldedSearchDocuments)
         : IAuditChanges, IMaybeUnchanged, IClaimsWrittenInBulk
     {
         public bool Unchanged => AuditChanges.Count == 0;
@@ -67,7 +76,7 @@ public static class ImportClaims
 
             var errors = new List<(int Row, string Field, string Message)>();
             var failed = 0;
-            var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId)>();
+            var valid = new List<(ImportRow Row, ClaimDetails Details, string ExternalId, PreparedRow? Prepared)>();
             if (command.Checks is { } checks && checks.Count != command.Rows.Count)
                 throw new ArgumentException("One check per row.", nameof(command));
             for (var r = 0; r < command.Rows.Count; r++)
@@ -75,8 +84,9 @@ public static class ImportClaims
                 var row = command.Rows[r];
                 ClaimDetails? details;
                 IReadOnlyList<RowProblem> problems;
+                PreparedRow? prepared = null;
                 if (command.Checks is { } check)
-                    (problems, details) = (check[r].Problems, check[r].Details);
+                    (problems, details, prepared) = (check[r].Problems, check[r].Details, check[r].Prepared);
                 else
                     problems = Check(row, reader, validator, today, out details);
                 if (problems.Count > 0)
@@ -85,7 +95,7 @@ public static class ImportClaims
                     errors.AddRange(problems.Select(p => (row.Row, p.Field, p.Message)));
                     continue;
                 }
-                valid.Add((row, details!, row.Claim!.ExternalId!.Trim()));
+                valid.Add((row, details!, row.Claim!.ExternalId!.Trim(), prepared));
             }
 
             var externalIds = valid.Select(v => v.ExternalId).Distinct().ToList();
@@ -100,16 +110,22 @@ public static class ImportClaims
 
             var changes = new List<AuditedChange>();
             var claims = new List<Claim>(fresh.Count);
+            var folded = new Dictionary<Guid, ClaimSearchDocument>();
             if (!import.DryRun && fresh.Count > 0)
             {
                 await FastCompression.UseInTransactionAsync(db, cancellationToken);
                 var numbers = await ClaimNumbersInBulk.IssueAsync(db, fresh.Count, now, settings.BulkWriter, cancellationToken);
                 for (var i = 0; i < fresh.Count; i++)
                 {
-                    var (row, details, externalId) = fresh[i];
+                    var (row, details, externalId, prepared) = fresh[i];
                     var claim = Claim.Submit(Guid.CreateVersion7(), numbers[i], import.CreatedBy, now, details, externalId, import.Id);
                     claims.Add(claim);
-                    changes.Add(new AuditedChange(claim.Id.ToString(), new { importId = import.Id, row = row.Row, claim = row.Claim }));
+                    // Only the bulk path takes what the reader prepared: the tracked path computes everything itself, and so
+                    // stays the reference the bulk path is compared with (ImportBulkEqualityTests).
+                    prepared = settings.BulkWriter ? prepared : null;
+                    changes.Add(new AuditedChange(claim.Id.ToString(), ChangeOf(import.Id, row), prepared?.ChangeDigest));
+                    if (prepared is not null)
+                        folded[claim.Id] = prepared.SearchDocument;
                 }
                 if (settings.BulkWriter)
                 {
@@ -130,8 +146,18 @@ public static class ImportClaims
             db.Entry(import).DetectChanges();
             return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds,
                 settings.BulkWriter ? [.. claims.Select(c => c.Id)] : [],
-                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c))] : []);
+                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c))] : [], folded);
         }
+
+        /// <summary>What a created claim's audit entry records was asked of it: the same for a prepared digest and one computed here.</summary>
+        private static object ChangeOf(Guid importId, ImportRow row) => new { importId, row = row.Row, claim = row.Claim };
+
+        /// <summary>
+        /// What a batch would compute from a valid row alone, computed ahead (by RunImport's read-ahead, off the batch's thread):
+        /// the audit change digest of the claim it creates and its search text (<see cref="ClaimSearchDocument.Unnumbered"/>).
+        /// </summary>
+        internal static PreparedRow Prepare(Guid importId, ImportRow row, ClaimDetails details) =>
+            new(AuditDigest.Of(ChangeOf(importId, row)), ClaimSearchDocument.Unnumbered(details));
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
         internal static List<RowProblem> Check(ImportRow row, IImportFormatReader reader, IValidator<ClaimInput> validator, DateOnly today,

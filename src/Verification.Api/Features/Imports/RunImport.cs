@@ -78,7 +78,10 @@ public static class RunImport
                     SingleWriter = true,
                 });
                 using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, chunk, chunks.Writer, stopReading.Token), stopReading.Token);
+                // A real bulk run also has the reader prepare each valid row's digest and search text (ImportClaims.Handler.Prepare).
+                Guid? prepareFor = settings.BulkWriter && !import.DryRun ? id : null;
+                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, prepareFor, chunk, chunks.Writer, stopReading.Token),
+                    stopReading.Token);
                 try
                 {
                     var batch = new CheckedBatch(settings.BatchSize);
@@ -145,7 +148,7 @@ public static class RunImport
         /// written; touches no database.
         /// </summary>
         private async Task ReadAheadAsync(IImportFormatReader reader, Stream file, ImportReadContext context, int processedRows,
-            int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
+            Guid? prepareFor, int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
         {
             try
             {
@@ -163,7 +166,8 @@ public static class RunImport
                         continue;
                     }
                     var problems = ImportClaims.Handler.Check(row, reader, validator, today, out var details);
-                    batch.Add(row, new ImportClaims.RowCheck(problems, details));
+                    var prepared = problems.Count == 0 && prepareFor is { } importId ? ImportClaims.Handler.Prepare(importId, row, details!) : null;
+                    batch.Add(row, new ImportClaims.RowCheck(problems, details, prepared));
                     // A chunk never spans two batches: a batch is exactly Imports:BatchSize rows, as without the read-ahead.
                     if (++inBatch == settings.BatchSize || batch.Rows.Count == chunk)
                     {

@@ -35,9 +35,19 @@ public sealed class ClaimSearchProjection : IClaimProjection
             if (!existing.TryGetValue(claim.Id, out var document) && snapshot.Created.Contains(claim.Id))
                 document = documents.Local.FindEntry(claim.Id)?.Entity;
             if (document is not null)
+            {
                 document.Update(claim, evidence);
+            }
+            else if (snapshot.FoldedSearchDocuments.TryGetValue(claim.Id, out var folded))
+            {
+                folded.ClaimId = claim.Id;
+                folded.Number = claim.Number;
+                documents.Add(folded);
+            }
             else
+            {
                 documents.Add(ClaimSearchDocument.For(claim, evidence));
+            }
         }
     }
 }
