@@ -161,7 +161,7 @@ public sealed class BareBaselines : IAsyncDisposable
             ? "; answered 304"
             : $"; the API answered {(int)_conditionalStatus}, not 304, to a matching If-None-Match: this measures full reads"),
         Baseline = read.Throughput,
-        BaselineName = "read one claim (reviewer), same run",
+        BaselineName = "read one claim (reviewer), in the same rounds",
         BaselineDetail = Latencies(read),
         Ratio = read.Throughput > 0 ? conditional.Throughput / read.Throughput : null,
         RatioMeaning = "rate ÷ rate",
