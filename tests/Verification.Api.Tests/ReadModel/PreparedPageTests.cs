@@ -85,7 +85,7 @@ public sealed class PreparedPageTests
         await using var scope = world.Api.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
         var prepared = scope.ServiceProvider.GetRequiredService<PreparedQueries>();
-        using var newest = ListClaimDocuments.Handler.PrepareNewest(db);
+        using var newest = ListClaimDocuments.Handler.PrepareNewest(db, Sentinel.Take);
         var compiled = ListClaimDocuments.Handler.CompiledReads.For(db.Model);
 
         var after = long.MaxValue;

@@ -83,7 +83,7 @@ public static class ListClaimDocuments
         /// The prepared form of <see cref="CompiledReads.Newest"/>, from the same expression: (after, take), the row count a
         /// parameter or written in (<see cref="PreparedQueries.GetWithLimit{TState}"/>).
         /// </summary>
-        internal static PreparedQuery PrepareNewest(VerificationDb db, object? take = null) => PreparedQuery.ForCompiled(db, NewestQuery, Sentinel.Number, take ?? Sentinel.Take);
+        internal static PreparedQuery PrepareNewest(VerificationDb db, object take) => PreparedQuery.ForCompiled(db, NewestQuery, Sentinel.Number, take);
 
         /// <summary>The statement's columns in the order of <see cref="Row"/>'s constructor, as EF Core selects them.</summary>
         internal static async Task<List<Row>> ReadRowsAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)

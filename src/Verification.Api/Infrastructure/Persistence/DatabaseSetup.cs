@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Verification.Persistence;
 
 namespace Verification.Api.Infrastructure.Persistence;
@@ -19,14 +20,19 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
         services.AddSingleton(options);
-        if (options.Provider == DatabaseProvider.Sqlite)
-            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SqliteLimitInterceptor>();
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
         // Interceptors registered as services (IInterceptor) are added to the context's options: the pool builds them
         // once, from the root provider.
-        services.AddDbContextPool<VerificationDb>((provider, db) => db.UseVerificationDatabase(options.Provider, connectionString)
-            .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+        // On SQLite, EF Core's SQL generator writes each LIMIT and OFFSET parameter so that SQLite plans it once
+        // (SqliteLimitSqlGeneratorFactory).
+        services.AddDbContextPool<VerificationDb>((provider, db) =>
+        {
+            db.UseVerificationDatabase(options.Provider, connectionString)
+                .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+            if (options.Provider == DatabaseProvider.Sqlite)
+                db.ReplaceService<IQuerySqlGeneratorFactory, SqliteLimitSqlGeneratorFactory>();
+        });
         // The hot reads' prepared statements (their kept SQLite connections close with the host).
         services.AddSingleton<PreparedQueries>();
         return services;

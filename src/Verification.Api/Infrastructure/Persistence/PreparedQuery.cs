@@ -57,7 +57,7 @@ public sealed class PreparedQuery : IDisposable
         using var command = query.CreateDbCommand();
         var connection = db.Database.GetDbConnection();
         _keepConnections = connection is SqliteConnection;
-        _sql = _keepConnections ? SqliteLimits.PlannedOnce(command.CommandText) : command.CommandText;
+        _sql = command.CommandText;
         _parameters = new Parameter[command.Parameters.Count];
         for (var i = 0; i < command.Parameters.Count; i++)
         {
@@ -169,7 +169,7 @@ public sealed class PreparedQuery : IDisposable
             values.TryGetValue(node, out var value) ? value : node;
     }
 
-    /// <summary>The statement as EF Core generated it (on SQLite, with its limits planned once: <see cref="SqliteLimits"/>).</summary>
+    /// <summary>The statement as EF Core generated it (on SQLite, with its limits planned once: <see cref="SqliteLimitSqlGeneratorFactory"/>).</summary>
     public string Sql => _sql;
 
     /// <summary>Runs the statement with <paramref name="arguments"/> and reads its rows with <paramref name="read"/>.</summary>
@@ -381,7 +381,7 @@ public sealed class PreparedQueries(DatabaseOptions database) : IDisposable
     /// A page statement whose row count (<paramref name="take"/>, the last argument) is written into its SQL on PostgreSQL:
     /// <paramref name="build"/> gets <see cref="PreparedQuery.Literal"/> of it, or <see cref="Sentinel.Take"/> for the
     /// statement with a parameter (other providers, and page sizes beyond the first <see cref="MaxStatementsWithLimit"/>;
-    /// SQLite plans its parameter once as it is written there, <see cref="SqliteLimits"/>).
+    /// SQLite plans its parameter once as it is written there, <see cref="SqliteLimitSqlGeneratorFactory"/>).
     /// <para>
     /// Why: PostgreSQL plans a prepared statement's <c>LIMIT $n</c> for 10% of the rows (it cannot know the value), and for
     /// thousands of rows a hash join over a sequential scan of every stored document, then a sort, is its cheaper plan.
