@@ -170,6 +170,25 @@ public sealed class BareBaselines : IAsyncDisposable
         TargetText = "≥ 1.5 × read one claim",
     };
 
+    /// <summary>The 304 against the bare host's stored JSON by id: reported, no target (issue 18 states "304 ÷ read").</summary>
+    public static Figure ConditionalAgainstStoredJson(string section, PairedRounds.Result paired) => new()
+    {
+        Section = section,
+        Name = ConditionalName + " vs stored JSON",
+        Value = paired.Ours.Throughput,
+        Unit = "req/s",
+        ValueDetail = Latencies(paired.Ours) + "<br>" + paired.Detail,
+        Baseline = paired.Bare.Throughput,
+        BaselineName = "bare host: stored JSON by id, no auth",
+        BaselineDetail = Latencies(paired.Bare),
+        Ratio = paired.MedianRatio,
+        RatioMeaning = $"ours ÷ bare host, median of {paired.Ratios.Count} rounds",
+        TargetKind = TargetKind.None,
+        TargetText = "none (reported beside 304 ÷ read)",
+        Note = "A 304 is the fixed cost of an authenticated request and one indexed lookup that selects no bytes; the bare host " +
+               "sends the whole stored document without authentication. " + PairedRounds.Note,
+    };
+
     private static string Latencies(LoadResult r) =>
         $"p50 {r.P50Ms:N2} ms, p99 {r.P99Ms:N2} ms" + (r.Errors > 0 ? $", {r.Errors:N0} errors of {r.Requests:N0}" : string.Empty);
 

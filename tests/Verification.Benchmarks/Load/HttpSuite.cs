@@ -180,6 +180,13 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                         ValueDetail = figure304.ValueDetail + $"; alone: {conditional.Throughput:N0} req/s, " + conditionalCpu + "<br>" + roundsDetail,
                         BaselineDetail = figure304.BaselineDetail + $"; alone: {ours.Throughput:N0} req/s, " + oursCpu,
                     });
+                    // Beside it, with no target of its own: the 304 against the bare host's stored JSON by id, the form of the
+                    // other reads' figures. Since the read side a full read copies stored bytes and costs a 304 plus the body's
+                    // few percent, so "304 ÷ read" measures how dear the read still is; this says what a 304 costs.
+                    var againstBare = await PairedAsync(api.Process.BaseAddress, bareHost.Conditional(context), bareHost.BaseAddress,
+                        bareHost.StoredJsonRequest(figure.Name, context), useWrk, folder);
+                    log($"  conditional (paired): {againstBare.Ours}\n  stored JSON: {againstBare.Bare}\n  {againstBare.Detail}");
+                    Keep(figures, BareBaselines.ConditionalAgainstStoredJson(section, againstBare));
                 }
             }
 
