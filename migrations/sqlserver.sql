@@ -1283,3 +1283,16 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207190000_ClaimDocumentsInlineLz4'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207190000_ClaimDocumentsInlineLz4', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
