@@ -145,11 +145,8 @@ internal sealed class SqliteColumnBinding
     {
         if (_size > 0 && text.Length > _size)
             text = text[.._size];
-        // Microsoft.Data.Sqlite passes the string, which SQLitePCL hands to SQLite zero-terminated: an empty string is
-        // then empty text (an empty span would be a null pointer, SQL NULL) and a NUL ends the text (a span would keep
-        // what follows). Those two cases go the same way; every other string is encoded here into a reused buffer.
-        if (text.Length == 0 || text.Contains('\0'))
-            return raw.sqlite3_bind_text(statement, index, text);
+        // Microsoft.Data.Sqlite passes the string and SQLitePCL encodes it into a new array; the same UTF-8 bytes (lone
+        // surrogates replaced alike, an empty text and a NUL kept alike: SqliteColumnBindingTests) go from a reused buffer.
         var most = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (utf8.Length < most)
             utf8 = new byte[Math.Max(most, utf8.Length * 2)];
