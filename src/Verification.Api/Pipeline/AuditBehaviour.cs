@@ -125,14 +125,16 @@ public sealed class AuditBehaviour<TMessage, TResponse>(AuditTrail trail, ICurre
         await trail.AppendManyAsync(user.AuditName, ActionName(message.GetType()), changes, states, cancellationToken, save: false);
         if (snapshot is not null && projections.Any)
         {
-            await projections.RunAsync(db, snapshot, cancellationToken);
             // The projections' new rows of claims written in bulk go out through the bulk writer too, in this transaction.
             if (bulk is { ClaimsWrittenInBulk.Count: > 0 })
             {
                 var written = bulk.ClaimsWrittenInBulk.ToHashSet();
                 written.IntersectWith(snapshot.Created);
-                await BulkProjectedRows.WriteAsync(db, bulkWriter, written, cancellationToken);
+                snapshot.NewRowsInBulk = new BulkProjectedRows(written);
             }
+            await projections.RunAsync(db, snapshot, cancellationToken);
+            if (snapshot.NewRowsInBulk is { } newRows)
+                await newRows.WriteAsync(db, bulkWriter, cancellationToken);
         }
         if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(cancellationToken);

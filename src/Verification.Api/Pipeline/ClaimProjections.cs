@@ -94,6 +94,12 @@ public sealed class ClaimSnapshot
 
     private static readonly Dictionary<Guid, ClaimSearchDocument> NoFolded = [];
 
+    /// <summary>
+    /// Where the projections put the new rows of claims written in bulk (<see cref="IClaimsWrittenInBulk"/>) instead of
+    /// the change tracker; null when the command wrote none, and then every row is tracked.
+    /// </summary>
+    public BulkProjectedRows? NewRowsInBulk { get; set; }
+
     public static Task<ClaimSnapshot> LoadAsync(VerificationDb db, IReadOnlyCollection<Guid> claimIds, CancellationToken ct) =>
         LoadAsync(db, claimIds, new HashSet<Guid>(), evidenceTouched: true, ct);
 

@@ -111,7 +111,8 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
                     if (row is null)
                     {
                         row = new ClaimDocument(claim.Id);
-                        db.ClaimDocuments.Add(row);
+                        if (snapshot.NewRowsInBulk?.TryAdd(row) != true)
+                            db.ClaimDocuments.Add(row);
                     }
                 }
                 var staff = StaffShape(claim);

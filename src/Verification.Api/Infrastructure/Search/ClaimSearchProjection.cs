@@ -42,11 +42,14 @@ public sealed class ClaimSearchProjection : IClaimProjection
             {
                 folded.ClaimId = claim.Id;
                 folded.Number = claim.Number;
-                documents.Add(folded);
+                if (snapshot.NewRowsInBulk?.TryAdd(folded) != true)
+                    documents.Add(folded);
             }
             else
             {
-                documents.Add(ClaimSearchDocument.For(claim, evidence));
+                var created = ClaimSearchDocument.For(claim, evidence);
+                if (snapshot.NewRowsInBulk?.TryAdd(created) != true)
+                    documents.Add(created);
             }
         }
     }
