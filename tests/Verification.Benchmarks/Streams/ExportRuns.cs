@@ -15,12 +15,14 @@ namespace Verification.Benchmarks.Streams;
 /// both read the same database), as a Restricted partner. Each is timed from the request to the last byte read, and the
 /// API process's peak working set is reset just before and read just after. The run checks the count of claims in each
 /// export and the Shared custody events it added. The tenth is the baseline: the issue's target is the full export in
-/// at most 11 × its time (10 × the claims), with at most 64 MiB of growth.
+/// at most 11 × its time (10 × the claims), with at most 64 MiB of growth. Each format is exported in three rounds of
+/// the tenth then the whole (the median ratio; the worst round's memory).
 /// </summary>
 public sealed class ExportRuns(BenchOptions options, Action<string> log)
 {
     private const double MiB = 1024 * 1024;
     private static readonly string[] Formats = ["ndjson", "csv", "geojson"];
+    private const int TimedRounds = 3;
 
     public async Task<IReadOnlyList<Figure>> RunAsync(string? largeDatabase, string folder)
     {
@@ -53,12 +55,27 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
             await ExportAsync(client, api.Process, connectionString, format, warmSince, expected: null);
             await Task.Delay(TimeSpan.FromSeconds(1));
 
-            log($"exports: {format}, {small:N0} claims");
-            var tenth = await ExportAsync(client, api.Process, connectionString, format, since, small);
-            log($"  {tenth}");
-            log($"exports: {format}, {large:N0} claims");
-            var whole = await ExportAsync(client, api.Process, connectionString, format, null, large);
-            log($"  {whole}");
+            // Rounds of the tenth then the whole: the time ratio is the median of the rounds' ratios, the times the medians,
+            // and the memory figures the worst round's. One pair per format moved the ratio between 9.1 and 12.9 across full
+            // runs with no change to the export path (docs/performance-changes.md, eighth round).
+            var rounds = new List<(ExportResult Tenth, ExportResult Whole)>();
+            for (var round = 1; round <= TimedRounds; round++)
+            {
+                log($"exports: {format}, {small:N0} claims (round {round} of {TimedRounds})");
+                var tenthRound = await ExportAsync(client, api.Process, connectionString, format, since, small);
+                log($"  {tenthRound}");
+                log($"exports: {format}, {large:N0} claims (round {round} of {TimedRounds})");
+                var wholeRound = await ExportAsync(client, api.Process, connectionString, format, null, large);
+                log($"  {wholeRound}");
+                rounds.Add((tenthRound, wholeRound));
+            }
+            var tenth = rounds.OrderBy(r => r.Tenth.Seconds).ElementAt(TimedRounds / 2).Tenth;
+            var whole = rounds.OrderBy(r => r.Whole.Seconds).ElementAt(TimedRounds / 2).Whole;
+            var ratios = rounds.Select(r => r.Tenth.Seconds > 0 ? r.Whole.Seconds / r.Tenth.Seconds : double.NaN).ToList();
+            var ratio = ratios.Order().ElementAt(TimedRounds / 2);
+            var roundsDetail = "rounds (whole ÷ tenth): " + string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+            var tenthPeak = rounds.MaxBy(r => r.Tenth.PeakGrowth).Tenth;
+            var wholePeak = rounds.MaxBy(r => r.Whole.PeakGrowth).Whole;
 
             figures.Add(new Figure
             {
@@ -75,17 +92,17 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
                 Name = $"export of {large:N0} claims, {format}: time",
                 Value = whole.Seconds,
                 Unit = "s",
-                ValueDetail = whole.Detail,
+                ValueDetail = whole.Detail + "<br>" + roundsDetail,
                 Baseline = tenth.Seconds,
                 BaselineName = $"export of {small:N0} claims, {format}",
-                BaselineDetail = $"{tenth.Seconds:N1} s",
-                Ratio = tenth.Seconds > 0 ? whole.Seconds / tenth.Seconds : null,
-                RatioMeaning = "time ÷ time (10 × the claims)",
+                BaselineDetail = $"{tenth.Seconds:N1} s (median of {TimedRounds})",
+                Ratio = double.IsNaN(ratio) ? null : ratio,
+                RatioMeaning = $"time ÷ time (10 × the claims), median of {TimedRounds} rounds",
                 TargetKind = TargetKind.AtMost,
                 Target = 11,
                 TargetText = $"≤ 11 × the time of {small:N0}",
             });
-            foreach (var (count, run, baseline) in new[] { (small, tenth, (ExportResult?)null), (large, whole, tenth) })
+            foreach (var (count, run, baseline) in new[] { (small, tenthPeak, (ExportResult?)null), (large, wholePeak, tenthPeak) })
             {
                 figures.Add(new Figure
                 {
