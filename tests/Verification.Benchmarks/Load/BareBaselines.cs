@@ -170,20 +170,12 @@ public sealed class BareBaselines : IAsyncDisposable
         TargetText = "≥ 1.5 × read one claim",
     };
 
-    /// <summary>The 304 against the bare host's stored JSON by id: reported, no target (issue 18 states "304 ÷ read").</summary>
-    public static Figure ConditionalAgainstStoredJson(string section, PairedRounds.Result paired) => new()
+    /// <summary>The 304 against the bare host's stored JSON by id: the stored-JSON figure's form, reported with no target (issue 18 states "304 ÷ read").</summary>
+    public static Figure ConditionalAgainstStoredJson(string section, PairedRounds.Result paired) => StoredJsonFigure(section, ConditionalName, paired) with
     {
-        Section = section,
-        Name = ConditionalName + " vs stored JSON",
-        Value = paired.Ours.Throughput,
-        Unit = "req/s",
-        ValueDetail = Latencies(paired.Ours) + "<br>" + paired.Detail,
-        Baseline = paired.Bare.Throughput,
         BaselineName = "bare host: stored JSON by id, no auth",
-        BaselineDetail = Latencies(paired.Bare),
-        Ratio = paired.MedianRatio,
-        RatioMeaning = $"ours ÷ bare host, median of {paired.Ratios.Count} rounds",
         TargetKind = TargetKind.None,
+        Target = null,
         TargetText = "none (reported beside 304 ÷ read)",
         Note = "A 304 is the fixed cost of an authenticated request and one indexed lookup that selects no bytes; the bare host " +
                "sends the whole stored document without authentication. " + PairedRounds.Note,
