@@ -57,7 +57,8 @@ public static class PairedRounds
             requests > 0 ? rounds.Sum(r => r.MeanMs * r.Requests) / requests : 0, rounds.Max(r => r.MaxMs));
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The median of <paramref name="values"/> (sorted in place).</summary>
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var middle = values.Count / 2;

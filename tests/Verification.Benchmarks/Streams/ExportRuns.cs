@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Verification.Benchmarks.Hosting;
+using Verification.Benchmarks.Load;
 using Verification.Benchmarks.Report;
 using Verification.Benchmarks.Seeding;
 using Verification.Persistence;
@@ -69,10 +70,11 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
                 log($"  {wholeRound}");
                 rounds.Add((tenthRound, wholeRound));
             }
+            // An odd number of rounds: the median export is one that ran.
             var tenth = rounds.OrderBy(r => r.Tenth.Seconds).ElementAt(TimedRounds / 2).Tenth;
             var whole = rounds.OrderBy(r => r.Whole.Seconds).ElementAt(TimedRounds / 2).Whole;
             var ratios = rounds.Select(r => r.Tenth.Seconds > 0 ? r.Whole.Seconds / r.Tenth.Seconds : double.NaN).ToList();
-            var ratio = ratios.Order().ElementAt(TimedRounds / 2);
+            var ratio = PairedRounds.Median([.. ratios]);
             var roundsDetail = "rounds (whole ÷ tenth): " + string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
             var tenthPeak = rounds.MaxBy(r => r.Tenth.PeakGrowth).Tenth;
             var wholePeak = rounds.MaxBy(r => r.Whole.PeakGrowth).Whole;
