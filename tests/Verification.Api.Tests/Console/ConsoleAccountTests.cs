@@ -81,7 +81,7 @@ public sealed class ConsoleAccountTests(ConsoleBrowser browser) : IClassFixture<
         await other.Locator("#password").FillAsync("a new long passphrase 1");
         await other.Locator("#code").FillAsync(codes[0]);
         await other.ClickAndWaitAsync(other.Locator("main button[type=submit]"));
-        await other.WaitForURLAsync(new Regex("/app$"));
+        await other.ArriveAtAsync(new Regex("/app$"));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class ConsoleAccountTests(ConsoleBrowser browser) : IClassFixture<
         await page.Locator("#new-password").FillAsync("my own passphrase here");
         await page.Locator("#confirm-password").FillAsync("my own passphrase here");
         await page.ClickAndWaitAsync(page.Locator("main button[type=submit]"));
-        await page.WaitForURLAsync(new Regex("/app$"));
+        await page.ArriveAtAsync(new Regex("/app$"));
         await Expect.Status(await api.Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = person.Email, password = "my own passphrase here" }), HttpStatusCode.OK);
     }
 
@@ -191,7 +191,7 @@ public sealed class ConsoleAccountTests(ConsoleBrowser browser) : IClassFixture<
         await page.SignInAsync(reviewer.Email, TestApi.Password);
         await page.GoAsync($"/app/claims/{claimId}/triage");
         await page.ClickAndWaitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Record the decision" }));
-        await page.WaitForURLAsync(new Regex($"/app/claims/{claimId}$"));
+        await page.ArriveAtAsync(new Regex($"/app/claims/{claimId}$"));
         await PW.Expect(page.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "InCorroboration");
 
         // The language switcher without its script: the button submits it.

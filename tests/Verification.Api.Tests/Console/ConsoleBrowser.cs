@@ -57,8 +57,8 @@ public static class ConsoleSteps
         await page.Locator("main button[type=submit]").ClickAsync();
         // Any console page but the sign-in page itself: a pattern like "/app/" also matches /app/sign-in, so the wait
         // ended at once and then waited for the sign-in page's load while the browser was already leaving it (a
-        // timeout under load). Waiting for the commit only; the header check below waits for the page itself.
-        await page.WaitForURLAsync(url => SignedInPage(url), new() { WaitUntil = WaitUntilState.Commit });
+        // timeout under load). The header check below waits for the page itself.
+        await page.ArriveAtAsync(SignedInPage);
         await Assertions.Expect(page.Locator("header form[action='/app/sign-out'] button")).ToBeVisibleAsync(new() { Timeout = 30_000 });
     }
 
@@ -93,7 +93,41 @@ public static class ConsoleSteps
         await locator.ClickAsync();
         if (enhanced)
             await WaitForEnhancedNavigationAsync(page);
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForLoadAsync();
+    }
+
+    /// <summary>Waits until the page is at an address the pattern matches, and loaded.</summary>
+    public static Task ArriveAtAsync(this IPage page, Regex url) =>
+        InShortTriesAsync(timeout => page.WaitForURLAsync(url, new() { Timeout = timeout }));
+
+    /// <inheritdoc cref="ArriveAtAsync(IPage, Regex)"/>
+    public static Task ArriveAtAsync(this IPage page, Func<string, bool> url) =>
+        InShortTriesAsync(timeout => page.WaitForURLAsync(url, new() { Timeout = timeout }));
+
+    /// <summary>Waits for the page's load event, or returns at once if it already fired.</summary>
+    public static Task WaitForLoadAsync(this IPage page) =>
+        InShortTriesAsync(timeout => page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = timeout }));
+
+    /// <summary>
+    /// Playwright (1.64) looks at a frame's address or load states, then subscribes to their events, while another
+    /// thread records them: a navigation or a load that lands between the two is missed, and the wait runs to its
+    /// timeout (a CI run: the page was loaded, the log showed only "NetworkIdle" fired, 30 s). The event still leaves
+    /// its state behind, so the next short try sees it; the whole wait keeps the default's 30 s.
+    /// </summary>
+    private static async Task InShortTriesAsync(Func<float, Task> wait)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await wait(3_000);
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
     }
 
     /// <summary>Listens for the end of the next enhanced navigation; false when blazor.web.js is not running.</summary>

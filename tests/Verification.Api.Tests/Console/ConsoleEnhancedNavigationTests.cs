@@ -107,7 +107,7 @@ public sealed partial class ConsoleEnhancedNavigationTests(ConsoleBrowser browse
         // The header's language switcher is bound once and follows the page it is on now (its return address was merged in).
         await page.ClickAndWaitAsync(page.Locator("header nav a[href='/app/claims']"));
         await page.Locator("#language").SelectOptionAsync("fr");
-        await page.WaitForURLAsync(new Regex("/app/claims$"));
+        await page.ArriveAtAsync(new Regex("/app/claims$"));
         await PW.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
         await PW.Expect(page.Locator("main h1")).ToHaveTextAsync("Allégations");
         Assert.True(refusedByPolicy.Count == 0, string.Join("\n", refusedByPolicy));
@@ -153,7 +153,7 @@ public sealed partial class ConsoleEnhancedNavigationTests(ConsoleBrowser browse
         await page.Locator("#file").SetInputFilesAsync(KidalWalkInTheBrowserTests.ReportFile);
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
         await PW.Expect(page.Locator("#upload-progress")).ToBeVisibleAsync();
-        await page.WaitForURLAsync(new Regex("added="));
+        await page.ArriveAtAsync(new Regex("added="));
         var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(KidalWalkInTheBrowserTests.ReportFile)));
         await PW.Expect(page.GetByTestId("added-sha256")).ToHaveTextAsync(expected);
 

@@ -33,7 +33,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
             var responses = new List<IResponse>();
             page.Response += (_, response) => responses.Add(response);
             var main = await page.GotoAsync(path);
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.WaitForLoadAsync();
             Assert.True(main!.Ok, $"{name}: {path} answered {main.Status}");
             Assert.DoesNotContain("/app/sign-in", page.Url.Replace(path == "/app/sign-in" ? path : "\u0000", "", StringComparison.Ordinal));
 

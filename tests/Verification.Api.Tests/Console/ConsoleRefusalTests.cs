@@ -283,10 +283,10 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
         var posted = await page.RunAndWaitForResponseAsync(() => page.Keyboard.PressAsync("Enter"), r => r.Request.Method == "POST");
         if (posted.Status is < 300 or >= 400)
         {
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.WaitForLoadAsync();
             Assert.Fail($"{posted.Status}: " + string.Join(" | ", await page.Locator(".error, [role=alert]").AllInnerTextsAsync()));
         }
-        await page.WaitForURLAsync(KidalWalkInTheBrowserTests.ClaimPage());
+        await page.ArriveAtAsync(KidalWalkInTheBrowserTests.ClaimPage());
         await PW.Expect(page.Locator("h1")).ToHaveTextAsync("Frappes de drones à Kidal");
         await PW.Expect(page.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "Submitted");
     }
@@ -362,7 +362,7 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
             await route.FulfillAsync(new() { Response = response, Body = body });
         });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
-        await page.WaitForURLAsync(importPage);
+        await page.ArriveAtAsync(importPage);
         var running = landed?.Contains("data-live-import=\"/app/imports/", StringComparison.Ordinal) == true;
         // While the import runs, console.js polls its status and updates the figures; the page loads once more at the end.
         await PW.Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
@@ -396,7 +396,7 @@ public sealed class ConsoleRefusalTests(ConsoleBrowser browser) : IClassFixture<
 
         await desk.GoAsync("/app");
         await desk.ClickAndWaitAsync(desk.Locator("#sign-out-everywhere"));
-        await desk.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/app/sign-in"));
+        await desk.ArriveAtAsync(new System.Text.RegularExpressions.Regex("/app/sign-in"));
 
         var response = await phone.Context.APIRequest.GetAsync("/app/claims", new() { MaxRedirects = 0 });
         Assert.Equal(302, response.Status);

@@ -50,7 +50,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         await investigator.AssertAccessibleAsync();
         await FillKidalClaimAsync(investigator);
         await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Soumettre l’allégation" }));
-        await investigator.WaitForURLAsync(ClaimPage());
+        await investigator.ArriveAtAsync(ClaimPage());
         var claimId = Guid.Parse(ClaimPage().Match(investigator.Url).Groups["id"].Value);
         await Expect(investigator.Locator("h1")).ToHaveTextAsync("Frappes de drones sur l'ancien camp de la MINUSMA à Kidal");
         await Expect(investigator.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "Submitted");
@@ -64,7 +64,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         await investigator.Locator("#file-origin").FillAsync("kidal-press");
         await investigator.Locator("#file").SetInputFilesAsync(ReportFile);
         await investigator.GetByRole(AriaRole.Button, new() { Name = "Téléverser" }).ClickAsync();
-        await investigator.WaitForURLAsync(new Regex("added="));
+        await investigator.ArriveAtAsync(new Regex("added="));
         var expectedSha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(ReportFile)));
         await Expect(investigator.GetByTestId("added-sha256")).ToHaveTextAsync(expectedSha256);
 
@@ -74,7 +74,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         await investigator.Locator("#url").FillAsync("https://example.org/csp-communique-2024-03-30");
         await investigator.Locator("#origin").FillAsync("csp-statement");
         await investigator.ClickAndWaitAsync(investigator.GetByRole(AriaRole.Button, new() { Name = "Ajouter", Exact = true }));
-        await investigator.WaitForURLAsync(new Regex("added="));
+        await investigator.ArriveAtAsync(new Regex("added="));
         await Expect(investigator.Locator("article.evidence")).ToHaveCountAsync(2);
 
         // Reviewer 1 triages, grades both items and proposes Fair.
@@ -94,7 +94,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
             await reviewer1.Locator("input[name='Form.SourceReliability'][value=B]").CheckAsync();
             await reviewer1.Locator("input[name='Form.InformationCredibility'][value='2']").CheckAsync();
             await reviewer1.ClickAndWaitAsync(reviewer1.GetByRole(AriaRole.Button, new() { Name = "Record the review" }));
-            await reviewer1.WaitForURLAsync(ClaimPage());
+            await reviewer1.ArriveAtAsync(ClaimPage());
         }
         await Expect(reviewer1.GetByTestId("grade")).ToHaveTextAsync(["B2", "B2"]);
         await reviewer1.ClickAndWaitAsync(reviewer1.GetByRole(AriaRole.Link, new() { Name = "Propose a verdict" }));
@@ -102,7 +102,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         await reviewer1.Locator("input[name='Form.Rating'][value=Fair]").CheckAsync();
         await reviewer1.Locator("#rationale").FillAsync("Deux sources indépendantes ; frappe de drone des FAMa confirmée dans la zone.");
         await reviewer1.ClickAndWaitAsync(reviewer1.GetByRole(AriaRole.Button, new() { Name = "Propose" }));
-        await reviewer1.WaitForURLAsync(ClaimPage());
+        await reviewer1.ArriveAtAsync(ClaimPage());
         await Expect(reviewer1.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "VerdictProposed");
         await Expect(reviewer1.GetByRole(AriaRole.Link, new() { Name = "Confirm or reject the proposed verdict" })).ToHaveCountAsync(0);
 
@@ -113,7 +113,7 @@ public sealed partial class KidalWalkInTheBrowserTests(ConsoleBrowser browser) :
         await reviewer2.ClickAndWaitAsync(reviewer2.GetByRole(AriaRole.Link, new() { Name = "Confirm or reject the proposed verdict" }));
         await reviewer2.AssertAccessibleAsync();
         await reviewer2.ClickAndWaitAsync(reviewer2.GetByRole(AriaRole.Button, new() { Name = "Confirm this verdict" }));
-        await reviewer2.WaitForURLAsync(ClaimPage());
+        await reviewer2.ArriveAtAsync(ClaimPage());
         await Expect(reviewer2.Locator("[data-stage]")).ToHaveAttributeAsync("data-stage", "Decided");
         await reviewer2.AssertAccessibleAsync();
 
