@@ -151,6 +151,24 @@ public sealed class BareBaselines : IAsyncDisposable
 
     public bool CanMeasureConditional => _etags.Count > 0;
 
+    /// <summary>
+    /// The 304 and the read from alternating rounds on the same API (the ratio is the rounds' median), with each one's
+    /// rate and CPU per request measured alone beside them.
+    /// </summary>
+    public Figure ConditionalFigure(string section, PairedRounds.Result rounds, string conditionalAlone, string readAlone)
+    {
+        var figure = ConditionalFigure(section, rounds.Ours, rounds.Bare);
+        return figure with
+        {
+            Ratio = rounds.MedianRatio,
+            RatioMeaning = $"304 rate ÷ read rate, median of {rounds.Ratios.Count} alternating rounds",
+            ValueDetail = figure.ValueDetail + "; alone: " + conditionalAlone + "<br>" + rounds.DetailAs(ConditionalRoundsName),
+            BaselineDetail = figure.BaselineDetail + "; alone: " + readAlone,
+        };
+    }
+
+    public const string ConditionalRoundsName = "304 ÷ read";
+
     public Figure ConditionalFigure(string section, LoadResult conditional, LoadResult read) => new()
     {
         Section = section,

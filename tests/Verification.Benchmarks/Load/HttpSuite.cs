@@ -170,16 +170,9 @@ public sealed class HttpSuite(BenchOptions options, Action<string> log, Action<F
                     var (conditional, conditionalCpu) = await MeasureOursAsync(api.Process.BaseAddress, api.Process.Pid, serverPid, bareHost.Conditional(context), useWrk, folder);
                     log($"  conditional: {conditional}; {conditionalCpu}");
                     var rounds = await PairedAsync(api.Process.BaseAddress, bareHost.Conditional(context), api.Process.BaseAddress, figure.Ours!(context), useWrk, folder);
-                    var roundsDetail = rounds.Detail.Replace("ours ÷ bare host", "304 ÷ read", StringComparison.Ordinal);
-                    log($"  conditional and read in rounds: {rounds.Ours} and {rounds.Bare}\n  {roundsDetail}");
-                    var figure304 = bareHost.ConditionalFigure(section, rounds.Ours, rounds.Bare);
-                    Keep(figures, figure304 with
-                    {
-                        Ratio = rounds.MedianRatio,
-                        RatioMeaning = $"304 rate ÷ read rate, median of {rounds.Ratios.Count} alternating rounds",
-                        ValueDetail = figure304.ValueDetail + $"; alone: {conditional.Throughput:N0} req/s, " + conditionalCpu + "<br>" + roundsDetail,
-                        BaselineDetail = figure304.BaselineDetail + $"; alone: {ours.Throughput:N0} req/s, " + oursCpu,
-                    });
+                    log($"  conditional and read in rounds: {rounds.Ours} and {rounds.Bare}\n  {rounds.DetailAs(BareBaselines.ConditionalRoundsName)}");
+                    Keep(figures, bareHost.ConditionalFigure(section, rounds,
+                        conditionalAlone: $"{conditional.Throughput:N0} req/s, {conditionalCpu}", readAlone: $"{ours.Throughput:N0} req/s, {oursCpu}"));
                     // Beside it, with no target of its own: the 304 against the bare host's stored JSON by id, the form of the
                     // other reads' figures. Since the read side a full read copies stored bytes and costs a 304 plus the body's
                     // few percent, so "304 ÷ read" measures how dear the read still is; this says what a 304 costs.

@@ -16,7 +16,11 @@ public static class PairedRounds
 
     public sealed record Result(LoadResult Ours, LoadResult Bare, double MedianRatio, IReadOnlyList<double> Ratios)
     {
-        public string Detail => $"rounds (ours ÷ bare host): {string.Join(", ", Ratios.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}";
+        public string Detail => DetailAs("ours ÷ bare host");
+
+        /// <summary>The rounds' ratios, named for what the two sides are when they are not ours and the bare host.</summary>
+        public string DetailAs(string ratioName) =>
+            $"rounds ({ratioName}): {string.Join(", ", Ratios.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}";
     }
 
     public static string Note =>
