@@ -154,10 +154,15 @@ public static class ImportClaims
 
         /// <summary>
         /// What a batch would compute from a valid row alone, computed ahead (by RunImport's read-ahead, off the batch's thread):
-        /// the audit change digest of the claim it creates and its search text (<see cref="ClaimSearchDocument.Unnumbered"/>).
+        /// the audit change digest of the claim it creates, its search text (<see cref="ClaimSearchDocument.Unnumbered"/>), and
+        /// the JSON text of its list columns, which the claims' <see cref="BulkTable"/> keeps for the bulk writer.
         /// </summary>
-        internal static PreparedRow Prepare(Guid importId, ImportRow row, ClaimDetails details) =>
-            new(AuditDigest.Of(ChangeOf(importId, row)), ClaimSearchDocument.Unnumbered(details));
+        internal static PreparedRow Prepare(Guid importId, ImportRow row, ClaimDetails details, BulkTable claims)
+        {
+            claims.Prepare(nameof(Claim.Perpetrators), details.Perpetrators);
+            claims.Prepare(nameof(Claim.Sources), details.Sources);
+            return new(AuditDigest.Of(ChangeOf(importId, row)), ClaimSearchDocument.Unnumbered(details));
+        }
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
         internal static List<RowProblem> Check(ImportRow row, IImportFormatReader reader, IValidator<ClaimInput> validator, DateOnly today,

@@ -7,6 +7,7 @@ using Verification.Api.Features.Imports.Formats;
 using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Infrastructure.Storage;
 using Verification.Api.Pipeline;
+using Verification.Domain.Claims;
 using Verification.Domain.Common;
 using Verification.Domain.Imports;
 using Verification.Persistence;
@@ -80,7 +81,8 @@ public static class RunImport
                 using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 // A real bulk run also has the reader prepare each valid row's digest and search text (ImportClaims.Handler.Prepare).
                 Guid? prepareFor = settings.BulkWriter && !import.DryRun ? id : null;
-                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, prepareFor, chunk, chunks.Writer, stopReading.Token),
+                var claimsTable = BulkTable.For<Claim>(db);
+                var reading = Task.Run(() => ReadAheadAsync(reader, file, context, run.ProcessedRows, prepareFor, claimsTable, chunk, chunks.Writer, stopReading.Token),
                     stopReading.Token);
                 try
                 {
@@ -148,7 +150,7 @@ public static class RunImport
         /// written; touches no database.
         /// </summary>
         private async Task ReadAheadAsync(IImportFormatReader reader, Stream file, ImportReadContext context, int processedRows,
-            Guid? prepareFor, int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
+            Guid? prepareFor, BulkTable claimsTable, int chunk, ChannelWriter<CheckedBatch> batches, CancellationToken ct)
         {
             try
             {
@@ -166,7 +168,7 @@ public static class RunImport
                         continue;
                     }
                     var problems = ImportClaims.Handler.Check(row, reader, validator, today, out var details);
-                    var prepared = problems.Count == 0 && prepareFor is { } importId ? ImportClaims.Handler.Prepare(importId, row, details!) : null;
+                    var prepared = problems.Count == 0 && prepareFor is { } importId ? ImportClaims.Handler.Prepare(importId, row, details!, claimsTable) : null;
                     batch.Add(row, new ImportClaims.RowCheck(problems, details, prepared));
                     // A chunk never spans two batches: a batch is exactly Imports:BatchSize rows, as without the read-ahead.
                     if (++inBatch == settings.BatchSize || batch.Rows.Count == chunk)

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Verification.Api.Infrastructure.Persistence.Bulk;
 
@@ -15,11 +17,14 @@ public sealed class BulkTable
 {
     private static readonly ConcurrentDictionary<(IModel, Type), BulkTable> Tables = new();
 
-    private BulkTable(string name, string? schema, IReadOnlyList<BulkColumn> columns)
+    private readonly Dictionary<string, PreparedValues> _prepared;
+
+    private BulkTable(string name, string? schema, IReadOnlyList<BulkColumn> columns, Dictionary<string, PreparedValues> prepared)
     {
         Name = name;
         Schema = schema;
         Columns = columns;
+        _prepared = prepared;
     }
 
     public string Name { get; }
@@ -34,6 +39,7 @@ public sealed class BulkTable
         var entity = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = new List<BulkColumn>();
+        var prepared = new Dictionary<string, PreparedValues>(StringComparer.Ordinal);
         foreach (var property in entity.GetFlattenedProperties())
         {
             if (property.IsShadowProperty())
@@ -47,12 +53,45 @@ public sealed class BulkTable
             Func<object, object?> read = inComplexType
                 ? e => getter.GetClrValueUsingContainingEntity(e)
                 : getter.GetClrValue;
-            Func<object, object?> value = converter is null
-                ? read
-                : e => read(e) is { } v ? converter.ConvertToProvider(v) : null;
+            Func<object, object?> value;
+            if (converter is null)
+                value = read;
+            else if (property.ClrType.IsValueType)
+                value = e => read(e) is { } v ? converter.ConvertToProvider(v) : null;
+            else
+            {
+                var values = new PreparedValues(converter);
+                prepared[property.Name] = values;
+                value = e => read(e) is { } v ? values.ProviderValue(v) : null;
+            }
             columns.Add(new BulkColumn(property.GetColumnName(table)!, mapping, property.IsNullable, value));
         }
-        return new BulkTable(table.Name, table.Schema, columns);
+        return new BulkTable(table.Name, table.Schema, columns, prepared);
+    }
+
+    /// <summary>
+    /// Converts <paramref name="value"/> (a property's value of an entity not built yet) to what its column stores, now, on the
+    /// caller's thread, and keeps the result for that instance: a row holding the same instance is then written with it, not
+    /// converted again. An import's read-ahead thread does this for a claim's JSON list columns (serializing them was most
+    /// of the getters' share of a batch's thread, sqliteimport8). The result is the converter's own, so the bytes are the
+    /// same; it is kept by reference, and the values prepared are the domain's immutable lists, replaced rather than
+    /// changed. Kept weakly: it goes when the value does.
+    /// </summary>
+    public void Prepare(string property, object value)
+    {
+        if (!_prepared.TryGetValue(property, out var values))
+            throw new ArgumentException($"{Name}.{property} has no converted reference-type column to prepare.", nameof(property));
+        values.Prepare(value);
+    }
+
+    private sealed class PreparedValues(ValueConverter converter)
+    {
+        private readonly ConditionalWeakTable<object, object> _byInstance = new();
+
+        public void Prepare(object value) => _byInstance.AddOrUpdate(value, converter.ConvertToProvider(value)!);
+
+        public object? ProviderValue(object value) =>
+            _byInstance.TryGetValue(value, out var provider) ? provider : converter.ConvertToProvider(value);
     }
 }
 
