@@ -151,4 +151,27 @@ public sealed class PreparedReadTests
         Assert.Equal(expected.DocumentVersion, actual.DocumentVersion);
         Assert.Equal(expected.Staff, actual.Staff);
     }
+    [Fact]
+    public void A_time_stored_by_EF_Core_on_SQLite_is_read_as_the_general_parser_reads_it_and_other_text_is_left_to_it()
+    {
+        var random = new Random(9);
+        var times = new List<DateTime> { new(2026, 12, 6, 23, 0, 0), new(2024, 2, 29, 0, 0, 0, 1), DateTime.MinValue, DateTime.MaxValue };
+        for (var i = 0; i < 2_000; i++)
+            times.Add(new DateTime(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks)));
+        foreach (var time in times)
+        {
+            // Each fraction length EF Core writes, trailing zeros trimmed (FFFFFFF), from none to seven digits.
+            foreach (var format in new[] { "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss.fff", "yyyy-MM-dd HH:mm:ss.f", "yyyy-MM-dd HH:mm:ss" })
+            {
+                var text = time.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(PreparedColumns.TryParseStoredTime(text, out var parsed), text);
+                var expected = DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(expected.Ticks, parsed.Ticks);
+                Assert.Equal(expected.Kind, parsed.Kind);
+            }
+        }
+        foreach (var text in new[] { "2026-12-06T23:00:00", "2026-12-06 23:00:00.", "2026-12-06 23:00:00.12345678", "2026-13-06 23:00:00",
+                     "2026-02-30 23:00:00", "2026-12-06 24:00:00", "2026-12-06 23:00:00Z", "2026-12-06 23:00", "2026-1a-06 23:00:00", "" })
+            Assert.False(PreparedColumns.TryParseStoredTime(text, out _), text);
+    }
 }
