@@ -71,7 +71,7 @@ public static class DuplicateScreening
     {
         var builder = new StringBuilder(text.Length);
         var pendingSpace = false;
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in text.NormalizeForMatching(NormalizationForm.FormD))
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
                 continue;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Verification.Domain.Common;
 
 namespace Verification.Persistence.Search;
 
@@ -67,7 +68,7 @@ public static class SearchText
 
     private static string FoldRunes(string text, int maxLength)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var decomposed = text.NormalizeForMatching(NormalizationForm.FormKD);
         var folded = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
         Span<char> lower = stackalloc char[2];

@@ -194,6 +194,30 @@ public sealed class SearchTests(ProvidersFixture fixture) : IClassFixture<Provid
         await Expect.Status(await investigator.Client.GetAsync(Url("NEAR(a b) \" ' : ^ {Title}")), HttpStatusCode.OK);
     }
 
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task A_noncharacter_in_a_claims_text_is_kept_and_separates_words_in_search(DatabaseProvider provider)
+    {
+        // U+FFFE is valid Unicode (a noncharacter, a byte-swapped byte-order mark when text was copied badly) and valid
+        // JSON, but .NET's normalization refuses it: folding the claim for search threw, and the submission failed.
+        var api = await fixture.For(provider);
+        var investigator = await api.NewPersonAsync("Investigator");
+        var marker = Marker();
+        var title = $"Kidal\uFFFEstrike {marker}";
+        var id = await Submit(investigator.Client, c =>
+        {
+            c["title"] = title;
+            c["summary"] = "Reported\uFFFE by a local radio in Ségou\uFFFE.";
+            c["perpetrators"]![0]!["name"] = "Armed\uFFFEgroup";
+        });
+
+        var stored = await investigator.Client.GetFromJsonAsync<JsonElement>($"/api/v1/claims/{id}");
+        Assert.Equal(title, stored.GetProperty("title").GetString());
+        Assert.Equal([id], await Ids(investigator.Client, Url($"kidal strike {marker}")));
+        Assert.Equal([id], await Ids(investigator.Client, Url($"segou {marker}")));
+        Assert.Equal([id], await Ids(investigator.Client, $"/api/v1/claims?perpetrator={Uri.EscapeDataString("armed group")}&q={marker}"));
+    }
+
     internal static string Marker() => "zq" + Guid.NewGuid().ToString("N")[..12];
 
     internal static string Url(string q, int limit = 200) => $"/api/v1/claims?limit={limit}&q={Uri.EscapeDataString(q)}";

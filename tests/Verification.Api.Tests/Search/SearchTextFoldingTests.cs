@@ -49,6 +49,9 @@ public sealed class SearchTextFoldingTests
     [InlineData("alpha beta gamma", 9, "alpha")]
     [InlineData("alphabet", 3, "")]
     [InlineData(" \t ", int.MaxValue, "")]
+    [InlineData("Kidal\uFFFEstrike Ségou\uFFFE", int.MaxValue, "kidal strike segou")] // .NET's normalization refuses U+FFFE
+    [InlineData("lone\uD800surrogate é", int.MaxValue, "lone surrogate e")]
+    [InlineData("non\uFDD0character é", int.MaxValue, "non character e")]
     public void Folding_lower_cases_removes_accents_and_cuts_at_a_whole_word(string text, int maxLength, string expected) =>
         Assert.Equal(expected, SearchText.Fold(text, maxLength));
 

@@ -88,7 +88,7 @@ public static class CountryNames
     /// <summary>Lower case, no accents, "&amp;" and "and" dropped, punctuation as spaces: "Bosnia &amp; Herzegovina" = "Bosnia-Herzegovina".</summary>
     internal static string Normalise(string name)
     {
-        var decomposed = name.Normalize(NormalizationForm.FormD);
+        var decomposed = name.NormalizeForMatching(NormalizationForm.FormD);
         var text = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
