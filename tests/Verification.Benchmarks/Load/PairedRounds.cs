@@ -19,9 +19,12 @@ public static class PairedRounds
         public string Detail => DetailAs("ours ÷ bare host");
 
         /// <summary>The rounds' ratios, named for what the two sides are when they are not ours and the bare host.</summary>
-        public string DetailAs(string ratioName) =>
-            $"rounds ({ratioName}): {string.Join(", ", Ratios.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}";
+        public string DetailAs(string ratioName) => RoundsDetail(ratioName, Ratios);
     }
+
+    /// <summary>How every figure measured in rounds lists its rounds' ratios in the report.</summary>
+    internal static string RoundsDetail(string ratioName, IEnumerable<double> ratios) =>
+        $"rounds ({ratioName}): {string.Join(", ", ratios.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}";
 
     public static string Note =>
         $"Measured in {Rounds} alternating rounds (ours, then the bare host, back to back; the order alternates per round) after both warmed up; " +

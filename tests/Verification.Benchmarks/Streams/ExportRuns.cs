@@ -75,7 +75,7 @@ public sealed class ExportRuns(BenchOptions options, Action<string> log)
             var whole = rounds.OrderBy(r => r.Whole.Seconds).ElementAt(TimedRounds / 2).Whole;
             var ratios = rounds.Select(r => r.Tenth.Seconds > 0 ? r.Whole.Seconds / r.Tenth.Seconds : double.NaN).ToList();
             var ratio = PairedRounds.Median([.. ratios]);
-            var roundsDetail = "rounds (whole ÷ tenth): " + string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+            var roundsDetail = PairedRounds.RoundsDetail("whole ÷ tenth", ratios);
             var tenthPeak = rounds.MaxBy(r => r.Tenth.PeakGrowth).Tenth;
             var wholePeak = rounds.MaxBy(r => r.Whole.PeakGrowth).Whole;
 
