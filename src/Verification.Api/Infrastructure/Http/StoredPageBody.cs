@@ -55,7 +55,8 @@ public sealed class StoredPageBody : IDisposable
     public ArraySegment<byte> Reserve(int length)
     {
         Writable();
-        var comma = _length > Open.Length ? 1 : 0;
+        // By the count, not the length: an empty document is an item too, and is followed by its comma.
+        var comma = _items.Count > 0 ? 1 : 0;
         Grow(comma + length);
         if (comma == 1)
             _buffer[_length++] = (byte)',';
@@ -124,12 +125,13 @@ public sealed class StoredPageBody : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(size + 64);
         Open.CopyTo(_buffer);
         _length = Open.Length;
+        var written = 0;
         foreach (var item in _items)
         {
             var bytes = item.Start >= 0 ? old.AsSpan(item.Start, item.Length) : item.Fresh is { } fresh ? fresh : default;
             if (item.Start < 0 && item.Fresh is null)
                 continue;
-            if (_length > Open.Length)
+            if (written++ > 0)
                 _buffer[_length++] = (byte)',';
             bytes.CopyTo(_buffer.AsSpan(_length));
             _length += bytes.Length;
