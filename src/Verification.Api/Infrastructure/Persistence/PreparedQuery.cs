@@ -239,7 +239,8 @@ public sealed class PreparedQuery : IDisposable
         var keep = false;
         try
         {
-            var rows = slot.Rows!;
+            // A slot opened before the statement was found to be more than one holds none (ReadsSqliteRows is false from then on).
+            var rows = slot.Rows ?? throw new InvalidOperationException("Not a single SQLite statement.");
             try
             {
                 for (var i = 0; i < _parameters.Length; i++)
