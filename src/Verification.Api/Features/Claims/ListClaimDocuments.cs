@@ -35,47 +35,71 @@ public static class ListClaimDocuments
         {
             var filter = query.Filter;
             var limit = filter.Limit;
-            List<Row> rows;
-            if (Unfiltered(filter) && user.SeesAllClaims())
+            var body = new StoredPageBody(capacity: limit * 2560, items: limit);
+            try
             {
-                // The newest claims, for those who see them all: the compiled query's own SQL run prepared where the host
-                // runs prepared reads, the compiled query otherwise; nothing built or looked up per request either way.
-                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
-                if (prepared is { Enabled: true })
+                long? last;
+                if (Unfiltered(filter) && user.SeesAllClaims() && prepared is { Enabled: true })
                 {
-                    rows = await prepared.GetWithLimit(NewestName, limit + 1, db, static (d, take) => PrepareNewest(d, take)).ReadAsync(ReadRowsAsync, cancellationToken, after, limit + 1);
+                    // The newest claims, for those who see them all: the compiled query's own SQL run prepared, its rows
+                    // read straight into the page's body (StoredPageRows); nothing built or looked up per request.
+                    var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
+                    var statement = prepared.GetWithLimit(NewestName, limit + 1, db, static (d, take) => PrepareNewest(d, take));
+                    var (more, number) = statement.ReadsSqliteRows
+                        ? await statement.ReadSqlite(rows => StoredPageRows.Read(rows, NewestColumns, limit, body, static r => r.Int64(1)), cancellationToken, after, limit + 1)
+                        : await statement.ReadAsync((reader, t) => StoredPageRows.ReadAsync(reader, NewestColumns, limit, body, static r => r.GetInt64(1), t), cancellationToken, after, limit + 1);
+                    last = more ? number : null;
                 }
                 else
                 {
-                    rows = new List<Row>(limit + 1);
-                    await foreach (var row in CompiledReads.For(db.Model).Newest(db, after, limit + 1).WithCancellation(cancellationToken))
-                        rows.Add(row);
+                    last = await ReadRowsAsync(filter, limit, body, cancellationToken);
                 }
+                var next = last is { } number1 ? await ListClaims.Handler.NextCursorAsync(db, filter, number1, cancellationToken) : null;
+                if (body.Pending.Count > 0)
+                {
+                    var built = await builder.BuildAsync(db, [.. body.Pending.Select(p => p.Id)], cancellationToken);
+                    body.Resolve(id => built.TryGetValue(id, out var fresh) ? fresh.Staff : null);
+                }
+                body.Finish(next);
+                return new StoredPage(body);
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The page through EF Core (filtered pages, and the plain list where the host runs no prepared reads), into
+        /// <paramref name="body"/>; answers the number of the page's last claim when another page follows.
+        /// </summary>
+        private async Task<long?> ReadRowsAsync(ListClaims.Query filter, int limit, StoredPageBody body, CancellationToken cancellationToken)
+        {
+            List<Row> rows;
+            if (Unfiltered(filter) && user.SeesAllClaims())
+            {
+                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
+                rows = new List<Row>(limit + 1);
+                await foreach (var row in CompiledReads.For(db.Model).Newest(db, after, limit + 1).WithCancellation(cancellationToken))
+                    rows.Add(row);
             }
             else
             {
                 rows = await WithDocuments(ListClaims.Handler.PageOf(db, user, filter), db).ToListAsync(cancellationToken);
             }
-            var next = rows.Count > limit ? await ListClaims.Handler.NextCursorAsync(db, filter, rows[limit - 1].Number, cancellationToken) : null;
-            if (rows.Count > limit)
-                rows.RemoveRange(limit, rows.Count - limit);
-            List<Guid>? missing = null;
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count && i < limit; i++)
             {
-                if (!row.Current)
-                    (missing ??= []).Add(row.Id);
+                if (rows[i].Current)
+                    body.Add(rows[i].Staff);
+                else
+                    body.AddPending(rows[i].Id);
             }
-            var built = missing is null ? null : await builder.BuildAsync(db, missing, cancellationToken);
-            var items = new List<byte[]>(rows.Count);
-            foreach (var row in rows)
-            {
-                if (row.Current)
-                    items.Add(row.Staff!);
-                else if (built!.TryGetValue(row.Id, out var fresh))
-                    items.Add(fresh.Staff);
-            }
-            return new StoredPage(items, next);
+            return rows.Count > limit ? rows[limit - 1].Number : null;
         }
+
+        /// <summary>The columns of <see cref="Row"/> as <see cref="NewestQuery"/> selects them (<see cref="ReadRowsAsync(System.Data.Common.DbDataReader, CancellationToken)"/>).</summary>
+        private static readonly StoredPageRows.Columns NewestColumns = new(Id: 0, Version: 2, DocumentVersion: 3, Document: 4);
 
         private const string NewestName = "ListClaimDocuments.Newest";
 

@@ -2,6 +2,7 @@ using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 using Verification.Api.Features.ReadModel;
+using Verification.Api.Infrastructure.Http;
 using Verification.Domain.Partners;
 using Verification.Persistence;
 
@@ -32,19 +33,23 @@ public static class ListPartnerClaimDocuments
         {
             var filter = query.Filter;
             var level = filter.Partner.SharingLevel;
-            var page = await claims.PageDocumentsAsync(filter, level, filter.Limit, filter.Cursor, cancellationToken);
-            var missing = page.Rows.Where(r => !r.Current).Select(r => r.Id).ToList();
-            var built = missing.Count == 0 ? null : await builder.BuildAsync(db, missing, cancellationToken);
-            var items = new List<byte[]>(page.Rows.Count);
-            foreach (var row in page.Rows)
+            var body = new StoredPageBody(capacity: filter.Limit * 2048, items: filter.Limit);
+            try
             {
-                if (row.Current)
-                    items.Add(row.Document!);
-                else if (built!.TryGetValue(row.Id, out var fresh)
-                         && (level == SharingLevel.Public ? fresh.PartnerPublic : fresh.PartnerRestricted) is { } bytes)
-                    items.Add(bytes);
+                var next = await claims.PageBodyAsync(filter, level, filter.Limit, filter.Cursor, body, cancellationToken);
+                if (body.Pending.Count > 0)
+                {
+                    var built = await builder.BuildAsync(db, [.. body.Pending.Select(p => p.Id)], cancellationToken);
+                    body.Resolve(id => built.TryGetValue(id, out var fresh) ? (level == SharingLevel.Public ? fresh.PartnerPublic : fresh.PartnerRestricted) : null);
+                }
+                body.Finish(next);
+                return new StoredPage(body);
             }
-            return new StoredPage(items, page.NextCursor);
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
         }
     }
 }

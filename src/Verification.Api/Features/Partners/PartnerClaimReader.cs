@@ -100,6 +100,43 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     }
 
     /// <summary>
+    /// <see cref="PageDocumentsAsync"/> read into the page's body: each current document copied into
+    /// <paramref name="body"/>, each other claim a pending place for its id (<see cref="StoredPageBody.AddPending"/>);
+    /// answers the next cursor. A page without filters on a host with prepared reads is read from the statement's rows
+    /// as they come (<see cref="StoredPageRows"/>: on SQLite through SQLitePCL, without an array per document); the
+    /// others go through <see cref="PageDocumentsAsync"/>.
+    /// </summary>
+    public async Task<string?> PageBodyAsync(IPartnerClaimFilter filter, SharingLevel level, int limit, string? cursor, StoredPageBody body, CancellationToken ct)
+    {
+        if (Unfiltered(filter) && prepared is { Enabled: true })
+        {
+            var restricted = level != SharingLevel.Public;
+            var take = limit + 1;
+            var hasCursor = PartnerCursor.TryDecode(cursor, out var after);
+            var statement = hasCursor
+                ? PreparedPage(restricted ? RestrictedAfterName : PublicAfterName, take)
+                : PreparedPage(restricted ? RestrictedFirstName : PublicFirstName, take);
+            object[] arguments = hasCursor ? [after.UpdatedAt, after.Number, take] : [take];
+            var (more, last) = statement.ReadsSqliteRows
+                ? await statement.ReadSqlite(rows => StoredPageRows.Read(rows, PageColumns, limit, body, static r => (r.Utc(2), r.Int64(1))), ct, arguments)
+                : await statement.ReadAsync((reader, t) => StoredPageRows.ReadAsync(reader, PageColumns, limit, body, static r => (r.Utc(2), r.GetInt64(1)), t), ct, arguments);
+            return more ? PartnerCursor.Encode(last.Item1, last.Item2) : null;
+        }
+        var page = await PageDocumentsAsync(filter, level, limit, cursor, ct);
+        foreach (var row in page.Rows)
+        {
+            if (row.Current)
+                body.Add(row.Document);
+            else
+                body.AddPending(row.Id);
+        }
+        return page.NextCursor;
+    }
+
+    /// <summary>The columns of <see cref="DocumentRow"/> as the page statements select them (<see cref="ReadRowsAsync"/>).</summary>
+    private static readonly StoredPageRows.Columns PageColumns = new(Id: 0, Version: 3, DocumentVersion: 4, Document: 5);
+
+    /// <summary>
     /// The stored document of one claim for the sharing level if the claim is decided now, otherwise null. When the claim is
     /// at <paramref name="known"/> (the version the caller's If-None-Match names; -1 for none) no bytes are selected.
     /// </summary>

@@ -14,8 +14,8 @@ public sealed record StoredDocument(long Version, byte[] Json)
     public IResult ToResult() => new StoredJsonResult(Json, Version, NotModified);
 }
 
-/// <summary>A list page of stored documents, in the page's order.</summary>
-public sealed record StoredPage(IReadOnlyList<byte[]> Items, string? NextCursor)
+/// <summary>A list page of stored documents, in the page's order, its body composed (<see cref="StoredPageBody"/>).</summary>
+public sealed record StoredPage(StoredPageBody Body)
 {
-    public IResult ToResult() => new StoredPageResult(Items, NextCursor);
+    public IResult ToResult() => new StoredPageResult(Body);
 }

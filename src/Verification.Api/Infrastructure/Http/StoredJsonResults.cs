@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using Microsoft.Net.Http.Headers;
 
 namespace Verification.Api.Infrastructure.Http;
@@ -35,40 +33,22 @@ public sealed class StoredJsonResult(ReadOnlyMemory<byte> body, long? version, b
 }
 
 /// <summary>
-/// A list page of stored documents, written as <c>{"items":[…],"nextCursor":…}</c>: the bytes <c>Page&lt;T&gt;</c>
-/// serializes to, with each item's stored bytes copied in between.
+/// A list page of stored documents, its body composed beforehand (<see cref="StoredPageBody"/>) and written with one
+/// call; the body's buffer goes back to the pool once written.
 /// </summary>
-public sealed class StoredPageResult(IReadOnlyList<byte[]> items, string? nextCursor) : IResult
+public sealed class StoredPageResult(StoredPageBody page) : IResult
 {
-    private static readonly byte[] Open = "{\"items\":["u8.ToArray();
-    private static readonly byte[] Comma = ","u8.ToArray();
-    private static readonly byte[] Close = "],\"nextCursor\":"u8.ToArray();
-    private static readonly byte[] Null = "null"u8.ToArray();
-    private static readonly byte[] End = "}"u8.ToArray();
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        // A cursor is base64url: nothing in it needs escaping in a JSON string.
-        var cursor = nextCursor is null ? Null : Encoding.UTF8.GetBytes($"\"{nextCursor}\"");
-        long length = Open.Length + Close.Length + cursor.Length + End.Length + Math.Max(0, items.Count - 1);
-        foreach (var item in items)
-            length += item.Length;
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = StoredJsonResult.ContentType;
-        response.ContentLength = length;
-        var writer = response.BodyWriter;
-        writer.Write(Open);
-        for (var i = 0; i < items.Count; i++)
+        using (page)
         {
-            if (i > 0)
-                writer.Write(Comma);
-            writer.Write(items[i]);
+            var body = page.Body;
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = StoredJsonResult.ContentType;
+            response.ContentLength = body.Length;
+            await response.BodyWriter.WriteAsync(body, httpContext.RequestAborted);
         }
-        writer.Write(Close);
-        writer.Write(cursor);
-        writer.Write(End);
-        await writer.FlushAsync(httpContext.RequestAborted);
     }
 }
 
