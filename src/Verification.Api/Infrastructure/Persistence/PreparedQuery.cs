@@ -44,13 +44,17 @@ public sealed class PreparedQuery : IDisposable
 
     private sealed record Parameter(int Argument, DbParameter Template, bool AsUpperText, bool AsText);
 
-    private sealed class Slot(DbConnection connection, DbCommand command, SqliteRows? rows = null)
+    private sealed class Slot(DbConnection connection, DbCommand command)
     {
         public DbConnection Connection { get; } = connection;
         public DbCommand Command { get; } = command;
 
-        /// <summary>On SQLite, the same statement prepared a second time on the same connection, stepped through SQLitePCL (<see cref="ReadSqlite{T}"/>).</summary>
-        public SqliteRows? Rows { get; } = rows;
+        /// <summary>
+        /// On SQLite, the same statement prepared a second time on the same connection, stepped through SQLitePCL
+        /// (<see cref="ReadSqlite{T}"/>): prepared by the slot's first such read, so statements only ever read through
+        /// ADO.NET hold one prepared statement per connection, not two.
+        /// </summary>
+        public SqliteRows? Rows { get; set; }
     }
 
     /// <param name="db">A context on the database to read (only its SQL generation and connection string are used).</param>
@@ -239,8 +243,7 @@ public sealed class PreparedQuery : IDisposable
         var keep = false;
         try
         {
-            // A slot opened before the statement was found to be more than one holds none (ReadsSqliteRows is false from then on).
-            var rows = slot.Rows ?? throw new InvalidOperationException("Not a single SQLite statement.");
+            var rows = slot.Rows ??= PrepareRows(slot);
             try
             {
                 for (var i = 0; i < _parameters.Length; i++)
@@ -274,7 +277,6 @@ public sealed class PreparedQuery : IDisposable
         connection.ConnectionString = _connectionString;
         var command = connection.CreateCommand();
         command.CommandText = _sql;
-        SqliteRows? rows = null;
         foreach (var spec in _parameters)
             command.Parameters.Add(Copy(command, spec.Template));
         if (_keepConnections)
@@ -284,23 +286,30 @@ public sealed class PreparedQuery : IDisposable
                 await connection.OpenAsync(ct);
                 await MapAsync(connection, ct);
                 await command.PrepareAsync(ct);
-                if (_sqliteRows)
-                {
-                    rows = SqliteRows.Prepare((SqliteConnection)connection, _sql, [.. _parameters.Select(p => p.Template.ParameterName)],
-                        [.. _parameters.Select(p => ((SqliteParameter)p.Template).SqliteType)]);
-                    if (rows is null)
-                        _sqliteRows = false;
-                }
             }
             catch
             {
-                rows?.Dispose();
                 await command.DisposeAsync();
                 await connection.DisposeAsync();
                 throw;
             }
         }
-        return new Slot(connection, command, rows);
+        return new Slot(connection, command);
+    }
+
+    /// <summary>
+    /// The statement prepared through SQLitePCL on the slot's connection. A text of more than one statement cannot be
+    /// stepped that way (Microsoft.Data.Sqlite would run them all): then this read fails, and from now on
+    /// <see cref="ReadsSqliteRows"/> is false, so callers read through ADO.NET.
+    /// </summary>
+    private SqliteRows PrepareRows(Slot slot)
+    {
+        var rows = SqliteRows.Prepare((SqliteConnection)slot.Connection, _sql, [.. _parameters.Select(p => p.Template.ParameterName)],
+            [.. _parameters.Select(p => ((SqliteParameter)p.Template).SqliteType)]);
+        if (rows is not null)
+            return rows;
+        _sqliteRows = false;
+        throw new InvalidOperationException("Not a single SQLite statement: it cannot be read through SQLitePCL.");
     }
 
     /// <summary>Bytes of the database file a kept SQLite connection reads through a memory map.</summary>
