@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Partners;
-using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Persistence;
@@ -103,14 +102,8 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
             var toRead = chunk.Where(c => !snapshot.Created.Contains(c.Id)).Select(c => c.Id).ToArray();
             var existing = toRead.Length == 0 ? []
                 : await db.ClaimDocuments.Where(d => toRead.Contains(d.ClaimId)).ToDictionaryAsync(d => d.ClaimId, ct);
-            var staffDocuments = InParallel.Map(chunk, claim =>
+            foreach (var claim in chunk)
             {
-                var staff = StaffShape(claim);
-                return (staff.Version, Bytes: Serialize(staff));
-            });
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var claim = chunk[i];
                 var partner = shared.TryGetValue(claim.Id, out var both) ? both : default;
                 if (!existing.TryGetValue(claim.Id, out var row))
                 {
@@ -122,7 +115,8 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
                             db.ClaimDocuments.Add(row);
                     }
                 }
-                if (row.Write(staffDocuments[i].Version, staffDocuments[i].Bytes,
+                var staff = StaffShape(claim);
+                if (row.Write(staff.Version, Serialize(staff),
                         partner.Public is null ? null : Serialize(partner.Public),
                         partner.Restricted is null ? null : Serialize(partner.Restricted), now))
                     written++;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
 using Verification.Domain.Evidence;
@@ -38,15 +37,11 @@ public static class RecordStates
         IReadOnlyCollection<Guid> claimIds, IReadOnlyCollection<Guid> evidenceIds)
     {
         var states = new List<(string, Guid, string)>(claimIds.Count + evidenceIds.Count);
-        var claims = new List<Claim>(claimIds.Count);
         foreach (var id in claimIds)
         {
             if (snapshot.Claims.TryGetValue(id, out var claim))
-                claims.Add(claim);
+                states.Add((AuditRecordState.Claim, claim.Id, DigestOf(claim)));
         }
-        var digests = InParallel.Map(claims, DigestOf);
-        for (var i = 0; i < claims.Count; i++)
-            states.Add((AuditRecordState.Claim, claims[i].Id, digests[i]));
         if (evidenceIds.Count == 0)
             return states;
         var wanted = evidenceIds as IReadOnlySet<Guid> ?? evidenceIds.ToHashSet();
