@@ -8,14 +8,15 @@ using Verification.Persistence;
 namespace Verification.Api.Tests.Imports;
 
 /// <summary>
-/// An import keeps SQLite's statement journals in memory on its own connection (SqliteImportConnection); that
-/// connection goes back to a pool shared with every request, so it must go back as it was: an export's sort of
-/// 100,000 rows on a connection left with temp_store = MEMORY would sort in the process's memory.
+/// An import keeps SQLite's statement journals in memory on its own connection (SqliteImportConnection), and a larger
+/// page cache; that connection goes back to a pool shared with every request, so it must go back as it was: an export's
+/// sort of 100,000 rows on a connection left with temp_store = MEMORY would sort in the process's memory, and every idle
+/// pooled connection left with the import's cache could hold that much memory.
 /// </summary>
 public sealed class ImportConnectionTests
 {
     [Fact]
-    public async Task The_import_connection_keeps_statement_journals_in_memory_checkpoints_less_often_and_returns_to_the_pool_as_it_was()
+    public async Task The_import_connection_keeps_statement_journals_in_memory_checkpoints_less_often_caches_more_and_returns_to_the_pool_as_it_was()
     {
         await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
         string connectionString;
@@ -29,6 +30,7 @@ public sealed class ImportConnectionTests
                 await using var transaction = await db.Database.BeginTransactionAsync();
                 Assert.Equal(2, await PragmaAsync(db.Database.GetDbConnection(), "temp_store"));
                 Assert.Equal(SqliteImportConnection.CheckpointPages, await PragmaAsync(db.Database.GetDbConnection(), "wal_autocheckpoint"));
+                Assert.Equal(-SqliteImportConnection.CacheKiB, await PragmaAsync(db.Database.GetDbConnection(), "cache_size"));
                 await transaction.CommitAsync();
             }
         }
@@ -47,6 +49,7 @@ public sealed class ImportConnectionTests
             {
                 Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
                 Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
+                Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
             }
         }
         finally
