@@ -185,11 +185,7 @@ public sealed class PreparedQuery : IDisposable
     public async Task<T> ReadAsync<T>(Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken ct, params object[] arguments)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        for (var i = 0; i < _literals.Length; i++)
-        {
-            if (_literals[i] is { } literal && !literal.Equals(arguments[i]))
-                throw new ArgumentException($"This statement is written for {literal} as argument {i}, not {arguments[i]}.", nameof(arguments));
-        }
+        CheckLiterals(arguments);
         var slot = await RentAsync(ct);
         var keep = false;
         try
@@ -220,6 +216,16 @@ public sealed class PreparedQuery : IDisposable
         }
     }
 
+    /// <summary>A statement written for a literal (a limit planned once) runs only with that very value.</summary>
+    private void CheckLiterals(object[] arguments)
+    {
+        for (var i = 0; i < _literals.Length; i++)
+        {
+            if (_literals[i] is { } literal && !literal.Equals(arguments[i]))
+                throw new ArgumentException($"This statement is written for {literal} as argument {i}, not {arguments[i]}.", nameof(arguments));
+        }
+    }
+
     /// <summary>Whether <see cref="ReadSqlite{T}"/> can run this statement: on SQLite, for a single statement.</summary>
     public bool ReadsSqliteRows => _keepConnections && _sqliteRows;
 
@@ -234,11 +240,7 @@ public sealed class PreparedQuery : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!ReadsSqliteRows)
             throw new InvalidOperationException("Not a single SQLite statement.");
-        for (var i = 0; i < _literals.Length; i++)
-        {
-            if (_literals[i] is { } literal && !literal.Equals(arguments[i]))
-                throw new ArgumentException($"This statement is written for {literal} as argument {i}, not {arguments[i]}.", nameof(arguments));
-        }
+        CheckLiterals(arguments);
         var slot = await RentAsync(ct);
         var keep = false;
         try
