@@ -35,59 +35,41 @@ public static class ListClaimDocuments
         {
             var filter = query.Filter;
             var limit = filter.Limit;
-            var body = new StoredPageBody(capacity: limit * 2560, items: limit);
-            try
+            return await builder.ComposePageAsync(db, limit, bytesPerItem: 2560, async body =>
             {
-                long? last;
-                if (Unfiltered(filter) && user.SeesAllClaims() && prepared is { Enabled: true })
-                {
-                    // The newest claims, for those who see them all: the compiled query's own SQL run prepared, its rows
-                    // read straight into the page's body (StoredPageRows); nothing built or looked up per request.
-                    var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
-                    var statement = prepared.GetWithLimit(NewestName, limit + 1, db, static (d, take) => PrepareNewest(d, take));
-                    var (more, number) = statement.ReadsSqliteRows
-                        ? await statement.ReadSqlite(rows => StoredPageRows.Read(rows, NewestColumns, limit, body, static r => r.Int64(1)), cancellationToken, after, limit + 1)
-                        : await statement.ReadAsync((reader, t) => StoredPageRows.ReadAsync(reader, NewestColumns, limit, body, static r => r.GetInt64(1), t), cancellationToken, after, limit + 1);
-                    last = more ? number : null;
-                }
-                else
-                {
-                    last = await ReadRowsAsync(filter, limit, body, cancellationToken);
-                }
-                var next = last is { } number1 ? await ListClaims.Handler.NextCursorAsync(db, filter, number1, cancellationToken) : null;
-                if (body.Pending.Count > 0)
-                {
-                    var built = await builder.BuildAsync(db, [.. body.Pending.Select(p => p.Id)], cancellationToken);
-                    body.Resolve(id => built.TryGetValue(id, out var fresh) ? fresh.Staff : null);
-                }
-                body.Finish(next);
-                return new StoredPage(body);
-            }
-            catch
-            {
-                body.Dispose();
-                throw;
-            }
+                var last = await ReadPageAsync(filter, limit, body, cancellationToken);
+                return last is { } number ? await ListClaims.Handler.NextCursorAsync(db, filter, number, cancellationToken) : null;
+            }, fresh => fresh.Staff, cancellationToken);
         }
 
         /// <summary>
-        /// The page through EF Core (filtered pages, and the plain list where the host runs no prepared reads), into
-        /// <paramref name="body"/>; answers the number of the page's last claim when another page follows.
+        /// The page into <paramref name="body"/>; answers the number of the page's last claim when another page follows.
+        /// The newest claims, for those who see them all: the compiled query's own SQL run prepared where the host runs
+        /// prepared reads, its rows read straight into the body (<see cref="StoredPageRows"/>), the compiled query
+        /// otherwise; nothing built or looked up per request either way. Filtered pages go through EF Core.
         /// </summary>
-        private async Task<long?> ReadRowsAsync(ListClaims.Query filter, int limit, StoredPageBody body, CancellationToken cancellationToken)
+        private async Task<long?> ReadPageAsync(ListClaims.Query filter, int limit, StoredPageBody body, CancellationToken cancellationToken)
         {
-            List<Row> rows;
-            if (Unfiltered(filter) && user.SeesAllClaims())
+            if (!Unfiltered(filter) || !user.SeesAllClaims())
+                return Add(await WithDocuments(ListClaims.Handler.PageOf(db, user, filter), db).ToListAsync(cancellationToken), limit, body);
+            var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
+            if (prepared is { Enabled: true })
             {
-                var after = Paging.TryDecodeNumber(filter.Cursor, out var position) ? position : long.MaxValue;
-                rows = new List<Row>(limit + 1);
-                await foreach (var row in CompiledReads.For(db.Model).Newest(db, after, limit + 1).WithCancellation(cancellationToken))
-                    rows.Add(row);
+                var statement = prepared.GetWithLimit(NewestName, limit + 1, db, static (d, take) => PrepareNewest(d, take));
+                var (more, number) = statement.ReadsSqliteRows
+                    ? await statement.ReadSqlite(rows => StoredPageRows.Read(rows, NewestColumns, limit, body, static r => r.Int64(1)), cancellationToken, after, limit + 1)
+                    : await statement.ReadAsync((reader, t) => StoredPageRows.ReadAsync(reader, NewestColumns, limit, body, static r => r.GetInt64(1), t), cancellationToken, after, limit + 1);
+                return more ? number : null;
             }
-            else
-            {
-                rows = await WithDocuments(ListClaims.Handler.PageOf(db, user, filter), db).ToListAsync(cancellationToken);
-            }
+            var rows = new List<Row>(limit + 1);
+            await foreach (var row in CompiledReads.For(db.Model).Newest(db, after, limit + 1).WithCancellation(cancellationToken))
+                rows.Add(row);
+            return Add(rows, limit, body);
+        }
+
+        /// <summary>The first <paramref name="limit"/> rows into <paramref name="body"/>; the last one's number when a row follows them.</summary>
+        private static long? Add(List<Row> rows, int limit, StoredPageBody body)
+        {
             for (var i = 0; i < rows.Count && i < limit; i++)
             {
                 if (rows[i].Current)

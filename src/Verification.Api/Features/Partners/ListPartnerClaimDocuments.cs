@@ -2,7 +2,6 @@ using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 using Verification.Api.Features.ReadModel;
-using Verification.Api.Infrastructure.Http;
 using Verification.Domain.Partners;
 using Verification.Persistence;
 
@@ -33,23 +32,9 @@ public static class ListPartnerClaimDocuments
         {
             var filter = query.Filter;
             var level = filter.Partner.SharingLevel;
-            var body = new StoredPageBody(capacity: filter.Limit * 2048, items: filter.Limit);
-            try
-            {
-                var next = await claims.PageBodyAsync(filter, level, filter.Limit, filter.Cursor, body, cancellationToken);
-                if (body.Pending.Count > 0)
-                {
-                    var built = await builder.BuildAsync(db, [.. body.Pending.Select(p => p.Id)], cancellationToken);
-                    body.Resolve(id => built.TryGetValue(id, out var fresh) ? (level == SharingLevel.Public ? fresh.PartnerPublic : fresh.PartnerRestricted) : null);
-                }
-                body.Finish(next);
-                return new StoredPage(body);
-            }
-            catch
-            {
-                body.Dispose();
-                throw;
-            }
+            return await builder.ComposePageAsync(db, filter.Limit, bytesPerItem: 2048,
+                body => claims.PageBodyAsync(filter, level, filter.Limit, filter.Cursor, body, cancellationToken),
+                fresh => level == SharingLevel.Public ? fresh.PartnerPublic : fresh.PartnerRestricted, cancellationToken);
         }
     }
 }

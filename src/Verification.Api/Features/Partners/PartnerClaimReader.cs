@@ -69,17 +69,16 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
         if (Unfiltered(filter))
         {
             // The compiled queries' own SQL run prepared where the host runs prepared reads, the compiled queries otherwise.
-            var restricted = level != SharingLevel.Public;
-            var take = limit + 1;
-            var hasCursor = PartnerCursor.TryDecode(cursor, out var after);
             if (prepared is { Enabled: true })
             {
-                rows = hasCursor
-                    ? await PreparedPage(restricted ? RestrictedAfterName : PublicAfterName, take).ReadAsync(ReadRowsAsync, ct, after.UpdatedAt, after.Number, take)
-                    : await PreparedPage(restricted ? RestrictedFirstName : PublicFirstName, take).ReadAsync(ReadRowsAsync, ct, take);
+                var (statement, arguments) = PreparedPage(level, limit, cursor);
+                rows = await statement.ReadAsync(ReadRowsAsync, ct, arguments);
             }
             else
             {
+                var restricted = level != SharingLevel.Public;
+                var take = limit + 1;
+                var hasCursor = PartnerCursor.TryDecode(cursor, out var after);
                 var reads = CompiledDocumentReads.For(db.Model);
                 var page = hasCursor
                     ? (restricted ? reads.RestrictedAfter : reads.PublicAfter)(db, after.UpdatedAt, after.Number, take)
@@ -110,13 +109,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     {
         if (Unfiltered(filter) && prepared is { Enabled: true })
         {
-            var restricted = level != SharingLevel.Public;
-            var take = limit + 1;
-            var hasCursor = PartnerCursor.TryDecode(cursor, out var after);
-            var statement = hasCursor
-                ? PreparedPage(restricted ? RestrictedAfterName : PublicAfterName, take)
-                : PreparedPage(restricted ? RestrictedFirstName : PublicFirstName, take);
-            object[] arguments = hasCursor ? [after.UpdatedAt, after.Number, take] : [take];
+            var (statement, arguments) = PreparedPage(level, limit, cursor);
             var (more, last) = statement.ReadsSqliteRows
                 ? await statement.ReadSqlite(rows => StoredPageRows.Read(rows, PageColumns, limit, body, static r => (r.Utc(2), r.Int64(1))), ct, arguments)
                 : await statement.ReadAsync((reader, t) => StoredPageRows.ReadAsync(reader, PageColumns, limit, body, static r => (r.Utc(2), r.GetInt64(1)), t), ct, arguments);
@@ -165,6 +158,16 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
     private PreparedQuery Prepared(string name) => prepared!.Get(name, (db, name), static s => Prepare(s.db, s.name, Sentinel.Take));
 
     /// <summary>A page's statement, with its row count written in where the host does so (<see cref="PreparedQueries.GetWithLimit{TState}"/>).</summary>
+    /// <summary>The prepared page statement for the level and the cursor (first page or after it), with its arguments.</summary>
+    private (PreparedQuery Statement, object[] Arguments) PreparedPage(SharingLevel level, int limit, string? cursor)
+    {
+        var restricted = level != SharingLevel.Public;
+        var take = limit + 1;
+        return PartnerCursor.TryDecode(cursor, out var after)
+            ? (PreparedPage(restricted ? RestrictedAfterName : PublicAfterName, take), [after.UpdatedAt, after.Number, take])
+            : (PreparedPage(restricted ? RestrictedFirstName : PublicFirstName, take), [take]);
+    }
+
     private PreparedQuery PreparedPage(string name, int take) => prepared!.GetWithLimit(name, take, (db, name), static (s, t) => Prepare(s.db, s.name, t));
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Verification.Api.Features.Claims;
 using Verification.Api.Features.Partners;
+using Verification.Api.Infrastructure.Http;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
 using Verification.Persistence;
@@ -49,6 +50,35 @@ public sealed class ClaimDocumentBuilder(IOptions<JsonOptions> json, TimeProvide
             }
         }
         return built;
+    }
+
+    /// <summary>
+    /// A list page of stored documents: <paramref name="read"/> copies the page's current documents into a pooled body
+    /// and marks a pending place for each claim whose document is missing or stale, answering the next cursor; each
+    /// pending place is then filled with <paramref name="shape"/> of the claim's freshly built documents, or left out
+    /// when it has none (the claim is no longer one the caller may list). The body goes back to the pool if anything fails.
+    /// </summary>
+    /// <param name="bytesPerItem">Bytes to rent per item at first (the body grows past it if needed).</param>
+    public async Task<StoredPage> ComposePageAsync(VerificationDb db, int limit, int bytesPerItem, Func<StoredPageBody, Task<string?>> read,
+        Func<BuiltDocuments, byte[]?> shape, CancellationToken ct)
+    {
+        var body = new StoredPageBody(capacity: limit * bytesPerItem, items: limit);
+        try
+        {
+            var next = await read(body);
+            if (body.Pending.Count > 0)
+            {
+                var built = await BuildAsync(db, [.. body.Pending.Select(p => p.Id)], ct);
+                body.Resolve(id => built.TryGetValue(id, out var fresh) ? shape(fresh) : null);
+            }
+            body.Finish(next);
+            return new StoredPage(body);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The bytes a route answers for <paramref name="value"/>: the API's JSON options, as the framework writes them.</summary>
