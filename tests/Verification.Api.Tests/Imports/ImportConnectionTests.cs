@@ -29,9 +29,15 @@ public sealed class ImportConnectionTests
                 // The batches run their transactions on the connection held open for them.
                 await using var transaction = await db.Database.BeginTransactionAsync();
                 Assert.Equal(2, await PragmaAsync(db.Database.GetDbConnection(), "temp_store"));
-                Assert.Equal(SqliteImportConnection.CheckpointPages, await PragmaAsync(db.Database.GetDbConnection(), "wal_autocheckpoint"));
+                // 64 MiB of WAL in the new file's 16 KiB pages.
+                Assert.Equal(SqliteFileFormat.PageBytes, await PragmaAsync(db.Database.GetDbConnection(), "page_size"));
+                Assert.Equal(4096, await PragmaAsync(db.Database.GetDbConnection(), "wal_autocheckpoint"));
                 Assert.Equal(-SqliteImportConnection.CacheKiB, await PragmaAsync(db.Database.GetDbConnection(), "cache_size"));
+                // The batches' commits do not sync the WAL (NORMAL); the one that finishes the import does (FULL).
+                Assert.Equal(1, await PragmaAsync(db.Database.GetDbConnection(), "synchronous"));
                 await transaction.CommitAsync();
+                await SqliteImportConnection.SyncCommitsAsync(db, CancellationToken.None);
+                Assert.Equal(2, await PragmaAsync(db.Database.GetDbConnection(), "synchronous"));
             }
         }
 
@@ -50,6 +56,7 @@ public sealed class ImportConnectionTests
                 Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
                 Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
                 Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
+                Assert.Equal(2, await PragmaAsync(connection, "synchronous"));
             }
         }
         finally

@@ -76,17 +76,18 @@ public sealed class StoredPageBodyTests
 
         await SamePagesAsync("as stored");
 
-        // Documents of other sizes, each in the three shapes: larger than several SQLite pages (4,096 bytes) and than the
+        // Documents of other sizes, each in the three shapes: larger than one or several SQLite pages (16 KiB, SqliteFileFormat) and than the
         // body's first buffer, empty; then one missing and one stale (their claims' documents are rebuilt on the page).
         static byte[] Large(string shape, int size) => Encoding.UTF8.GetBytes("{\"shape\":\"" + shape + "\",\"fill\":\"" + new string('x', size) + "\"}");
         await db.ClaimDocuments.Where(d => d.ClaimId == claims[1]).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Staff, Large("staff", 70_000)).SetProperty(d => d.PartnerPublic, Large("public", 12_000)).SetProperty(d => d.PartnerRestricted, Large("restricted", 9_000)));
+            .SetProperty(d => d.Staff, Large("staff", 70_000)).SetProperty(d => d.PartnerPublic, Large("public", 40_000)).SetProperty(d => d.PartnerRestricted, Large("restricted", 20_000)));
         await db.ClaimDocuments.Where(d => d.ClaimId == claims[2]).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Staff, Array.Empty<byte>()).SetProperty(d => d.PartnerPublic, Array.Empty<byte>()).SetProperty(d => d.PartnerRestricted, Array.Empty<byte>()));
         Assert.Equal(1, await db.ClaimDocuments.Where(d => d.ClaimId == claims[4]).ExecuteDeleteAsync());
         Assert.Equal(1, await db.ClaimDocuments.Where(d => d.ClaimId == claims[5]).ExecuteUpdateAsync(s => s.SetProperty(d => d.Version, d => d.Version - 1)));
         var stored = await db.ClaimDocuments.AsNoTracking().ToDictionaryAsync(d => d.ClaimId);
-        Assert.True(stored[claims[1]].Staff.Length > 16 * 4096);
+        Assert.True(stored[claims[1]].Staff.Length > 4 * SqliteFileFormat.PageBytes);
+        Assert.True(stored[claims[1]].PartnerRestricted!.Length > SqliteFileFormat.PageBytes);
         Assert.Empty(stored[claims[2]].PartnerRestricted!);
         Assert.NotNull(stored[claims[2]].PartnerRestricted);
 

@@ -51,13 +51,9 @@ public static class ClaimSeeder
         var options = new DbContextOptionsBuilder<VerificationDb>().UseVerificationDatabase(provider, connectionString).Options;
         await using (var db = new VerificationDb(options))
         {
+            // As the API's PrepareDatabaseAsync does: the page size and WAL, stored in the file.
             if (provider == DatabaseProvider.Sqlite)
-            {
-                // As the API's PrepareDatabaseAsync does: WAL, stored in the file.
-                await db.Database.OpenConnectionAsync(ct);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-                await db.Database.CloseConnectionAsync();
-            }
+                await SqliteFileFormat.ApplyAsync(db.Database, ct);
             await db.Database.MigrateAsync(ct);
         }
 

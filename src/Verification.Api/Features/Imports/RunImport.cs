@@ -212,6 +212,7 @@ public static class RunImport
 
         private async Task<Result> FinishAsync(Guid id, string? failureReason, CancellationToken ct)
         {
+            await SqliteImportConnection.SyncCommitsAsync(db, ct);
             var finished = await sender.Send(new FinishImport.Command(id, failureReason), ct);
             return new Result(finished.Status);
         }

@@ -86,12 +86,7 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
         if (db.Provider == DatabaseProvider.Sqlite)
-        {
-            // WAL lets readers work while one writer commits; the setting is stored in the database file itself.
-            await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            await db.Database.CloseConnectionAsync();
-        }
+            await SqliteFileFormat.ApplyAsync(db.Database, ct);
         if (options.MigrateOnStart)
             await db.Database.MigrateAsync(ct);
     }
