@@ -11,7 +11,7 @@ namespace Verification.Persistence;
 /// insert of an import rewrites a page of the WAL and, at the checkpoint, of the file. With
 /// <see cref="PageBytes"/> pages the same 50,000 imported claims made 19% less file and took SQLite 25% less CPU
 /// (docs/performance-changes.md, eleventh round), and reads by key cost the same. SQLite takes a page size only before the
-/// file's first write, so an existing database keeps the page size it was made with (the README says how to convert one).
+/// file's first write, so an existing database keeps the page size it was made with (docs/operations.md says how to convert one).
 /// </para>
 /// <para><b>WAL</b> lets readers work while one writer commits; the setting is stored in the database file itself.</para>
 /// </summary>

@@ -23,9 +23,9 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// 125 KiB it wrote in all. <c>temp_store = MEMORY</c> keeps the journal in memory: it holds one statement's pages at a
 /// time (a few pages for a claim's insert) and is emptied after each statement. The setting also moves the connection's
 /// temporary tables and sorts into memory, which is why it is the import's connection only, and only while it imports.</para>
-/// <para><b>Checkpoints.</b> A batch appends about 20 MiB to the WAL (5,000 pages of 4 KiB when this was measured), so with SQLite's default of a checkpoint
-/// once the WAL passes 1,000 pages every batch's commit copied the batch's pages into the database file and synced
-/// it. At <see cref="CheckpointBytes"/> of WAL the import's commits checkpoint every three or four batches (pages that
+/// <para><b>Checkpoints.</b> A batch appends about 20 MiB to the WAL (5,000 pages of 4 KiB when this was measured), so
+/// with SQLite's default of a checkpoint once the WAL passes 1,000 pages every batch's commit copied the batch's pages
+/// into the database file and synced it. At <see cref="CheckpointBytes"/> of WAL the import's commits checkpoint every three or four batches (pages that
 /// consecutive batches change, index leaves and FTS5 segments, are copied once), and the import checkpoints what is
 /// left when it finishes, so the next request's commit does not inherit a large checkpoint.</para>
 /// <para><b>Page cache.</b> SQLite's default cache of 2,000 KiB holds a small part of what a batch touches (a thousand
