@@ -86,7 +86,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
                     Unit = "rows/s",
                     ValueDetail = $"{large:N0} rows in {measured.Seconds:N1} s ({measured.WallSeconds:N1} s from upload to finished); "
                         + $"{measured.RowsPerCpuSecond:N0} rows per API CPU second; the API wrote {measured.BytesWritten / 1024.0 / large:N1} KiB per row"
-                        + measured.CpuPerRow,
+                        + measured.CpuPerRow + measured.Threads,
                     Baseline = baseline.RowsPerSecond,
                     BaselineName = $"{small:N0}-row import, same process and database, just before",
                     BaselineDetail = $"{baseline.Seconds:N1} s; {baseline.RowsPerCpuSecond:N0} rows per API CPU second",
@@ -149,6 +149,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         // Rows per API CPU second is the rate a busy shared machine distorts least (a database server's own time is not in it).
         var cpuBefore = CpuUse.ProcessSeconds(process.Pid);
         var ioBefore = Io(process.Pid);
+        var threadsBefore = ThreadTimes.Snapshot(process.Pid);
         var clock = Stopwatch.StartNew();
         Guid id;
         await using (var file = File.OpenRead(path))
@@ -182,12 +183,13 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         var cpu = CpuUse.ProcessSeconds(process.Pid) - cpuBefore;
         double? serverCpu = databaseServerPid is { } after0 ? CpuUse.TreeSeconds(after0) - serverCpuBefore : null;
         var ioAfter = Io(process.Pid);
+        var threads = ThreadTimes.Describe(ThreadTimes.Between(threadsBefore, ThreadTimes.Snapshot(process.Pid)), wall);
         var created = import.GetProperty("createdClaims").GetInt32();
         if (import.GetProperty("status").GetString() != "Succeeded" || created != rows)
             throw new InvalidOperationException($"The import of {rows:N0} rows did not create one claim per row: {import}");
         var seconds = (import.GetProperty("finishedAt").GetDateTime() - import.GetProperty("startedAt").GetDateTime()).TotalSeconds;
         return new ImportResult(rows, seconds, wall, cpu, before.Rss, after.Peak, reset,
-            ioAfter.Written - ioBefore.Written, ioAfter.Read - ioBefore.Read, serverCpu);
+            ioAfter.Written - ioBefore.Written, ioAfter.Read - ioBefore.Read, serverCpu, threads);
     }
 
     /// <summary>
@@ -216,7 +218,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
     }
 
     private sealed record ImportResult(int Rows, double Seconds, double WallSeconds, double CpuSeconds, long RssBefore, long PeakAfter, bool PeakReset,
-        long BytesWritten, long BytesRead, double? ServerCpuSeconds)
+        long BytesWritten, long BytesRead, double? ServerCpuSeconds, string Threads)
     {
         /// <summary>
         /// CPU per row of the API and, on PostgreSQL, of the server (the postmaster and its backends, the whole import
@@ -235,6 +237,6 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
 
         public override string ToString() =>
             $"{Seconds:N1} s = {RowsPerSecond:N0} rows/s ({WallSeconds:N1} s from upload; {RowsPerCpuSecond:N0} rows per API CPU second), peak RSS growth {PeakGrowth / MiB:N1} MiB " +
-            $"(RSS before {RssBefore / MiB:N0} MiB, peak after {PeakAfter / MiB:N0} MiB); API wrote {BytesWritten / 1024.0 / Rows:N1} KiB and read {BytesRead / 1024.0 / Rows:N1} KiB per row" + CpuPerRow;
+            $"(RSS before {RssBefore / MiB:N0} MiB, peak after {PeakAfter / MiB:N0} MiB); API wrote {BytesWritten / 1024.0 / Rows:N1} KiB and read {BytesRead / 1024.0 / Rows:N1} KiB per row" + CpuPerRow + Threads;
     }
 }
