@@ -157,7 +157,6 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
     private PreparedQuery Prepared(string name) => prepared!.Get(name, (db, name), static s => Prepare(s.db, s.name, Sentinel.Take));
 
-    /// <summary>A page's statement, with its row count written in where the host does so (<see cref="PreparedQueries.GetWithLimit{TState}"/>).</summary>
     /// <summary>The prepared page statement for the level and the cursor (first page or after it), with its arguments.</summary>
     private (PreparedQuery Statement, object[] Arguments) PreparedPage(SharingLevel level, int limit, string? cursor)
     {
@@ -168,6 +167,7 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
             : (PreparedPage(restricted ? RestrictedFirstName : PublicFirstName, take), [take]);
     }
 
+    /// <summary>A page's statement, with its row count written in where the host does so (<see cref="PreparedQueries.GetWithLimit{TState}"/>).</summary>
     private PreparedQuery PreparedPage(string name, int take) => prepared!.GetWithLimit(name, take, (db, name), static (s, t) => Prepare(s.db, s.name, t));
 
     /// <summary>

@@ -25,9 +25,10 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// temporary tables and sorts into memory, which is why it is the import's connection only, and only while it imports.</para>
 /// <para><b>Checkpoints.</b> A batch appends about 20 MiB to the WAL (5,000 pages of 4 KiB when this was measured), so
 /// with SQLite's default of a checkpoint once the WAL passes 1,000 pages every batch's commit copied the batch's pages
-/// into the database file and synced it. At <see cref="CheckpointBytes"/> of WAL the import's commits checkpoint every three or four batches (pages that
-/// consecutive batches change, index leaves and FTS5 segments, are copied once), and the import checkpoints what is
-/// left when it finishes, so the next request's commit does not inherit a large checkpoint.</para>
+/// into the database file and synced it. At <see cref="CheckpointBytes"/> of WAL the import's commits checkpoint every
+/// three or four batches (pages that consecutive batches change, index leaves and FTS5 segments, are copied once), and
+/// the import checkpoints what is left when it finishes, so the next request's commit does not inherit a large
+/// checkpoint.</para>
 /// <para><b>Page cache.</b> SQLite's default cache of 2,000 KiB holds a small part of what a batch touches (a thousand
 /// claims into the tables, their indexes and the FTS5 segments), so the batch read pages back from the WAL again and again:
 /// 41 KiB read per imported row at 100,000 rows, on the batch's thread, which is the import's critical path. At
@@ -66,16 +67,20 @@ public static class SqliteImportConnection
         {
             // SQLite decides where a transaction's statement journal lives when the transaction begins, so this comes
             // before the batches' BEGIN; temp_store is refused inside a transaction, and there is none yet.
-            var tempStore = await ScalarAsync(connection, "PRAGMA temp_store", ct);
-            var checkpoint = await ScalarAsync(connection, "PRAGMA wal_autocheckpoint", ct);
-            var cache = await ScalarAsync(connection, "PRAGMA cache_size", ct);
-            var synchronous = await ScalarAsync(connection, "PRAGMA synchronous", ct);
-            await ScalarAsync(connection, "PRAGMA temp_store = MEMORY", ct);
-            await ScalarAsync(connection, "PRAGMA cache_size = -" + CacheKiB.ToString(CultureInfo.InvariantCulture), ct);
             var pageBytes = await ScalarAsync(connection, "PRAGMA page_size", ct);
-            await ScalarAsync(connection, "PRAGMA wal_autocheckpoint = " + CheckpointPages(pageBytes).ToString(CultureInfo.InvariantCulture), ct);
-            await ScalarAsync(connection, "PRAGMA synchronous = NORMAL", ct);
-            return new Restore(db, tempStore, checkpoint, cache, synchronous);
+            (string Pragma, long Value)[] forImport =
+            [
+                ("temp_store", 2), // MEMORY
+                ("cache_size", -CacheKiB),
+                ("wal_autocheckpoint", CheckpointPages(pageBytes)),
+                ("synchronous", 1), // NORMAL
+            ];
+            var before = new (string Pragma, long Value)[forImport.Length];
+            for (var i = 0; i < forImport.Length; i++)
+                before[i] = (forImport[i].Pragma, await ScalarAsync(connection, "PRAGMA " + forImport[i].Pragma, ct));
+            foreach (var setting in forImport)
+                await SetAsync(connection, setting, ct);
+            return new Restore(db, before);
         }
         catch
         {
@@ -91,6 +96,9 @@ public static class SqliteImportConnection
         return await command.ExecuteScalarAsync(ct) is long value ? value : 0;
     }
 
+    private static Task<long> SetAsync(DbConnection connection, (string Pragma, long Value) setting, CancellationToken ct) =>
+        ScalarAsync(connection, "PRAGMA " + setting.Pragma + " = " + setting.Value.ToString(CultureInfo.InvariantCulture), ct);
+
     /// <summary>
     /// Makes the import connection's next commit sync the WAL again (and with it every batch before it), for the commit
     /// that finishes the import: nothing the import reports as done can be lost after that.
@@ -98,10 +106,11 @@ public static class SqliteImportConnection
     public static async Task SyncCommitsAsync(VerificationDb db, CancellationToken ct)
     {
         if (db.Provider == DatabaseProvider.Sqlite && db.Database.GetDbConnection() is { State: System.Data.ConnectionState.Open } connection)
-            await ScalarAsync(connection, "PRAGMA synchronous = FULL", ct);
+            await SetAsync(connection, ("synchronous", 2), ct); // FULL
     }
 
-    private sealed class Restore(VerificationDb db, long tempStore, long checkpoint, long cache, long synchronous) : IAsyncDisposable
+    /// <summary>Puts back the connection's own values of the settings the import changed (<paramref name="before"/>).</summary>
+    private sealed class Restore(VerificationDb db, (string Pragma, long Value)[] before) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -113,10 +122,8 @@ public static class SqliteImportConnection
                 {
                     // PASSIVE: copies what it can without waiting for readers; what it leaves, the next commit checkpoints.
                     await ScalarAsync(connection, "PRAGMA wal_checkpoint(PASSIVE)", CancellationToken.None);
-                    await ScalarAsync(connection, "PRAGMA temp_store = " + tempStore.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
-                    await ScalarAsync(connection, "PRAGMA wal_autocheckpoint = " + checkpoint.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
-                    await ScalarAsync(connection, "PRAGMA cache_size = " + cache.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
-                    await ScalarAsync(connection, "PRAGMA synchronous = " + synchronous.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+                    foreach (var setting in before)
+                        await SetAsync(connection, setting, CancellationToken.None);
                     restored = true;
                 }
             }
