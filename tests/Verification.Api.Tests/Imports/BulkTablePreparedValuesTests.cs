@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Tests.Infrastructure;
@@ -8,9 +9,11 @@ namespace Verification.Api.Tests.Imports;
 
 /// <summary>
 /// An import's read-ahead converts a claim's JSON list columns ahead (<see cref="BulkTable.Prepare"/>), and the bulk
-/// writer then writes what was prepared for that list instance. What is written must be exactly what the column's own
-/// converter writes (ImportBulkEqualityTests compares whole imports with the tracked path); these prove that the
-/// prepared text is the one written, and that a list nobody prepared is still converted.
+/// writer, given those values for the batch (<see cref="PreparedColumnValues"/>), writes what was prepared for that list
+/// instance. What is written must be exactly what the column's own converter writes (ImportBulkEqualityTests compares
+/// whole imports with the tracked path); these prove that the prepared text is the one written, that a list nobody
+/// prepared, or a write given no prepared values, is still converted, and that only converted reference-type columns
+/// can be prepared.
 /// </summary>
 public sealed class BulkTablePreparedValuesTests
 {
@@ -27,20 +30,52 @@ public sealed class BulkTablePreparedValuesTests
 
         var prepared = Submit(Details("Prepared"));
         var unprepared = Submit(Details("Unprepared"));
-        table.Prepare(nameof(Claim.Perpetrators), prepared.Perpetrators);
-        table.Prepare(nameof(Claim.Sources), prepared.Sources);
+        var batch = new PreparedColumnValues();
+        var perpetratorsText = table.Prepare(nameof(Claim.Perpetrators), prepared.Perpetrators);
+        var sourcesText = table.Prepare(nameof(Claim.Sources), prepared.Sources);
+        batch.Add(perpetratorsText);
+        batch.Add(sourcesText);
 
-        // The converter makes a new string on each call; the prepared text is one string, kept for the list instance.
-        Assert.Same(perpetrators.Value(prepared), perpetrators.Value(prepared));
-        Assert.Same(sources.Value(prepared), sources.Value(prepared));
-        Assert.NotSame(perpetrators.Value(unprepared), perpetrators.Value(unprepared));
-        Assert.NotSame(sources.Value(unprepared), sources.Value(unprepared));
+        // The converter makes a new string on each call; a write given the batch's values stores the prepared string itself.
+        Assert.Same(perpetratorsText.ProviderValue, perpetrators.Value(prepared, batch));
+        Assert.Same(sourcesText.ProviderValue, sources.Value(prepared, batch));
+        Assert.NotSame(perpetrators.Value(prepared), perpetrators.Value(prepared));
+        Assert.NotSame(perpetrators.Value(unprepared, batch), perpetrators.Value(unprepared, batch));
+        Assert.NotSame(sources.Value(unprepared, batch), sources.Value(unprepared, batch));
 
         // Both claims hold equal lists (other instances), so the unprepared one's fresh conversion is the expected text.
-        Assert.Equal(perpetrators.Value(unprepared), perpetrators.Value(prepared));
-        Assert.Equal(sources.Value(unprepared), sources.Value(prepared));
-        Assert.Contains("\"Unknown\"", (string)perpetrators.Value(prepared)!, StringComparison.Ordinal);
-        Assert.Contains("https://example.org/report", (string)sources.Value(prepared)!, StringComparison.Ordinal);
+        Assert.Equal(perpetrators.Value(unprepared), perpetrators.Value(prepared, batch));
+        Assert.Equal(sources.Value(unprepared), sources.Value(prepared, batch));
+        Assert.Equal(perpetrators.Value(prepared), perpetrators.Value(prepared, batch));
+        Assert.Contains("\"Unknown\"", (string)perpetrators.Value(prepared, batch)!, StringComparison.Ordinal);
+        Assert.Contains("https://example.org/report", (string)sources.Value(prepared, batch)!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task The_bulk_writer_stores_the_prepared_text_and_the_row_reads_back_as_the_claim(DatabaseProvider provider)
+    {
+        await using var api = await TestApi.StartAsync(provider);
+        await using var scope = api.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+        var writer = scope.ServiceProvider.GetRequiredService<IBulkWriter>();
+        var table = BulkTable.For<Claim>(db);
+        // A number far above any the test API issues: the claim goes in beside whatever the host seeded.
+        var claim = Submit(Details("Written in bulk"), number: 9_000_001);
+        var batch = new PreparedColumnValues();
+        batch.Add(table.Prepare(nameof(Claim.Perpetrators), claim.Perpetrators));
+        batch.Add(table.Prepare(nameof(Claim.Sources), claim.Sources));
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await writer.WriteAsync(db, [claim], batch, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(StoredAsWritten.Holds(db, claim, batch));
+        var stored = await db.Claims.AsNoTracking().SingleAsync(c => c.Id == claim.Id);
+        Assert.Equal(claim.Perpetrators, stored.Perpetrators);
+        Assert.Equal(claim.Sources, stored.Sources);
     }
 
     [Theory]
@@ -55,7 +90,8 @@ public sealed class BulkTablePreparedValuesTests
         Assert.Throws<ArgumentException>(() => table.Prepare(nameof(Claim.Stage), ClaimStage.Submitted));
     }
 
-    private static Claim Submit(ClaimDetails details) => Claim.Submit(Guid.CreateVersion7(), 1, Guid.CreateVersion7(), DateTime.UtcNow, details);
+    private static Claim Submit(ClaimDetails details, int number = 1) =>
+        Claim.Submit(Guid.CreateVersion7(), number, Guid.CreateVersion7(), StoredAsWritten.Time(DateTime.UtcNow), details);
 
     private static ClaimDetails Details(string title)
     {

@@ -39,10 +39,11 @@ public static class ImportClaims
     public sealed record RowCheck(IReadOnlyList<RowProblem> Problems, ClaimDetails? Details, PreparedRow? Prepared = null);
 
     /// <summary>
-    /// A valid row's audit change digest and folded search text, computed from the row alone on RunImport's read-ahead
-    /// thread, which is otherwise idle while the batch's thread writes: the batch then only numbers, writes and adds them.
+    /// A valid row's audit change digest, folded search text and the stored text of its claim's list columns, computed from
+    /// the row alone on RunImport's read-ahead thread, which is otherwise idle while the batch's thread writes: the batch then
+    /// only numbers, writes and adds them.
     /// </summary>
-    public sealed record PreparedRow(string ChangeDigest, ClaimSearchDocument SearchDocument);
+    public sealed record PreparedRow(string ChangeDigest, ClaimSearchDocument SearchDocument, IReadOnlyList<PreparedColumnValue> Columns);
 
     /// <summary>
     /// One audit entry per created claim, like a submission's: the claim's history then starts in the audit chain
@@ -111,6 +112,7 @@ public static class ImportClaims
             var changes = new List<AuditedChange>();
             var claims = new List<Claim>(fresh.Count);
             var folded = new Dictionary<Guid, ClaimSearchDocument>();
+            var convertedAhead = new PreparedColumnValues();
             if (!import.DryRun && fresh.Count > 0)
             {
                 await FastCompression.UseInTransactionAsync(db, cancellationToken);
@@ -124,13 +126,16 @@ public static class ImportClaims
                     // stays the reference the bulk path is compared with (ImportBulkEqualityTests).
                     prepared = settings.BulkWriter ? prepared : null;
                     changes.Add(new AuditedChange(claim.Id.ToString(), ChangeOf(import.Id, row), prepared?.ChangeDigest));
-                    if (prepared is not null)
-                        folded[claim.Id] = prepared.SearchDocument;
+                    if (prepared is null)
+                        continue;
+                    folded[claim.Id] = prepared.SearchDocument;
+                    foreach (var column in prepared.Columns)
+                        convertedAhead.Add(column);
                 }
                 if (settings.BulkWriter)
                 {
                     // COPY / prepared multi-row INSERT / SqlBulkCopy: the same rows SaveChanges would write, untracked.
-                    await bulk.WriteAsync(db, claims, cancellationToken);
+                    await bulk.WriteAsync(db, claims, convertedAhead, cancellationToken);
                     await bulk.WriteAsync(db, [.. claims.SelectMany(c => c.History)], cancellationToken);
                 }
                 else
@@ -146,7 +151,7 @@ public static class ImportClaims
             db.Entry(import).DetectChanges();
             return new Result(import.DryRun ? 0 : fresh.Count, skipped, failed, changes, externalIds,
                 settings.BulkWriter ? [.. claims.Select(c => c.Id)] : [],
-                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c))] : [], folded);
+                settings.BulkWriter ? [.. claims.Where(c => StoredAsWritten.Holds(db, c, convertedAhead))] : [], folded);
         }
 
         /// <summary>What a created claim's audit entry records was asked of it: the same for a prepared digest and one computed here.</summary>
@@ -155,14 +160,11 @@ public static class ImportClaims
         /// <summary>
         /// What a batch would compute from a valid row alone, computed ahead (by RunImport's read-ahead, off the batch's thread):
         /// the audit change digest of the claim it creates, its search text (<see cref="ClaimSearchDocument.Unnumbered"/>), and
-        /// the JSON text of its list columns, which the claims' <see cref="BulkTable"/> keeps for the bulk writer.
+        /// the JSON text of its list columns as the claims' <see cref="BulkTable"/> stores them (the claim holds these very lists).
         /// </summary>
-        internal static PreparedRow Prepare(Guid importId, ImportRow row, ClaimDetails details, BulkTable claims)
-        {
-            claims.Prepare(nameof(Claim.Perpetrators), details.Perpetrators);
-            claims.Prepare(nameof(Claim.Sources), details.Sources);
-            return new(AuditDigest.Of(ChangeOf(importId, row)), ClaimSearchDocument.Unnumbered(details));
-        }
+        internal static PreparedRow Prepare(Guid importId, ImportRow row, ClaimDetails details, BulkTable claims) =>
+            new(AuditDigest.Of(ChangeOf(importId, row)), ClaimSearchDocument.Unnumbered(details),
+                [claims.Prepare(nameof(Claim.Perpetrators), details.Perpetrators), claims.Prepare(nameof(Claim.Sources), details.Sources)]);
 
         /// <summary>The problems of one row, named by the file's own field names; none when it is a valid claim.</summary>
         internal static List<RowProblem> Check(ImportRow row, IImportFormatReader reader, IValidator<ClaimInput> validator, DateOnly today,

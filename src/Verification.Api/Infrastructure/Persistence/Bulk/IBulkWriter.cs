@@ -11,7 +11,10 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// </summary>
 public interface IBulkWriter
 {
-    Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class;
+    /// <param name="prepared">Values converted ahead for instances the rows hold (<see cref="BulkTable.Prepare"/>); null: none.</param>
+    Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, PreparedColumnValues? prepared, CancellationToken ct) where T : class;
+
+    Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class => WriteAsync(db, rows, null, ct);
 }
 
 public static class BulkWriterSetup

@@ -7,7 +7,7 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// <summary>PostgreSQL: binary <c>COPY ... FROM STDIN</c> through Npgsql, each value written with its column's store type.</summary>
 public sealed class PostgreSqlBulkWriter : IBulkWriter
 {
-    public async Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    public async Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, PreparedColumnValues? prepared, CancellationToken ct) where T : class
     {
         BulkWriterSetup.RequireTransaction(db);
         if (rows.Count == 0)
@@ -22,7 +22,7 @@ public sealed class PostgreSqlBulkWriter : IBulkWriter
             await importer.StartRowAsync(ct);
             for (var c = 0; c < types.Length; c++)
             {
-                if (table.Columns[c].Value(row) is { } value)
+                if (table.Columns[c].Value(row, prepared) is { } value)
                     await importer.WriteAsync(value, types[c], ct);
                 else
                     await importer.WriteNullAsync(ct);

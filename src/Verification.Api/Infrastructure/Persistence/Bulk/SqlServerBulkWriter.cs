@@ -12,7 +12,7 @@ namespace Verification.Api.Infrastructure.Persistence.Bulk;
 /// </summary>
 public sealed class SqlServerBulkWriter : IBulkWriter
 {
-    public async Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    public async Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, PreparedColumnValues? prepared, CancellationToken ct) where T : class
     {
         BulkWriterSetup.RequireTransaction(db);
         if (rows.Count == 0)
@@ -28,7 +28,7 @@ public sealed class SqlServerBulkWriter : IBulkWriter
         {
             var values = new object[table.Columns.Count];
             for (var c = 0; c < values.Length; c++)
-                values[c] = table.Columns[c].Value(row) ?? DBNull.Value;
+                values[c] = table.Columns[c].Value(row, prepared) ?? DBNull.Value;
             data.Rows.Add(values);
         }
         var connection = (SqlConnection)db.Database.GetDbConnection();

@@ -29,7 +29,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
 
     private byte[] _utf8 = new byte[4096];
 
-    public Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    public Task WriteAsync<T>(VerificationDb db, IReadOnlyList<T> rows, PreparedColumnValues? prepared, CancellationToken ct) where T : class
     {
         BulkWriterSetup.RequireTransaction(db);
         if (rows.Count == 0)
@@ -55,7 +55,7 @@ public sealed class SqliteBulkWriter : IBulkWriter
                 {
                     var row = rows[r];
                     for (var c = 0; c < columns.Count; c++)
-                        bindings[c].Bind(statement, p++, columns[c].Value(row), ref _utf8);
+                        bindings[c].Bind(statement, p++, columns[c].Value(row, prepared), ref _utf8);
                 }
                 var rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE)

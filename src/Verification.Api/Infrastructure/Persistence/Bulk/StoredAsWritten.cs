@@ -24,11 +24,11 @@ public static class StoredAsWritten
     /// <summary>A time as every provider stores it: whole microseconds (PostgreSQL's resolution).</summary>
     public static DateTime Time(DateTime time) => new(time.Ticks - time.Ticks % 10, time.Kind);
 
-    public static bool Holds<T>(DbContext db, T row) where T : class
+    public static bool Holds<T>(DbContext db, T row, PreparedColumnValues? prepared = null) where T : class
     {
         foreach (var column in BulkTable.For<T>(db).Columns)
         {
-            if (!Exact(column.Value(row)))
+            if (!Exact(column.Value(row, prepared)))
                 return false;
         }
         return true;
