@@ -150,6 +150,7 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         var cpuBefore = CpuUse.ProcessSeconds(process.Pid);
         var ioBefore = Io(process.Pid);
         var threadsBefore = ThreadTimes.Snapshot(process.Pid);
+        var runtimeBefore = await RuntimeCounters.ReadAsync(client);
         var clock = Stopwatch.StartNew();
         Guid id;
         await using (var file = File.OpenRead(path))
@@ -183,7 +184,8 @@ public sealed class ImportSuite(BenchOptions options, Action<string> log)
         var cpu = CpuUse.ProcessSeconds(process.Pid) - cpuBefore;
         double? serverCpu = databaseServerPid is { } after0 ? CpuUse.TreeSeconds(after0) - serverCpuBefore : null;
         var ioAfter = Io(process.Pid);
-        var threads = ThreadTimes.Describe(ThreadTimes.Between(threadsBefore, ThreadTimes.Snapshot(process.Pid)), wall);
+        var threads = ThreadTimes.Describe(ThreadTimes.Between(threadsBefore, ThreadTimes.Snapshot(process.Pid)), wall)
+            + RuntimeCounters.Describe(runtimeBefore, await RuntimeCounters.ReadAsync(client), rows);
         var created = import.GetProperty("createdClaims").GetInt32();
         if (import.GetProperty("status").GetString() != "Succeeded" || created != rows)
             throw new InvalidOperationException($"The import of {rows:N0} rows did not create one claim per row: {import}");

@@ -27,6 +27,9 @@ public static class OperationsSetup
                 // pattern (/api/v1/claims/{id:guid}), never the path, so no id reaches a label.
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(meterName)
+                // The runtime's own instruments (.NET 9+, no package): garbage collections and their pauses, heap sizes,
+                // bytes allocated, JIT compilations, thread pool queue and lock contention. Process-wide counts, no ids.
+                .AddMeter("System.Runtime")
                 .AddPrometheusExporter());
 
         services.AddHealthChecks()
