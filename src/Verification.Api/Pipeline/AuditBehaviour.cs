@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -246,5 +247,10 @@ public static class AuditDigest
         },
     };
 
-    public static string Of(object change) => Hashing.Sha256Hex(JsonSerializer.Serialize(change, change.GetType(), Options));
+    /// <remarks>
+    /// Serialized straight to UTF-8, the bytes the JSON text's UTF-8 encoding would give: the text as a string and its
+    /// re-encoding were a tenth of an import's allocations (sqliteimport12).
+    /// </remarks>
+    public static string Of(object change) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(change, change.GetType(), Options)));
 }
