@@ -157,7 +157,8 @@ public static class UcdpGedMapping
         DateOnly start, DateOnly end, int datePrec, int wherePrec, (int? Low, int? Best, int? High) deaths, List<string> notes,
         ImportReadContext context)
     {
-        var text = new StringBuilder();
+        // Room for a typical event's description and the attribution, so the builder does not grow chunk by chunk.
+        var text = new StringBuilder(2048);
         text.Append($"UCDP GED event {id}: {TypeWords(violence)} (type_of_violence {violence})");
         if (field("conflict_name") is { } conflict)
             text.Append($"; conflict: {conflict.Trim()}");
@@ -183,10 +184,33 @@ public static class UcdpGedMapping
             text.Append($"; original source: {Collapse(original)}");
         text.Append(".\n");
 
-        // The attribution is kept whole: what gives way to the length limit is the description above it.
-        var attribution = Attribution(context.DatasetVersion);
+        // The attribution is kept whole: what gives way to the length limit is the description above it (cut as
+        // Shorten cuts, here in the builder, so the summary is made once).
+        var attribution = AttributionOf(context.DatasetVersion);
         var room = ClaimDetails.SummaryMaxLength - attribution.Length;
-        return Shorten(text.ToString(), room) + attribution;
+        if (text.Length > room)
+        {
+            var cut = room - 1;
+            if (char.IsHighSurrogate(text[cut - 1]))
+                cut--;
+            text.Length = cut;
+            text.Append('…');
+        }
+        return text.Append(attribution).ToString();
+    }
+
+    /// <summary>The last dataset version's attribution, kept: every row of an import has the same one.</summary>
+    private static AttributionText? _lastAttribution;
+
+    private sealed record AttributionText(string? DatasetVersion, string Text);
+
+    private static string AttributionOf(string? datasetVersion)
+    {
+        if (_lastAttribution is { } last && last.DatasetVersion == datasetVersion)
+            return last.Text;
+        var text = Attribution(datasetVersion);
+        _lastAttribution = new AttributionText(datasetVersion, text);
+        return text;
     }
 
     /// <summary>
