@@ -49,8 +49,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a baseline host (this program's <c>floor</c> or <c>bare</c> command) in a process of its own with the API's
-    /// runtime settings (its csproj: workstation concurrent GC, thread-pool workers that do not spin while idle), so a
-    /// baseline runs as what it is compared with; returns once <paramref name="readyPath"/> answers.
+    /// runtime settings (its csproj: workstation concurrent GC, thread-pool workers that do not spin while idle, tiering
+    /// without the startup wait), so a baseline runs as what it is compared with; returns once <paramref name="readyPath"/> answers.
     /// </summary>
     public static async Task<ServerProcess> StartBaselineAsync(string name, IEnumerable<string> arguments, string folder, string readyPath)
     {
@@ -59,6 +59,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_gcConcurrent"] = "1",
             ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+            ["DOTNET_TC_CallCountingDelayMs"] = "0",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         var process = Start(name, RepoPaths.BenchmarkAssembly, arguments, environment, Path.Combine(folder, $"{name}-{Guid.NewGuid():N}.log"));
