@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SQLitePCL;
 using Verification.Api.Infrastructure.Persistence.Bulk;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -57,6 +58,49 @@ public sealed class ImportConnectionTests
                 Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
                 Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
                 Assert.Equal(2, await PragmaAsync(connection, "synchronous"));
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_import_connection_whose_settings_fail_half_way_does_not_go_back_to_the_pool_with_them()
+    {
+        await using var api = await TestApi.StartAsync(DatabaseProvider.Sqlite);
+        string connectionString;
+        await using (var scope = api.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+            connectionString = db.Database.GetConnectionString()!;
+            await db.Database.OpenConnectionAsync();
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            // SQLite asks the authorizer before each PRAGMA runs: refusing the third setting leaves the first two on.
+            raw.sqlite3_set_authorizer(connection.Handle, (_, action, pragma, value, _, _) =>
+                action == raw.SQLITE_PRAGMA && pragma == "wal_autocheckpoint" && value is not null ? raw.SQLITE_DENY : raw.SQLITE_OK, null);
+            await Assert.ThrowsAsync<SqliteException>(() => SqliteImportConnection.HoldAsync(db, CancellationToken.None));
+            Assert.Equal(2, await PragmaAsync(connection, "temp_store"));
+            Assert.Equal(-SqliteImportConnection.CacheKiB, await PragmaAsync(connection, "cache_size"));
+            raw.sqlite3_set_authorizer(connection.Handle, (strdelegate_authorizer?)null, null);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        var connections = new List<SqliteConnection>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                connections.Add(connection);
+            }
+            foreach (var connection in connections)
+            {
+                Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
+                Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
             }
         }
         finally

@@ -134,6 +134,8 @@ public static class RecordStates
         [ThreadStatic]
         private static ArrayBufferWriter<byte>? t_bytes;
 
+        private const int MaxKeptBytes = 256 * 1024;
+
         private readonly ArrayBufferWriter<byte> _bytes;
 
         public Writer()
@@ -176,7 +178,14 @@ public static class RecordStates
             ? Formatted(new DateTime(t.Ticks - t.Ticks % 10, DateTimeKind.Utc), "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'")
             : Text(null);
 
-        public string Digest() => Convert.ToHexStringLower(SHA256.HashData(_bytes.WrittenSpan));
+        public string Digest()
+        {
+            var digest = Convert.ToHexStringLower(SHA256.HashData(_bytes.WrittenSpan));
+            // A claim of a hundred long sources grows the buffer to megabytes; the thread does not keep one that large.
+            if (_bytes.Capacity > MaxKeptBytes)
+                t_bytes = null;
+            return digest;
+        }
 
         /// <summary>A value as its invariant text, formatted straight to UTF-8: the same text ToString gives, without the string.</summary>
         private Writer Formatted<T>(T value, ReadOnlySpan<char> format) where T : IUtf8SpanFormattable

@@ -93,9 +93,10 @@ public sealed record PreparedColumnValue(object Instance, object ProviderValue);
 
 /// <summary>
 /// The values converted ahead for one write, by instance (reference equality): a write given these stores, for a row whose
-/// property holds that very instance, the text converted ahead instead of converting again. Made for one batch and dropped
-/// with it, so nothing outlives the write; a plain dictionary rather than a table keyed weakly by instance, whose
-/// dependent handles every garbage collection had to scan (sqliteimport12).
+/// property holds that very instance, the text converted ahead instead of converting again. The instances are the domain's
+/// immutable lists, replaced rather than changed, so a text cannot go stale. Made for one batch and dropped with it, so
+/// nothing outlives the write; a plain dictionary rather than a table keyed weakly by instance, whose dependent handles
+/// every garbage collection had to scan (sqliteimport12).
 /// </summary>
 public sealed class PreparedColumnValues
 {

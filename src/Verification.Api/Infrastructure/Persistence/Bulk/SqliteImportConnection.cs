@@ -84,6 +84,9 @@ public static class SqliteImportConnection
         }
         catch
         {
+            // Some of the import's settings may be on already: like a failed restore, the connection leaves the pool.
+            if (connection is SqliteConnection sqlite)
+                SqliteConnection.ClearPool(sqlite);
             await db.Database.CloseConnectionAsync();
             throw;
         }
