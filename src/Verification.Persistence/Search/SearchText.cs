@@ -35,32 +35,13 @@ public static class SearchText
     {
         // Each character gives at most one: a separator gives nothing, or the one space before the next word.
         char[]? rented = null;
-        Span<char> folded = text.Length <= 512 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
-        var length = 0;
-        var pendingSpace = false;
+        var folded = new Folded(text.Length <= 512 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length)), maxLength);
         foreach (var c in text)
         {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                pendingSpace = length > 0;
-                continue;
-            }
-            if (pendingSpace)
-            {
-                if (length + 2 > maxLength)
-                    break;
-                folded[length++] = ' ';
-                pendingSpace = false;
-            }
-            folded[length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            if (!folded.AddAscii(c))
+                break;
         }
-        if (length > maxLength)
-        {
-            // Cut at the last whole word.
-            var cut = folded[..maxLength].LastIndexOf(' ');
-            length = cut < 0 ? 0 : cut;
-        }
-        var result = new string(folded[..length]);
+        var result = folded.ToString();
         if (rented is not null)
             ArrayPool<char>.Shared.Return(rented);
         return result;
@@ -72,30 +53,17 @@ public static class SearchText
         // A character gives at most two (a replacement such as "ss", or a rune's lower case), and a separator at most the
         // one space before the next word: twice the text always holds the result. Pooled, as FoldAscii's buffer is: the
         // builder and its copy were a tenth of what an import allocated per row (sqliteimport12).
-        var folded = ArrayPool<char>.Shared.Rent(2 * decomposed.Length + 1);
+        var rented = ArrayPool<char>.Shared.Rent(2 * decomposed.Length + 1);
         try
         {
-            var length = 0;
-            var pendingSpace = false;
+            var folded = new Folded(rented, maxLength);
             foreach (var rune in decomposed.EnumerateRunes())
             {
+                // Most of the text is ASCII even where a name or a quotation mark is not: the rules for ASCII.
                 if (rune.IsAscii)
                 {
-                    // Most of the text is ASCII even where a name or a quotation mark is not: the rules below, for ASCII.
-                    var c = (char)rune.Value;
-                    if (!char.IsAsciiLetterOrDigit(c))
-                    {
-                        pendingSpace = length > 0;
-                        continue;
-                    }
-                    if (pendingSpace)
-                    {
-                        if (length + 2 > maxLength)
-                            break;
-                        folded[length++] = ' ';
-                        pendingSpace = false;
-                    }
-                    folded[length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+                    if (!folded.AddAscii((char)rune.Value))
+                        break;
                     continue;
                 }
                 var category = Rune.GetUnicodeCategory(rune);
@@ -103,36 +71,82 @@ public static class SearchText
                     continue;
                 if (!Rune.IsLetterOrDigit(rune) && category is not (UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
                 {
-                    pendingSpace = length > 0;
+                    folded.Separator();
                     continue;
                 }
                 var replacement = Replacement(rune);
-                if (pendingSpace)
-                {
-                    if (length + 1 + (replacement?.Length ?? rune.Utf16SequenceLength) > maxLength)
-                        break;
-                    folded[length++] = ' ';
-                    pendingSpace = false;
-                }
+                if (!folded.StartWord(replacement?.Length ?? rune.Utf16SequenceLength))
+                    break;
                 if (replacement is not null)
-                {
-                    replacement.CopyTo(folded.AsSpan(length));
-                    length += replacement.Length;
-                }
+                    folded.Add(replacement);
                 else
-                    length += Rune.ToLowerInvariant(rune).EncodeToUtf16(folded.AsSpan(length));
+                    folded.Add(Rune.ToLowerInvariant(rune));
             }
-            if (length > maxLength)
-            {
-                // Cut at the last whole word.
-                var cut = folded.AsSpan(0, maxLength).LastIndexOf(' ');
-                length = cut < 0 ? 0 : cut;
-            }
-            return new string(folded, 0, length);
+            return folded.ToString();
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(folded);
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Folded text being written into a buffer the caller sized: words of letters and digits, one space between them, no
+    /// longer than the limit once <see cref="ToString"/> cuts it at the last whole word.
+    /// </summary>
+    private ref struct Folded(Span<char> buffer, int maxLength)
+    {
+        private readonly Span<char> _buffer = buffer;
+        private int _length;
+        private bool _pendingSpace;
+
+        /// <summary>An ASCII character: a letter or digit, lower-cased, or else a separator. False: the limit is reached.</summary>
+        public bool AddAscii(char c)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                Separator();
+                return true;
+            }
+            if (!StartWord(1))
+                return false;
+            _buffer[_length++] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            return true;
+        }
+
+        /// <summary>A character that separates words: the next word, if any, starts after a space.</summary>
+        public void Separator() => _pendingSpace = _length > 0;
+
+        /// <summary>Writes the space a new word needs, unless the word's first <paramref name="chars"/> would pass the limit.</summary>
+        public bool StartWord(int chars)
+        {
+            if (!_pendingSpace)
+                return true;
+            if (_length + 1 + chars > maxLength)
+                return false;
+            _buffer[_length++] = ' ';
+            _pendingSpace = false;
+            return true;
+        }
+
+        public void Add(string text)
+        {
+            text.CopyTo(_buffer[_length..]);
+            _length += text.Length;
+        }
+
+        public void Add(Rune rune) => _length += rune.EncodeToUtf16(_buffer[_length..]);
+
+        public override readonly string ToString()
+        {
+            var length = _length;
+            if (length > maxLength)
+            {
+                // Cut at the last whole word.
+                var cut = _buffer[..maxLength].LastIndexOf(' ');
+                length = cut < 0 ? 0 : cut;
+            }
+            return new string(_buffer[..length]);
         }
     }
 

@@ -42,29 +42,13 @@ public sealed class ImportConnectionTests
             }
         }
 
-        // Every idle connection of the pool at once, so the one the import used is among them.
-        var connections = new List<SqliteConnection>();
-        try
+        await ForEachPooledConnectionAsync(connectionString, async connection =>
         {
-            for (var i = 0; i < 8; i++)
-            {
-                var connection = new SqliteConnection(connectionString);
-                await connection.OpenAsync();
-                connections.Add(connection);
-            }
-            foreach (var connection in connections)
-            {
-                Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
-                Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
-                Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
-                Assert.Equal(2, await PragmaAsync(connection, "synchronous"));
-            }
-        }
-        finally
-        {
-            foreach (var connection in connections)
-                await connection.DisposeAsync();
-        }
+            Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
+            Assert.Equal(1000, await PragmaAsync(connection, "wal_autocheckpoint"));
+            Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
+            Assert.Equal(2, await PragmaAsync(connection, "synchronous"));
+        });
     }
 
     [Fact]
@@ -88,6 +72,16 @@ public sealed class ImportConnectionTests
             await db.Database.CloseConnectionAsync();
         }
 
+        await ForEachPooledConnectionAsync(connectionString, async connection =>
+        {
+            Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
+            Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
+        });
+    }
+
+    /// <summary>Opens every idle connection of the pool at once, so the one the import used is among them, and checks each.</summary>
+    private static async Task ForEachPooledConnectionAsync(string connectionString, Func<SqliteConnection, Task> check)
+    {
         var connections = new List<SqliteConnection>();
         try
         {
@@ -98,10 +92,7 @@ public sealed class ImportConnectionTests
                 connections.Add(connection);
             }
             foreach (var connection in connections)
-            {
-                Assert.Equal(0, await PragmaAsync(connection, "temp_store"));
-                Assert.Equal(-2000, await PragmaAsync(connection, "cache_size"));
-            }
+                await check(connection);
         }
         finally
         {
