@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -252,5 +251,5 @@ public static class AuditDigest
     /// re-encoding were a tenth of an import's allocations (sqliteimport12).
     /// </remarks>
     public static string Of(object change) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(change, change.GetType(), Options)));
+        Hashing.Sha256Hex(JsonSerializer.SerializeToUtf8Bytes(change, change.GetType(), Options));
 }

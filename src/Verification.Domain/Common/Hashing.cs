@@ -5,5 +5,9 @@ namespace Verification.Domain.Common;
 
 public static class Hashing
 {
-    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>The lowercase hex SHA-256 of the text's UTF-8 bytes.</summary>
+    public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The lowercase hex SHA-256 of the bytes.</summary>
+    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -51,7 +51,7 @@ public static class SubmitClaim
             var utc = clock.GetUtcNow().UtcDateTime;
             var now = new DateTime(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
             var requestHash = command.IdempotencyKey is null ? null
-                : Hashing.Sha256Hex(JsonSerializer.Serialize(command.Body, json.Value.SerializerOptions));
+                : Hashing.Sha256Hex(JsonSerializer.SerializeToUtf8Bytes(command.Body, json.Value.SerializerOptions));
             if (command.IdempotencyKey is { } key)
             {
                 var earlier = await db.IdempotencyRecords.AsNoTracking()

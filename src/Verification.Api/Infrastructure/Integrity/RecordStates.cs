@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Verification.Domain.Audit;
 using Verification.Domain.Claims;
+using Verification.Domain.Common;
 using Verification.Domain.Evidence;
 using Verification.Persistence;
 
@@ -180,7 +180,7 @@ public static class RecordStates
 
         public string Digest()
         {
-            var digest = Convert.ToHexStringLower(SHA256.HashData(_bytes.WrittenSpan));
+            var digest = Hashing.Sha256Hex(_bytes.WrittenSpan);
             // A claim of a hundred long sources grows the buffer to megabytes; the thread does not keep one that large.
             if (_bytes.Capacity > MaxKeptBytes)
                 t_bytes = null;

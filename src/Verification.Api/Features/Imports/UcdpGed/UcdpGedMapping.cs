@@ -190,10 +190,7 @@ public static class UcdpGedMapping
         var room = ClaimDetails.SummaryMaxLength - attribution.Length;
         if (text.Length > room)
         {
-            var cut = room - 1;
-            if (char.IsHighSurrogate(text[cut - 1]))
-                cut--;
-            text.Length = cut;
+            text.Length = KeptBeforeEllipsis(text[room - 2], room);
             text.Append('…');
         }
         return text.Append(attribution).ToString();
@@ -303,9 +300,12 @@ public static class UcdpGedMapping
     {
         if (text is null || text.Length <= max)
             return text;
-        var cut = max - 1;
-        if (char.IsHighSurrogate(text[cut - 1]))
-            cut--;
-        return text[..cut] + "…";
+        return text[..KeptBeforeEllipsis(text[max - 2], max)] + "…";
     }
+
+    /// <summary>
+    /// How many characters of a text cut to <paramref name="max"/> stay before the ellipsis: one fewer than the limit, and
+    /// one fewer again when <paramref name="last"/>, the last of them, would be the first half of a surrogate pair.
+    /// </summary>
+    private static int KeptBeforeEllipsis(char last, int max) => char.IsHighSurrogate(last) ? max - 2 : max - 1;
 }

@@ -102,8 +102,6 @@ public sealed class PreparedColumnValues
 {
     private readonly Dictionary<object, object> _byInstance = new(ReferenceEqualityComparer.Instance);
 
-    public int Count => _byInstance.Count;
-
     public void Add(PreparedColumnValue value) => _byInstance[value.Instance] = value.ProviderValue;
 
     public bool TryGet(object instance, out object providerValue) => _byInstance.TryGetValue(instance, out providerValue!);
