@@ -1,3 +1,5 @@
+using Verification.Domain.Common;
+
 namespace Verification.Api.WebConsole;
 
 /// <summary>
@@ -44,7 +46,7 @@ public static class ConsoleAssets
         using var zipped = new MemoryStream();
         using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
             gzip.Write(bytes);
-        var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12];
+        var version = Hashing.Sha256Hex(bytes)[..12];
         return new Asset(bytes, zipped.ToArray(), contentType, version);
     }
 

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Verification.Domain.Common;
 
 namespace Verification.Domain.Audit;
 
@@ -40,7 +39,7 @@ public sealed class AuditRecordState
     public static string DigestOf(IEnumerable<(string RecordType, Guid RecordId, string Digest)> states)
     {
         var lines = states.Select(s => $"{s.RecordType}:{s.RecordId:D}:{s.Digest}\n").Order(StringComparer.Ordinal);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))));
+        return Hashing.Sha256Hex(string.Concat(lines));
     }
 
     public static string DigestOf(IEnumerable<AuditRecordState> states) => DigestOf(states.Select(s => (s.RecordType, s.RecordId, s.Digest)));

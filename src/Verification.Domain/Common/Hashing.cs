@@ -10,4 +10,8 @@ public static class Hashing
 
     /// <summary>The lowercase hex SHA-256 of the bytes.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The lowercase hex SHA-256 of what is left to read in the stream.</summary>
+    public static async Task<string> Sha256HexAsync(Stream stream, CancellationToken ct) =>
+        Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
 }

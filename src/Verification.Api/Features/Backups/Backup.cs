@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Verification.Domain.Common;
 
 namespace Verification.Api.Features.Backups;
 
@@ -89,7 +89,7 @@ public static class Backup
         var manifest = new BackupManifest(BackupManifest.CurrentFormat, createdAt, head, files);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json);
         await File.WriteAllBytesAsync(Path.Combine(folder, BackupManifest.FileName), bytes, ct);
-        return new Result(folder, manifest, Convert.ToHexStringLower(SHA256.HashData(bytes)), notMatching, keyFiles);
+        return new Result(folder, manifest, Hashing.Sha256Hex(bytes), notMatching, keyFiles);
     }
 
     /// <summary>Every file of the keys folder as <c>keys/…</c>, and the two key files where they are configured outside it.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Verification.Domain.Audit;
+using Verification.Domain.Common;
 using Verification.Persistence;
 
 namespace Verification.Api.Features.Backups;
@@ -110,7 +111,7 @@ internal static class BackupFiles
     public static async Task<string> HashAsync(string path, CancellationToken ct)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        return await Hashing.Sha256HexAsync(file, ct);
     }
 
     /// <summary>

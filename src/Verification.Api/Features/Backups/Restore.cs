@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Verification.Domain.Audit;
+using Verification.Domain.Common;
 
 namespace Verification.Api.Features.Backups;
 
@@ -91,7 +91,7 @@ public static class Restore
                     keysRestored++;
             }
         }
-        return new Result(restored, manifest.AuditHead, Convert.ToHexStringLower(SHA256.HashData(manifestBytes)), keysRestored,
+        return new Result(restored, manifest.AuditHead, Hashing.Sha256Hex(manifestBytes), keysRestored,
             includeKeys ? 0 : keys.Count);
     }
 

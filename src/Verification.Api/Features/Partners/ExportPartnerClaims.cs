@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
 using Mediator;
@@ -11,6 +10,7 @@ using Verification.Api.Infrastructure.Integrity;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Domain.Claims;
+using Verification.Domain.Common;
 using Verification.Domain.Partners;
 using Verification.Domain.Verdicts;
 using Verification.Persistence;
@@ -94,7 +94,7 @@ public static class ExportPartnerClaims
 
         public ValueTask RecordAsync(PartnerClaim claim, ReadOnlySpan<byte> bytes, CancellationToken ct)
         {
-            _records.Add(new(_written++, claim.Id, claim.Version, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+            _records.Add(new(_written++, claim.Id, claim.Version, Hashing.Sha256Hex(bytes)));
             _evidence.AddRange(claim.Evidence.Select(e => e.Id));
             return _records.Count >= Batch || _evidence.Count >= RecordExportProgress.MaxBatch - 64
                 ? new ValueTask(FlushAsync(null, ct))

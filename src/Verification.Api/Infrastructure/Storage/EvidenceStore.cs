@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Verification.Api.Infrastructure.Http;
+using Verification.Domain.Common;
 
 namespace Verification.Api.Infrastructure.Storage;
 
@@ -85,7 +86,7 @@ public sealed class EvidenceStore(EvidenceOptions options, ILogger<EvidenceStore
         try
         {
             await using var file = OpenRead(sha256);
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+            return await Hashing.Sha256HexAsync(file, ct);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
