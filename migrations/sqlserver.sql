@@ -1296,3 +1296,16 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207200000_CoordinatesIndexWhereUsed'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207200000_CoordinatesIndexWhereUsed', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

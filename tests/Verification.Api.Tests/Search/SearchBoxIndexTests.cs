@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Verification.Api.Tests.DailyWork;
 using Verification.Api.Tests.Imports;
 using Verification.Api.Tests.Infrastructure;
@@ -12,7 +14,8 @@ namespace Verification.Api.Tests.Search;
 /// kept by triggers on Claims (migration ClaimBoxIndex), on PostgreSQL from the (Latitude, Longitude) B-tree: an edit
 /// that moves a claim (PATCH), one that takes its coordinates away, and an import (whose bulk path writes Claims without
 /// EF Core) must all be seen by the next bbox query. A trigger lost to a later migration that rebuilds the Claims table
-/// fails these tests. (Claims are never deleted: no route or job removes one.)
+/// fails these tests. (Claims are never deleted: no route or job removes one.) SQLite has no (Latitude, Longitude)
+/// B-tree at all (migration CoordinatesIndexWhereUsed): nothing read it, and every claim written paid for it.
 /// </summary>
 public sealed class SearchBoxIndexTests(ProvidersFixture fixture) : IClassFixture<ProvidersFixture>
 {
@@ -135,6 +138,27 @@ public sealed class SearchBoxIndexTests(ProvidersFixture fixture) : IClassFixtur
         finally
         {
             Verification.Api.Features.Search.ClaimBoxSearch.WideAt = Verification.Api.Features.Search.ClaimBoxSearch.DefaultWideAt;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestApi.Providers), MemberType = typeof(TestApi))]
+    public async Task Each_provider_has_the_coordinate_index_its_box_query_reads_and_no_other(DatabaseProvider provider)
+    {
+        var api = await fixture.For(provider);
+        await using var scope = api.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
+        async Task<bool> Exists(string sql) => await db.Database.SqlQueryRaw<int>(sql).SingleAsync() > 0;
+
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Assert.False(await Exists("""SELECT count(*) AS "Value" FROM sqlite_master WHERE type = 'index' AND name = 'IX_Claims_Latitude_Longitude'"""));
+            Assert.True(await Exists("""SELECT count(*) AS "Value" FROM sqlite_master WHERE type = 'table' AND name = 'ClaimBox'"""));
+            Assert.True(await Exists("""SELECT count(*) AS "Value" FROM sqlite_master WHERE type = 'trigger' AND name = 'Claims_BoxInsert'"""));
+        }
+        else
+        {
+            Assert.True(await Exists("""SELECT count(*)::int AS "Value" FROM pg_indexes WHERE indexname = 'IX_Claims_Latitude_Longitude'"""));
         }
     }
 

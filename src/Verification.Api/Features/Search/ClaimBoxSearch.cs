@@ -10,14 +10,15 @@ namespace Verification.Api.Features.Search;
 /// <para>
 /// PostgreSQL and SQL Server answer it from the (Latitude, Longitude) B-tree within their target, with the plain test.
 /// SQLite's planner used that B-tree too, as a latitude range, then sorted every match by number: at a million claims,
-/// 17,000 rows sorted for a page of 50 around Goma, and half the table for a box over a continent. So on SQLite:
+/// 17,000 rows sorted for a page of 50 around Goma, and half the table for a box over a continent. So SQLite has no
+/// such B-tree any more (migration CoordinatesIndexWhereUsed: no query read it, and every claim written paid for it), and:
 /// </para>
 /// <list type="bullet">
 /// <item>a box holding fewer than <see cref="WideAt"/> claims (counted from the R*Tree <c>ClaimBox</c>, migration
 /// ClaimBoxIndex, kept by triggers on Claims; the count stops at the threshold) takes its claim numbers from the R*Tree:
 /// SQLite walks that list in number order through IX_Claims_Number (or the Stage/… index) and stops at the page;</item>
 /// <item>a wider box walks the list's own order (IX_Claims_Number) and tests the box on each row until the page is full:
-/// with that many claims in the box the page fills quickly. <c>+ 0.0</c> keeps the planner off the latitude range.</item>
+/// with that many claims in the box the page fills quickly.</item>
 /// </list>
 /// Either way the exact test on the claim's own columns decides: the R*Tree stores 32-bit floats rounded outwards, so it
 /// returns a superset, never the answer itself.
@@ -36,15 +37,8 @@ public static class ClaimBoxSearch
     /// <summary>The claims whose coordinates lie in <paramref name="box"/>, edges included.</summary>
     public static IQueryable<Claim> Within(VerificationDb db, IQueryable<Claim> claims, BoundingBox box)
     {
-        if (db.Provider == DatabaseProvider.Sqlite)
-        {
-            if (!IsNarrow(db, box, margin: 0))
-            {
-                return claims.Where(c => c.Location.Longitude + 0.0 >= box.MinLongitude && c.Location.Longitude + 0.0 <= box.MaxLongitude
-                    && c.Location.Latitude + 0.0 >= box.MinLatitude && c.Location.Latitude + 0.0 <= box.MaxLatitude);
-            }
+        if (db.Provider == DatabaseProvider.Sqlite && IsNarrow(db, box, margin: 0))
             claims = InIndex(db, claims, box, margin: 0);
-        }
         return claims.Where(c => c.Location.Longitude >= box.MinLongitude && c.Location.Longitude <= box.MaxLongitude
             && c.Location.Latitude >= box.MinLatitude && c.Location.Latitude <= box.MaxLatitude);
     }
