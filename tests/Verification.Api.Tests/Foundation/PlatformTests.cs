@@ -114,6 +114,9 @@ public sealed class PlatformTests(SqliteApiFixture fixture) : IClassFixture<Sqli
                 Assert.False(response.Headers.Contains("Server"), $"{route} sent Server: {string.Join(",", response.Headers.TryGetValues("Server", out var v) ? v : [])}");
                 Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
             }
+            // A process of its own is also where SQLite's process-wide settings can be seen taking effect: they are
+            // accepted only before the first connection opens (SqliteLibrary).
+            Assert.Contains("memory statistics off", api.Output, StringComparison.Ordinal);
         }
         finally
         {

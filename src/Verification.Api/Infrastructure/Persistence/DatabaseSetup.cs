@@ -19,6 +19,8 @@ public static class DatabaseSetup
     {
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ConnectionString(options.Provider, configuration.GetConnectionString("Verification"));
+        if (options.Provider == DatabaseProvider.Sqlite)
+            SqliteLibrary.TurnOffMemoryStatistics();
         services.AddSingleton(options);
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
@@ -86,7 +88,12 @@ public static class DatabaseSetup
         var db = scope.ServiceProvider.GetRequiredService<VerificationDb>();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
         if (db.Provider == DatabaseProvider.Sqlite)
+        {
             await SqliteFileFormat.ApplyAsync(db.Database, ct);
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SqliteLibrary)).LogInformation(
+                "SQLite {Version}: memory statistics {State}", SQLitePCL.raw.sqlite3_libversion().utf8_to_string(),
+                SqliteLibrary.TurnOffMemoryStatistics() ? "off" : "on (a connection opened before they could be turned off)");
+        }
         if (options.MigrateOnStart)
             await db.Database.MigrateAsync(ct);
     }
