@@ -218,9 +218,11 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
 
     /// <summary>
     /// The stored-document reads without filters, compiled once per model: the same rows as <see cref="Documents"/>
-    /// over <see cref="PageDecisions"/> and <see cref="WithVerdict"/> (decided claims joined to their verdict, in the
-    /// partner order, the documents left-joined on their primary key), the pages with the join before the cut (see
-    /// <see cref="FirstPage"/>). A compiled query cannot call a method that builds
+    /// over <see cref="PageDecisions"/> (decided claims in the partner order, the documents left-joined on their primary
+    /// key), the pages with the join before the cut (see <see cref="FirstPage"/>). Unlike <see cref="WithVerdict"/> they do
+    /// not join the verdict: the document already holds it, and a decided claim always has one (the domain moves a claim to
+    /// Decided only by confirming a proposal, which sets VerdictProposalId, and clears it when it leaves Decided), so the
+    /// join only cost PostgreSQL an index lookup per row of every page. A compiled query cannot call a method that builds
     /// part of it, so each shape (first page, page after a cursor, one claim) is written once, over the Restricted
     /// document, and its Public twin is the same expression with that one column swapped (<see cref="ForLevel{T}"/>),
     /// as <see cref="Documents"/> differs between the levels in that column only.
@@ -240,33 +242,29 @@ public sealed class PartnerClaimReader(VerificationDb db, DbContextOptions<Verif
         /// claims (docs/performance-changes.md, ninth round).
         /// </remarks>
         internal static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> FirstPage = (VerificationDb db, int take) =>
-            (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+            (from c in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+             join x in db.ClaimDocuments.AsNoTracking() on c.Id equals x.ClaimId into documents
              from x in documents.DefaultIfEmpty()
-             orderby d.Claim.UpdatedAt, d.Claim.Number
-             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted))
+             orderby c.UpdatedAt, c.Number
+             select new DocumentRow(c.Id, c.Number, c.UpdatedAt, c.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted))
             .Take(take);
 
         internal static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PageAfter =
             (VerificationDb db, DateTime updatedAt, long number, int take) =>
-                (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                    .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                    .Where(d => d.Claim.UpdatedAt >= updatedAt && (d.Claim.UpdatedAt > updatedAt || d.Claim.Number > number))
-                 join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+                (from c in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
+                    .Where(c => c.UpdatedAt >= updatedAt && (c.UpdatedAt > updatedAt || c.Number > number))
+                 join x in db.ClaimDocuments.AsNoTracking() on c.Id equals x.ClaimId into documents
                  from x in documents.DefaultIfEmpty()
-                 orderby d.Claim.UpdatedAt, d.Claim.Number
-                 select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted))
+                 orderby c.UpdatedAt, c.Number
+                 select new DocumentRow(c.Id, c.Number, c.UpdatedAt, c.Version, x == null ? null : x.Version, x == null ? null : x.PartnerRestricted))
                 .Take(take);
 
         internal static readonly Expression<Func<VerificationDb, Guid, long, DocumentRow?>> OneClaim = (VerificationDb db, Guid id, long known) =>
-            (from d in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided)
-                .Join(db.VerdictProposals.AsNoTracking(), c => c.VerdictProposalId, p => (Guid?)p.Id, (c, p) => new Decision { Claim = c, Verdict = p })
-                .Where(d => d.Claim.Id == id)
-             join x in db.ClaimDocuments.AsNoTracking() on d.Claim.Id equals x.ClaimId into documents
+            (from c in db.Claims.AsNoTracking().Where(c => c.Stage == ClaimStage.Decided && c.Id == id)
+             join x in db.ClaimDocuments.AsNoTracking() on c.Id equals x.ClaimId into documents
              from x in documents.DefaultIfEmpty()
-             select new DocumentRow(d.Claim.Id, d.Claim.Number, d.Claim.UpdatedAt, d.Claim.Version,
-                 x == null ? null : x.Version, x == null || d.Claim.Version == known ? null : x.PartnerRestricted)).FirstOrDefault();
+             select new DocumentRow(c.Id, c.Number, c.UpdatedAt, c.Version,
+                 x == null ? null : x.Version, x == null || c.Version == known ? null : x.PartnerRestricted)).FirstOrDefault();
 
         internal static readonly Expression<Func<VerificationDb, int, IQueryable<DocumentRow>>> PublicFirstPage = ForLevel(FirstPage, SharingLevel.Public);
         internal static readonly Expression<Func<VerificationDb, DateTime, long, int, IQueryable<DocumentRow>>> PublicPageAfter = ForLevel(PageAfter, SharingLevel.Public);
