@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Verification.Api.Features.ReadModel;
 using Verification.Persistence;
 
 namespace Verification.Api.Pipeline;
@@ -10,7 +11,7 @@ namespace Verification.Api.Pipeline;
 /// entry commit together or not at all. Queries pass straight through, and so do commands that own their
 /// transactions (<see cref="IOwnsTransactions"/>).
 /// </summary>
-public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db) : IPipelineBehavior<TMessage, TResponse>
+public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db, ClaimWriteTracker claimWrites) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
     // Queries go straight on, without an async state machine (see AuthorizationBehaviour).
@@ -41,6 +42,8 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(VerificationDb db)
         }
         finally
         {
+            // A transaction disposed without commit or rollback (the command threw) ends its claims' writes here.
+            claimWrites.Ended(db);
             gate?.Release();
         }
     }

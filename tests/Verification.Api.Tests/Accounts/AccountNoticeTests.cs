@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -70,7 +71,7 @@ public sealed class AccountNoticeTests
             // The first instance's listening connection dies.
             var ended = await db.Database.SqlQuery<bool>($"""
                 SELECT pg_terminate_backend(pid) AS "Value" FROM pg_stat_activity
-                WHERE application_name = {AccountChangeListener.ApplicationName} AND datname = current_database()
+                WHERE application_name = {ChangeNoticeListener.ApplicationName} AND datname = current_database()
                 """).ToListAsync();
             Assert.Equal(2, ended.Count(e => e)); // one per instance
         }

@@ -195,8 +195,9 @@ public sealed class BareBaselines : IAsyncDisposable
         TargetKind = TargetKind.None,
         Target = null,
         TargetText = "none (reported beside 304 ÷ read)",
-        Note = "A 304 is the fixed cost of an authenticated request and one indexed lookup that selects no bytes; the bare host " +
-               "sends the whole stored document without authentication. " + PairedRounds.Note,
+        Note = "A reviewer's 304 is the fixed cost of an authenticated request and a look at the claim versions the instance knows " +
+               "current (ClaimVersions; on a miss, one indexed lookup that selects no bytes); the bare host sends the whole stored " +
+               "document without authentication. " + PairedRounds.Note,
     };
 
     private static string Latencies(LoadResult r) =>

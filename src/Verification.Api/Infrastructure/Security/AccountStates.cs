@@ -16,7 +16,7 @@ namespace Verification.Api.Infrastructure.Security;
 /// On SQLite (one process on one machine, docs/operations.md) that is all. On PostgreSQL several instances may share
 /// the accounts, so a change made on one must reach the others: the user store sends a <c>NOTIFY</c> in the change's
 /// own transaction (delivered when it commits) and every instance <c>LISTEN</c>s on one connection
-/// (<see cref="AccountChangeListener"/>), dropping the account at once when the notice arrives. The cache is trusted
+/// (<see cref="Persistence.ChangeNoticeListener"/>), dropping the account at once when the notice arrives. The cache is trusted
 /// only while that connection is listening: before it is up, after it is lost and until it is back, every request
 /// reads the database, and whatever was cached before the loss is thrown away (notices sent meanwhile are gone). A
 /// notice lost in the moment before the loss is noticed is still bounded by the cache lifetime. SQL Server has no such
@@ -65,7 +65,7 @@ public sealed class AccountStates : IDisposable
     /// <summary>Whether states are kept at all (a lifetime above zero); on PostgreSQL only while <see cref="Listening"/>.</summary>
     public bool Caches => _lifetimeMs > 0;
 
-    /// <summary>Whether the cache needs <see cref="AccountChangeListener"/> to hear other instances' changes (PostgreSQL).</summary>
+    /// <summary>Whether the cache needs <see cref="Persistence.ChangeNoticeListener"/> to hear other instances' changes (PostgreSQL).</summary>
     public bool NeedsNotices => _needsNotices && _lifetimeMs > 0;
 
     /// <summary>Whether other instances' changes are heard now (PostgreSQL): if not, nothing is read from or kept in the cache.</summary>

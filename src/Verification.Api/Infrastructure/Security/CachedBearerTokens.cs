@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Verification.Api.Features.ReadModel;
+using Verification.Api.Infrastructure.Persistence;
 
 namespace Verification.Api.Infrastructure.Security;
 
@@ -55,8 +58,10 @@ public static class CachedBearerTokens
     public static IServiceCollection AddCachedBearerTokens(this IServiceCollection services)
     {
         services.AddSingleton<AccountStates>();
-        // PostgreSQL: other instances' account changes reach this instance's cache (a no-op on the other providers).
-        services.AddHostedService<AccountChangeListener>();
+        // PostgreSQL: other instances' account changes (and claim writes, for ClaimVersions) reach this instance's caches
+        // (a no-op on the other providers).
+        services.TryAddSingleton<ClaimVersions>();
+        services.AddHostedService<ChangeNoticeListener>();
         services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, WrapAccessTokens>();
         return services;
     }

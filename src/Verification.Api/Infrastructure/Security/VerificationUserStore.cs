@@ -24,7 +24,7 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
     /// <summary>
     /// Every change Identity makes to an account (roles, password, deactivation, two-factor, lockout, the security
     /// stamp) ends in this update: the account's cached state and cached tokens go at once, and again when the write
-    /// has saved; on PostgreSQL the other instances are told in the same transaction (<see cref="AccountChangeListener"/>).
+    /// has saved; on PostgreSQL the other instances are told in the same transaction (<see cref="Persistence.ChangeNoticeListener"/>).
     /// </summary>
     public override async Task<IdentityResult> UpdateAsync(StaffUser user, CancellationToken cancellationToken = default)
     {
@@ -33,7 +33,7 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
         {
             var result = await base.UpdateAsync(user, cancellationToken);
             if (result.Succeeded)
-                await AccountChangeListener.NotifyAsync(Context, user.Id, cancellationToken);
+                await Persistence.ChangeNoticeListener.NotifyAccountAsync(Context, user.Id, cancellationToken);
             return result;
         }
         finally
@@ -49,7 +49,7 @@ public sealed class VerificationUserStore(VerificationDb context, IDataProtectio
         {
             var result = await base.DeleteAsync(user, cancellationToken);
             if (result.Succeeded)
-                await AccountChangeListener.NotifyAsync(Context, user.Id, cancellationToken);
+                await Persistence.ChangeNoticeListener.NotifyAccountAsync(Context, user.Id, cancellationToken);
             return result;
         }
         finally

@@ -1,0 +1,159 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Verification.Api.Infrastructure.Persistence;
+using Verification.Domain.Claims;
+using Verification.Persistence;
+
+namespace Verification.Api.Features.ReadModel;
+
+/// <summary>
+/// Tells <see cref="ClaimVersions"/> when a claim's version may change: a save that holds a modified claim starts
+/// (<see cref="ClaimVersions.Writing"/>), and its transaction ends (<see cref="ClaimVersions.Written"/>). On PostgreSQL
+/// the other instances are told too: a <c>NOTIFY</c> with the claims' ids goes out in the transaction just before it
+/// commits, so it is delivered with the commit and never for a rollback. Claims inserted are not announced: no
+/// instance can hold a version of a claim that did not exist.
+/// </summary>
+public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    // The claims each context has saved in its current unit of work (a pooled context is reused: emptied at its end).
+    private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _pending = new();
+
+    /// <summary>The unit of work of <paramref name="context"/> is over (committed, rolled back or abandoned): its claims are written.</summary>
+    public void Ended(DbContext context)
+    {
+        if (!_pending.TryGetValue(context, out var claims) || claims.Count == 0)
+            return;
+        foreach (var id in claims)
+            versions.Written(id);
+        claims.Clear();
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Announce(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Announce(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    // A save outside any transaction (EF Core opens none for a single statement) has committed or failed by now.
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && HasPending(context))
+        {
+            Notify(context);
+            Ended(context);
+        }
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && HasPending(context))
+        {
+            await NotifyAsync(context, cancellationToken);
+            Ended(context);
+        }
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+            Ended(context);
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesFailed(eventData);
+        return Task.CompletedTask;
+    }
+
+    InterceptionResult IDbTransactionInterceptor.TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (eventData.Context is { } context && HasPending(context))
+            Notify(context);
+        return result;
+    }
+
+    async ValueTask<InterceptionResult> IDbTransactionInterceptor.TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken)
+    {
+        if (eventData.Context is { } context && HasPending(context))
+            await NotifyAsync(context, cancellationToken);
+        return result;
+    }
+
+    void IDbTransactionInterceptor.TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => EndedIfAny(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken) =>
+        EndedIfAny(eventData.Context);
+
+    void IDbTransactionInterceptor.TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => EndedIfAny(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken) =>
+        EndedIfAny(eventData.Context);
+
+    void IDbTransactionInterceptor.TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => EndedIfAny(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken) =>
+        EndedIfAny(eventData.Context);
+
+    private Task EndedIfAny(DbContext? context)
+    {
+        if (context is not null)
+            Ended(context);
+        return Task.CompletedTask;
+    }
+
+    private bool HasPending(DbContext context) => _pending.TryGetValue(context, out var claims) && claims.Count > 0;
+
+    private void Announce(DbContext? context)
+    {
+        if (context is null || !versions.Caches)
+            return;
+        HashSet<Guid>? claims = null;
+        foreach (var entry in context.ChangeTracker.Entries<Claim>())
+        {
+            if (entry.State is not (EntityState.Modified or EntityState.Deleted))
+                continue;
+            claims ??= _pending.GetValue(context, static _ => []);
+            if (claims.Add(entry.Entity.Id))
+                versions.Writing(entry.Entity.Id);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the claims' ids to every instance, through the context, so in its transaction when there is one (and
+    /// then delivered only when it commits). A notice's payload holds under 8,000 bytes: 200 ids of 37 characters fit.
+    /// </summary>
+    private async Task NotifyAsync(DbContext context, CancellationToken ct)
+    {
+        if (Notices(context) is { } notices)
+        {
+            foreach (var payload in notices)
+                await context.Database.ExecuteSqlAsync($"SELECT pg_notify({ChangeNoticeListener.ClaimChannel}, {payload})", ct);
+        }
+    }
+
+    private void Notify(DbContext context)
+    {
+        if (Notices(context) is { } notices)
+        {
+            foreach (var payload in notices)
+                context.Database.ExecuteSql($"SELECT pg_notify({ChangeNoticeListener.ClaimChannel}, {payload})");
+        }
+    }
+
+    private IEnumerable<string>? Notices(DbContext context) =>
+        versions.NeedsNotices && context is VerificationDb { Provider: DatabaseProvider.PostgreSql } && _pending.TryGetValue(context, out var claims)
+            ? claims.Chunk(200).Select(chunk => string.Join(',', chunk.Select(id => id.ToString("D"))))
+            : null;
+}
