@@ -26,6 +26,11 @@ public sealed partial class MetricsTests
         // Request duration by route pattern, with the pattern's placeholder where the id was.
         Assert.Contains(Operations.Samples(scrape, "http_server_request_duration_seconds_count"),
             s => s.Labels.Contains("http_route=\"/api/v1/claims/{id:guid}\"") && s.Labels.Contains("http_request_method=\"GET\""));
+        Assert.NotEmpty(Operations.Samples(scrape, "http_server_active_requests"));
+        // Not the framework's per-request counters that nobody reads (OperationsSetup.AspNetCoreMeters): each would be
+        // one more instrument update on every request.
+        foreach (var unread in new[] { "aspnetcore_routing_match_attempts_total", "aspnetcore_authorization_attempts_total", "aspnetcore_authentication_authenticate_duration_seconds_count" })
+            Assert.Empty(Operations.Samples(scrape, unread));
         Assert.Contains(Operations.Samples(scrape, "verification_claims"), s => s.Labels.Contains("stage=\"Submitted\"") && s.Value >= 1);
         Assert.True(Operations.Samples(scrape, "verification_evidence_stored_bytes").Single().Value >= bytes.Length);
         foreach (var metric in new[]

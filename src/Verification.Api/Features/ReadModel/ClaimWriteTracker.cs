@@ -13,7 +13,8 @@ namespace Verification.Api.Features.ReadModel;
 /// (<see cref="ClaimVersions.Writing"/>), and its transaction ends (<see cref="ClaimVersions.Written"/>). On PostgreSQL
 /// the other instances are told too: a <c>NOTIFY</c> with the claims' ids goes out in the transaction just before it
 /// commits, so it is delivered with the commit and never for a rollback. Claims inserted are not announced: no
-/// instance can hold a version of a claim that did not exist.
+/// instance can hold a version of a claim that did not exist. Every other tracked claim is, changed or not (see
+/// <see cref="Announce"/>).
 /// </summary>
 public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -120,13 +121,25 @@ public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInter
         if (context is null || !versions.Caches)
             return;
         HashSet<Guid>? claims = null;
-        foreach (var entry in context.ChangeTracker.Entries<Claim>())
+        // Every claim the context tracks that is not new, modified or not: a save is about to run change detection
+        // itself, so asking for it here would run it twice (on every entity of an import's batch). Announcing a claim
+        // that turns out unchanged costs one cache miss.
+        var detects = context.ChangeTracker.AutoDetectChangesEnabled;
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (entry.State is not (EntityState.Modified or EntityState.Deleted))
-                continue;
-            claims ??= _pending.GetValue(context, static _ => []);
-            if (claims.Add(entry.Entity.Id))
-                versions.Writing(entry.Entity.Id);
+            foreach (var entry in context.ChangeTracker.Entries<Claim>())
+            {
+                if (entry.State is EntityState.Added or EntityState.Detached)
+                    continue;
+                claims ??= _pending.GetValue(context, static _ => []);
+                if (claims.Add(entry.Entity.Id))
+                    versions.Writing(entry.Entity.Id);
+            }
+        }
+        finally
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = detects;
         }
     }
 

@@ -10,6 +10,13 @@ public static class OperationsSetup
 {
     private static readonly string[] Ready = ["ready"];
 
+    /// <summary>The framework meters exported (every other one is left without a listener, so it records nothing).</summary>
+    internal static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Identity",
+        "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Diagnostics",
+    ];
+
     /// <summary>Metrics through OpenTelemetry (Prometheus format) and the readiness checks beyond the database.</summary>
     public static IServiceCollection AddVerificationOperations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,9 +30,13 @@ public static class OperationsSetup
             // No generated instance id: /metrics then holds no identifier at all, which its test can check strictly.
             .ConfigureResource(r => r.AddService("verification", autoGenerateServiceInstanceId: false))
             .WithMetrics(metrics => metrics
-                // Request rate and duration by route: http.server.request.duration is tagged with the route
-                // pattern (/api/v1/claims/{id:guid}), never the path, so no id reaches a label.
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's own meters, the ones operators read (docs/operations.md): request rate and duration by
+                // route (http.server.request.duration is tagged with the route pattern, /api/v1/claims/{id:guid}, never
+                // the path, so no id reaches a label) and active requests; Kestrel's connections; Identity's sign-ins;
+                // the rate limiter's refusals; unhandled exceptions. Not the per-request counters of routing, of
+                // authentication and of authorization, nor the memory pool's: each is one more instrument update on
+                // every request, and nothing reads them.
+                .AddMeter(AspNetCoreMeters)
                 .AddMeter(meterName)
                 // The runtime's own instruments (.NET 9+, no package): garbage collections and their pauses, heap sizes,
                 // bytes allocated, JIT compilations, thread pool queue and lock contention. Process-wide counts, no ids.
