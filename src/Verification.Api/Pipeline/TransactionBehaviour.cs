@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Verification.Api.Features.ReadModel;
+using Verification.Api.Infrastructure.Persistence;
 using Verification.Persistence;
 
 namespace Verification.Api.Pipeline;

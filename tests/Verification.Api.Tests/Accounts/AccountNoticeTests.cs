@@ -24,7 +24,7 @@ public sealed class AccountNoticeTests
     public async Task A_change_on_one_instance_is_refused_promptly_on_another_that_had_the_account_cached()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
-        await using var second = await SecondInstanceAsync(first);
+        await using var second = await first.AnotherInstanceAsync();
         await ListeningAsync(first);
         await ListeningAsync(second);
         var coordinatorOnSecond = await second.CoordinatorAsync();
@@ -54,7 +54,7 @@ public sealed class AccountNoticeTests
     public async Task A_lost_notice_connection_drops_the_cache_and_the_notices_resume_after_the_reconnect()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
-        await using var second = await SecondInstanceAsync(first);
+        await using var second = await first.AnotherInstanceAsync();
         var accounts = first.Factory.Services.GetRequiredService<AccountStates>();
         await ListeningAsync(first);
         await ListeningAsync(second);
@@ -90,14 +90,6 @@ public sealed class AccountNoticeTests
         await Expect.Status(await coordinatorOnSecond.PostAsync($"/api/v1/users/{demoted.Id}/deactivate", null), HttpStatusCode.OK);
         await RefusedWithinAsync(demoted, again, Promptly);
     }
-
-    private static Task<TestApi> SecondInstanceAsync(TestApi first) =>
-        TestApi.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
-            ["Evidence:StoragePath"] = first.Factory.EvidencePath,
-            ["Keys:Path"] = first.Factory.KeysPath,
-        });
 
     /// <summary>
     /// A reviewer created and signed in on the second instance, calling the first with that token (the instances share

@@ -114,13 +114,7 @@ public sealed partial class ReviewFindingsTests(ProvidersFixture fixture) : ICla
     public async Task A_role_change_a_deactivation_and_a_password_reset_take_effect_promptly_on_another_instance()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
-        await using var second = await TestApi.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
-            ["Evidence:StoragePath"] = first.Factory.EvidencePath,
-            // Instances of one organisation share the keys folder (docs/operations.md, Keys).
-            ["Keys:Path"] = first.Factory.KeysPath,
-        });
+        await using var second = await first.AnotherInstanceAsync();
         var coordinatorOnSecond = await second.CoordinatorAsync();
 
         var demoted = await first.NewPersonAsync("Reviewer");

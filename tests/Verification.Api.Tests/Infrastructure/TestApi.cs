@@ -29,6 +29,17 @@ public sealed class TestApi : IAsyncDisposable
     }
 
     /// <summary>
+    /// Another instance of the same deployment (PostgreSQL): this one's database, evidence folder and keys folder, as
+    /// instances behind a load balancer share them (docs/operations.md, *More than one machine*).
+    /// </summary>
+    public Task<TestApi> AnotherInstanceAsync() => StartAsync(Factory.Provider, new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Verification"] = Factory.ConnectionString,
+        ["Evidence:StoragePath"] = Factory.EvidencePath,
+        ["Keys:Path"] = Factory.KeysPath,
+    });
+
+    /// <summary>
     /// The same host over real Kestrel on a free loopback port, for what the in-memory test server does not do as
     /// Kestrel does (request body limits on a streamed body, the Server header). Clients talk to it over TCP.
     /// </summary>

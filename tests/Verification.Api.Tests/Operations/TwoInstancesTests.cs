@@ -17,13 +17,7 @@ public sealed class TwoInstancesTests
     public async Task Two_instances_share_keys_job_storage_and_evidence_keep_one_audit_chain_and_run_a_recurring_job_once()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
-        await using var second = await TestApi.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
-            ["Evidence:StoragePath"] = first.Factory.EvidencePath,
-            // The same key-ring key and signing key (docs/operations.md: every instance is given the same files).
-            ["Keys:Path"] = first.Factory.KeysPath,
-        });
+        await using var second = await first.AnotherInstanceAsync();
 
         // A token issued by one instance is accepted by the other (Data Protection keys in the shared database).
         var investigator = await first.NewPersonAsync("Investigator");

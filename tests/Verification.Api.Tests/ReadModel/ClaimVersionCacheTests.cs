@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Tests.Infrastructure;
 using Verification.Persistence;
@@ -73,12 +72,7 @@ public sealed class ClaimVersionCacheTests
     public async Task On_postgresql_a_write_on_another_instance_reaches_this_one_promptly_and_a_lost_listener_empties_the_cache()
     {
         await using var first = await TestApi.StartAsync(DatabaseProvider.PostgreSql);
-        await using var second = await TestApi.StartAsync(DatabaseProvider.PostgreSql, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Verification"] = first.Factory.ConnectionString,
-            ["Evidence:StoragePath"] = first.Factory.EvidencePath,
-            ["Keys:Path"] = first.Factory.KeysPath,
-        });
+        await using var second = await first.AnotherInstanceAsync();
         var versions = first.Factory.Services.GetRequiredService<ClaimVersions>();
         await ListeningAsync(versions);
         await ListeningAsync(second.Factory.Services.GetRequiredService<ClaimVersions>());

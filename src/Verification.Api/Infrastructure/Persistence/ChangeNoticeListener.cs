@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Security;
 using Verification.Persistence;
 

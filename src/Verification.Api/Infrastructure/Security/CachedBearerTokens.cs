@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Verification.Api.Features.ReadModel;
 using Verification.Api.Infrastructure.Persistence;
 
 namespace Verification.Api.Infrastructure.Security;

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Verification.Api.Infrastructure.Persistence;
 using Verification.Persistence;
 
-namespace Verification.Api.Features.ReadModel;
+namespace Verification.Api.Infrastructure.Persistence;
 
 /// <summary>
 /// The current version of claims read lately, so that a conditional read (<c>If-None-Match</c> naming the claim's

@@ -2,11 +2,10 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Verification.Api.Infrastructure.Persistence;
 using Verification.Domain.Claims;
 using Verification.Persistence;
 
-namespace Verification.Api.Features.ReadModel;
+namespace Verification.Api.Infrastructure.Persistence;
 
 /// <summary>
 /// Tells <see cref="ClaimVersions"/> when a claim's version may change: a save that holds a modified claim starts
@@ -18,17 +17,27 @@ namespace Verification.Api.Features.ReadModel;
 /// </summary>
 public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    // The claims each context has saved in its current unit of work (a pooled context is reused: emptied at its end).
-    private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _pending = new();
+    // Per context, its current unit of work (a pooled context is reused: emptied at its end).
+    private readonly ConditionalWeakTable<DbContext, UnitOfWork> _units = new();
+
+    private sealed class UnitOfWork
+    {
+        /// <summary>The claims announced to <see cref="ClaimVersions"/>: released when the unit of work ends.</summary>
+        public HashSet<Guid> Announced { get; } = [];
+
+        /// <summary>The claims this unit of work inserted: tracked as unchanged after their first save, never announced.</summary>
+        public HashSet<Guid> Created { get; } = [];
+    }
 
     /// <summary>The unit of work of <paramref name="context"/> is over (committed, rolled back or abandoned): its claims are written.</summary>
     public void Ended(DbContext context)
     {
-        if (!_pending.TryGetValue(context, out var claims) || claims.Count == 0)
+        if (!_units.TryGetValue(context, out var unit))
             return;
-        foreach (var id in claims)
+        foreach (var id in unit.Announced)
             versions.Written(id);
-        claims.Clear();
+        unit.Announced.Clear();
+        unit.Created.Clear();
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -47,9 +56,10 @@ public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInter
     // A save outside any transaction (EF Core opens none for a single statement) has committed or failed by now.
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && HasPending(context))
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
         {
-            Notify(context);
+            if (HasPending(context))
+                Notify(context);
             Ended(context);
         }
         return result;
@@ -57,9 +67,10 @@ public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInter
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && HasPending(context))
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
         {
-            await NotifyAsync(context, cancellationToken);
+            if (HasPending(context))
+                await NotifyAsync(context, cancellationToken);
             Ended(context);
         }
         return result;
@@ -114,27 +125,30 @@ public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInter
         return Task.CompletedTask;
     }
 
-    private bool HasPending(DbContext context) => _pending.TryGetValue(context, out var claims) && claims.Count > 0;
+    private bool HasPending(DbContext context) => _units.TryGetValue(context, out var unit) && unit.Announced.Count > 0;
 
     private void Announce(DbContext? context)
     {
         if (context is null || !versions.Caches)
             return;
-        HashSet<Guid>? claims = null;
-        // Every claim the context tracks that is not new, modified or not: a save is about to run change detection
-        // itself, so asking for it here would run it twice (on every entity of an import's batch). Announcing a claim
-        // that turns out unchanged costs one cache miss.
+        UnitOfWork? unit = null;
+        // Every claim the context tracks that this unit of work did not insert, modified or not: a save is about to run
+        // change detection itself, so asking for it here would run it twice (on every entity of an import's batch).
+        // Announcing a claim that turns out unchanged costs one cache miss (and on PostgreSQL one notice).
         var detects = context.ChangeTracker.AutoDetectChangesEnabled;
         context.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             foreach (var entry in context.ChangeTracker.Entries<Claim>())
             {
-                if (entry.State is EntityState.Added or EntityState.Detached)
+                if (entry.State == EntityState.Detached)
                     continue;
-                claims ??= _pending.GetValue(context, static _ => []);
-                if (claims.Add(entry.Entity.Id))
-                    versions.Writing(entry.Entity.Id);
+                unit ??= _units.GetValue(context, static _ => new UnitOfWork());
+                var id = entry.Entity.Id;
+                if (entry.State == EntityState.Added)
+                    unit.Created.Add(id);
+                else if (!unit.Created.Contains(id) && unit.Announced.Add(id))
+                    versions.Writing(id);
             }
         }
         finally
@@ -166,7 +180,7 @@ public sealed class ClaimWriteTracker(ClaimVersions versions) : SaveChangesInter
     }
 
     private IEnumerable<string>? Notices(DbContext context) =>
-        versions.NeedsNotices && context is VerificationDb { Provider: DatabaseProvider.PostgreSql } && _pending.TryGetValue(context, out var claims)
-            ? claims.Chunk(200).Select(chunk => string.Join(',', chunk.Select(id => id.ToString("D"))))
+        versions.NeedsNotices && context is VerificationDb { Provider: DatabaseProvider.PostgreSql } && _units.TryGetValue(context, out var unit)
+            ? unit.Announced.Chunk(200).Select(chunk => string.Join(',', chunk.Select(id => id.ToString("D"))))
             : null;
 }
