@@ -47,7 +47,7 @@ public static class GetClaimDocument
             if (known >= 0 && seesAll && versions.IsCurrent(query.ClaimId, known))
                 return StoredDocument.Unchanged(known);
             var started = versions.StartRead();
-            var row = await ReadAsync(query.ClaimId, known, cancellationToken) ?? throw new NotFound("Claim", query.ClaimId);
+            var row = await ReadAsync(query.ClaimId, known, seesAll, cancellationToken) ?? throw new NotFound("Claim", query.ClaimId);
             versions.Remember(query.ClaimId, row.Version, started);
             if (row.Version == known)
                 return StoredDocument.Unchanged(row.Version);
@@ -64,9 +64,8 @@ public static class GetClaimDocument
         /// The claim's version and document under ClaimVisibility's rule: EF Core's compiled query's own SQL, run prepared
         /// (<see cref="PreparedQuery"/>) where the provider allows it, else the compiled query itself.
         /// </summary>
-        internal Task<Row?> ReadAsync(Guid id, long known, CancellationToken ct)
+        internal Task<Row?> ReadAsync(Guid id, long known, bool seesAll, CancellationToken ct)
         {
-            var seesAll = user.SeesAllClaims();
             if (!prepared.Enabled)
             {
                 var reads = CompiledReads.For(Db.Model);

@@ -2,11 +2,9 @@ using Hangfire;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verification.Api.Infrastructure.Jobs;
 using Verification.Api.Infrastructure.Operations;
-using Verification.Api.Infrastructure.Persistence;
 using Verification.Api.Infrastructure.Security;
 using Verification.Api.Pipeline;
 using Verification.Persistence;
@@ -19,10 +17,6 @@ public static class ReadModelSetup
     public static IServiceCollection AddReadModel(this IServiceCollection services)
     {
         services.AddSingleton<ClaimDocumentBuilder>();
-        // Conditional reads answered from the versions known current (ChangeNoticeListener carries other instances' writes).
-        services.TryAddSingleton<ClaimVersions>();
-        services.AddSingleton<ClaimWriteTracker>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<ClaimWriteTracker>());
         services.AddScoped<IClaimProjection, ClaimDocumentProjection>();
         services.AddScoped<ClaimDocumentCheck>();
         services.AddSingleton<ReadModelMetrics>();

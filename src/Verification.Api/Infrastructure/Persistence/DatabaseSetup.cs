@@ -22,6 +22,10 @@ public static class DatabaseSetup
         if (options.Provider == DatabaseProvider.Sqlite)
             SqliteLibrary.TurnOffMemoryStatistics();
         services.AddSingleton(options);
+        // The claim versions known current, kept coherent by the tracker, an interceptor of every context (ClaimVersions).
+        services.AddSingleton<ClaimVersions>();
+        services.AddSingleton<ClaimWriteTracker>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<ClaimWriteTracker>());
         // Pooled: the options are built once and contexts are reset and reused, instead of a new context and a new
         // options object (with its provider extensions and warnings configuration) on every request.
         // Interceptors registered as services (IInterceptor) are added to the context's options: the pool builds them

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Verification.Api.Infrastructure.Persistence;
 
@@ -59,7 +58,6 @@ public static class CachedBearerTokens
         services.AddSingleton<AccountStates>();
         // PostgreSQL: other instances' account changes (and claim writes, for ClaimVersions) reach this instance's caches
         // (a no-op on the other providers).
-        services.TryAddSingleton<ClaimVersions>();
         services.AddHostedService<ChangeNoticeListener>();
         services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, WrapAccessTokens>();
         return services;
